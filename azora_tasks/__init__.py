@@ -1,0 +1,18 @@
+"""azora-tasks: Prisma schema work across every service of a monorepo, as nox sessions.
+
+Public API (kept small on purpose):
+
+    import azora_tasks
+    azora_tasks.register_sessions(manifest="services.toml")
+
+registers `validate`, `generate`, ... as nox sessions in the calling noxfile.
+The same commands exist as the `azora-tasks` console script.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from azora_tasks.nox_sessions import register_sessions  # noqa: E402
+
+__all__ = ["__version__", "register_sessions"]

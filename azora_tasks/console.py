@@ -1,0 +1,128 @@
+"""Terminal output: live progress while running, a summary table at the end.
+
+On a terminal the progress is a live bar; in CI (or when output is piped) it is
+one plain line per finished service, which reads well in a log. The summary
+lists failures first with the first lines of their output, because that is
+what the reader came for.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
+from rich.table import Table
+
+from azora_tasks.results import RunResult, ServiceResult, Status
+
+FAILURE_OUTPUT_LINES = 8
+_STYLES = {
+    Status.OK: "green",
+    Status.FAILED: "bold red",
+    Status.MISSING: "yellow",
+    Status.SKIPPED: "cyan",
+    Status.CANCELLED: "magenta",
+}
+_NOISE = ("Prisma schema loaded from",)  # first line of every CLI call; says nothing about the failure
+_ORDER = [Status.FAILED, Status.MISSING, Status.CANCELLED, Status.SKIPPED, Status.OK]
+
+
+def make_console(no_color: bool = False) -> Console:
+    in_ci = bool(os.environ.get("CI"))
+    return Console(
+        file=sys.stdout,
+        no_color=no_color or bool(os.environ.get("NO_COLOR")),
+        force_terminal=False if in_ci else None,
+        highlight=False,
+        soft_wrap=in_ci,
+        width=140 if in_ci else None,  # CI logs are wide; don't fold the summary table at 80 columns
+    )
+
+
+class LiveProgress:
+    """A rich progress bar: one line that updates in place."""
+
+    def __init__(self, console: Console) -> None:
+        self._progress = RichProgress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[last]}"), TimeElapsedColumn(), console=console, transient=True,
+        )
+        self._task: TaskID | None = None
+
+    def start(self, task: str, total: int) -> None:
+        self._progress.start()
+        self._task = self._progress.add_task(task, total=total, last="")
+
+    def advance(self, result: ServiceResult) -> None:
+        assert self._task is not None
+        self._progress.update(self._task, advance=1, last=f"{result.service}: {result.status.value}")
+
+    def stop(self) -> None:
+        self._progress.stop()
+
+
+class PlainProgress:
+    """One line per finished service, for logs."""
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+        self._done = 0
+        self._total = 0
+        self._task = ""
+
+    def start(self, task: str, total: int) -> None:
+        self._task, self._total, self._done = task, total, 0
+
+    def advance(self, result: ServiceResult) -> None:
+        self._done += 1
+        width = len(str(self._total))
+        style = _STYLES[result.status]
+        extra = f" - {escape(result.summary)}" if result.summary else ""
+        self._console.print(
+            f"[{self._done:>{width}}/{self._total}] {self._task} [{style}]{result.status.value:<9}[/{style}] "
+            f"{escape(result.service)} ({result.duration:.2f}s){extra}"
+        )
+
+    def stop(self) -> None:
+        pass
+
+
+def progress_for(console: Console) -> LiveProgress | PlainProgress:
+    return LiveProgress(console) if console.is_terminal else PlainProgress(console)
+
+
+def print_summary(console: Console, run: RunResult) -> None:
+    """Failures first with their output's first lines, then a table of every service, then totals."""
+    ordered = sorted(run.results, key=lambda r: (_ORDER.index(r.status), r.service))
+    for result in ordered:
+        if not result.status.is_failure or result.status is Status.CANCELLED:
+            continue
+        console.rule(f"[{_STYLES[result.status]}]{result.status.value}: {escape(result.service)}", align="left")
+        lines = [line for line in result.output.strip().splitlines() if line.strip() and not line.startswith(_NOISE)]
+        if not lines:
+            lines = [result.summary]
+        for line in lines[:FAILURE_OUTPUT_LINES]:
+            console.print(f"  {escape(line)}")
+        if len(lines) > FAILURE_OUTPUT_LINES:
+            console.print(f"  ... ({len(lines) - FAILURE_OUTPUT_LINES} more lines; --json PATH keeps the full output)")
+
+    table = Table(title=f"{run.task}: {len(run.results)} services in {run.duration:.1f}s", title_justify="left")
+    table.add_column("service")
+    table.add_column("status")
+    table.add_column("time", justify="right")
+    table.add_column("details", overflow="fold")
+    for result in ordered:
+        style = _STYLES[result.status]
+        table.add_row(escape(result.service), f"[{style}]{result.status.value}[/{style}]", f"{result.duration:.2f}s", escape(result.summary))
+    console.print(table)
+
+    counts = run.counts()
+    parts = [f"[{_STYLES[s]}]{counts[s.value]} {s.value}[/{_STYLES[s]}]" for s in _ORDER if counts[s.value]]
+    verdict = "[bold red]FAILED[/]" if run.exit_code else "[bold green]OK[/]"
+    if run.interrupted:
+        verdict = "[bold magenta]INTERRUPTED[/]"
+    console.print(f"{verdict} {run.task}: " + ", ".join(parts or ["no services selected"]))

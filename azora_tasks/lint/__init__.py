@@ -1,0 +1,1 @@
+"""Schema-quality linter for Prisma schemas (placeholder, filled below)."""

@@ -1,0 +1,93 @@
+"""The rule protocol: what a rule declares and what it yields.
+
+A rule is one class with a stable ``code`` (``AZL0NN``), a kebab-case
+``name``, a default severity and a ``check`` generator.  Its docstring is its
+documentation: a summary line, a "why" paragraph, then ``Bad:`` and ``Good:``
+sections with indented Prisma examples.  The docs page is rendered from those
+docstrings and the examples are themselves tested, so they cannot rot.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import ClassVar, Iterator
+
+from azora_tasks.lint.findings import Severity
+from azora_tasks.lint.schema_facts import SchemaFacts
+from azora_tasks.lint.syntax import Block, Field, Node, Schema
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule reports; the engine turns it into a :class:`Finding`.
+
+    ``block``/``field`` say what the violation is *about* (used to match
+    inline suppressions), ``node`` where to point (defaults to the field
+    name, else the block name).
+    """
+
+    message: str
+    block: Block
+    field: Field | None = None
+    node: Node | None = None
+    fix: str | None = None
+    member: str | None = None  # enum value or other named member, for suppressions
+
+    def location(self) -> tuple[int, int, int, int]:
+        if self.node is not None:
+            n = self.node
+            return n.line, n.column, n.end_line, n.end_column
+        if self.field is not None:
+            f = self.field
+            return f.line, f.column, f.line, f.column + len(f.name)
+        b = self.block
+        return b.name_line, b.name_column, b.name_line, b.name_column + len(b.name)
+
+
+@dataclass
+class RuleContext:
+    """What a rule may look at: the schema, derived facts and the provider."""
+
+    schema: Schema
+    facts: SchemaFacts
+    provider: str | None
+
+    def models(self) -> list[Block]:
+        return self.schema.models
+
+
+class Rule:
+    """Base class of every lint rule (one subclass per rule)."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    default_severity: ClassVar[Severity]
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # ------------------------------------------------------ documentation
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        """``summary``, ``why``, ``bad`` and ``good`` parts of the docstring."""
+        doc = inspect.cleandoc(cls.__doc__ or "")
+        sections = {"summary": "", "why": "", "bad": "", "good": ""}
+        current = "why"
+        lines = doc.splitlines()
+        sections["summary"] = lines[0].strip() if lines else ""
+        buffer: dict[str, list[str]] = {"why": [], "bad": [], "good": []}
+        for line in lines[1:]:
+            marker = line.strip().rstrip(":").lower()
+            if line.strip().endswith(":") and marker in ("bad", "good"):
+                current = marker
+                continue
+            buffer[current].append(line)
+        sections["why"] = "\n".join(buffer["why"]).strip()
+        for key in ("bad", "good"):
+            sections[key] = inspect.cleandoc("\n".join(buffer[key])) if buffer[key] else ""
+        return sections
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.doc_sections()["summary"]

@@ -1,0 +1,126 @@
+"""The pinned Prisma CLI: where it is, which version, and the environment it needs.
+
+Prisma's CLI downloads native engines on first use, which fails without
+internet. `validate` and `format` only need the WebAssembly schema parser
+bundled in the CLI, so we point the engine variables at an existing file and
+switch off update checks: the same command then works offline, in CI and on a
+laptop alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from azora_tasks.manifest import Manifest, Service
+
+SUPPORTED_MAJORS = (5, 6)
+_ENV_CALL = re.compile(r'env\(\s*"([^"]+)"\s*\)')
+_PROVIDER = re.compile(r'datasource\s+\w+\s*\{[^}]*?provider\s*=\s*"([^"]+)"', re.DOTALL)
+_URL_SCHEMES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "cockroachdb": "postgresql"}
+
+
+class PrismaError(Exception):
+    """The Prisma CLI is missing or unsupported; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class PrismaCli:
+    script: Path
+    version: str
+
+    @property
+    def major(self) -> int:
+        return int(self.version.split(".")[0])
+
+    def command(self, *args: str) -> list[str]:
+        return ["node", str(self.script), *args]
+
+
+def find_prisma(manifest: Manifest) -> PrismaCli:
+    """Locate the CLI named by `settings.prisma_cli` and refuse versions we do not support."""
+    script = (manifest.root / manifest.settings.prisma_cli).resolve()
+    if not script.is_file():
+        raise PrismaError(
+            f"Prisma CLI not found at {script}\n  fix: run `npm ci` in {manifest.root} (package.json pins prisma 6.19.3),"
+            " or set settings.prisma_cli in the manifest"
+        )
+    package_json = _package_json_for(script)
+    version = json.loads(package_json.read_text(encoding="utf-8")).get("version", "0") if package_json else "0"
+    cli = PrismaCli(script, version)
+    check_supported(cli)
+    return cli
+
+
+def check_supported(cli: PrismaCli) -> None:
+    if cli.major not in SUPPORTED_MAJORS:
+        supported = " and ".join(f"{major}.x" for major in SUPPORTED_MAJORS)
+        raise PrismaError(
+            f"Prisma {cli.version} at {cli.script} is not supported: azora-tasks works with Prisma {supported}"
+            " (Prisma 7 rejects `url` in schema.prisma; Prisma 8 replaces schema.prisma migrations)."
+            "\n  fix: pin prisma 6.19.3 in package.json and run `npm ci`"
+        )
+
+
+def _package_json_for(script: Path) -> Path | None:
+    for folder in script.parents:
+        candidate = folder / "package.json"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def offline_engine_env(base: Mapping[str, str]) -> dict[str, str]:
+    """Environment for CLI commands that need no native engine (validate, format)."""
+    env = dict(base)
+    env.setdefault("CHECKPOINT_DISABLE", "1")
+    env.setdefault("PRISMA_HIDE_UPDATE_MESSAGE", "1")
+    env.setdefault("PRISMA_SKIP_POSTINSTALL_GENERATE", "1")
+    env.setdefault("NO_COLOR", "1")
+    # Any existing file satisfies the CLI's engine lookup; validate never executes it.
+    placeholder = str(Path(__file__).resolve())
+    env.setdefault("PRISMA_SCHEMA_ENGINE_BINARY", placeholder)
+    env.setdefault("PRISMA_QUERY_ENGINE_LIBRARY", placeholder)
+    return env
+
+
+def schema_provider(schema_text: str) -> str | None:
+    match = _PROVIDER.search(schema_text)
+    return match.group(1) if match else None
+
+
+def env_variables_used(schema_text: str) -> list[str]:
+    return sorted(set(_ENV_CALL.findall(schema_text)))
+
+
+def database_name(service: Service) -> str:
+    """A database name safe on every server: azora_<service> with '-' and '.' as '_'."""
+    return "azora_" + re.sub(r"[^A-Za-z0-9_]", "_", service.name)
+
+
+def database_url(manifest: Manifest, service: Service, provider: str | None = None) -> str:
+    """The service's URL: its own `database_url`, else the manifest's template for the provider."""
+    provider = _URL_SCHEMES.get(provider or manifest.provider_for(service), manifest.provider_for(service))
+    if service.database_url and (provider is None or provider == manifest.provider_for(service)):
+        template = service.database_url
+    else:
+        template = manifest.settings.database_urls[provider]
+    return template.format(service=service.name, db=database_name(service))
+
+
+def service_env(manifest: Manifest, service: Service, schema_text: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Set every `env("X")` the schema reads (unless already set) to a URL matching its provider.
+
+    Without this, `prisma validate` fails on every real schema with P1012
+    "Environment variable not found: DATABASE_URL".
+    """
+    env = offline_engine_env(os.environ if base is None else base)
+    provider = schema_provider(schema_text)
+    for name in env_variables_used(schema_text):
+        if name not in env:
+            env[name] = database_url(manifest, service, provider)
+    return env

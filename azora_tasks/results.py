@@ -1,0 +1,86 @@
+"""What running a task on one service produced, and the run as a whole.
+
+Kept free of any I/O so the runner, the summary, the JSON writer and later the
+report can all share one vocabulary.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from azora_tasks.atomic import write_text_atomically
+
+
+class Status(str, enum.Enum):
+    OK = "ok"
+    FAILED = "failed"
+    MISSING = "missing"  # the service has no schema where the manifest says it should
+    SKIPPED = "skipped"  # nothing to do, on purpose (e.g. a hand-written schema generate leaves alone)
+    CANCELLED = "cancelled"  # interrupted by Ctrl-C before or while running
+
+    @property
+    def is_failure(self) -> bool:
+        return self in (Status.FAILED, Status.MISSING, Status.CANCELLED)
+
+
+@dataclass
+class ServiceResult:
+    service: str
+    status: Status
+    duration: float = 0.0
+    output: str = ""
+    summary: str = ""  # one line for the table, e.g. "valid" or "P1012 at line 4"
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["status"] = self.status.value
+        return data
+
+
+@dataclass
+class RunResult:
+    task: str
+    results: list[ServiceResult]
+    duration: float
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> list[ServiceResult]:
+        return [r for r in self.results if r.status.is_failure]
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return 130
+        return 1 if self.failed else 0
+
+    def counts(self) -> dict[str, int]:
+        counts = {status.value: 0 for status in Status}
+        for result in self.results:
+            counts[result.status.value] += 1
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "task": self.task,
+            "duration": round(self.duration, 3),
+            "interrupted": self.interrupted,
+            "exit_code": self.exit_code,
+            "counts": self.counts(),
+            "services": [r.to_json() for r in self.results],
+        }
+
+
+def write_json_atomically(path: Path, data: Any) -> None:
+    """Write JSON so that a crash never leaves half a file."""
+    write_text_atomically(path, json.dumps(data, indent=2) + "\n")
+
+
+def write_results(path: Path, runs: Sequence[RunResult]) -> None:
+    write_json_atomically(path, {"version": 1, "runs": [run.to_json() for run in runs]})

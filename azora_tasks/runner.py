@@ -1,0 +1,195 @@
+"""Run one task over many services in parallel, isolating each service's failure.
+
+The runner knows nothing about Prisma: it receives a function `work(service)`
+that returns a `ServiceResult`. It guarantees three things the tasks then do
+not have to think about:
+
+* a bounded pool (default: one worker per CPU), because each Prisma CLI call
+  is mostly CPU-bound Node start-up;
+* one service raising or failing never stops the others;
+* Ctrl-C terminates every child process, marks what did not finish as
+  cancelled and still returns what did finish, so the summary can be printed.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import signal
+import subprocess
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from azora_tasks.manifest import Service
+from azora_tasks.results import RunResult, ServiceResult, Status
+
+TERMINATE_GRACE_SECONDS = 3.0
+
+
+class Cancelled(Exception):
+    """Raised inside a worker when the run was interrupted before its process could start."""
+
+
+class ProcessGroup:
+    """Starts child processes in their own process groups and can stop them all.
+
+    Children get their own session so a terminal's Ctrl-C reaches only us;
+    we then terminate them deliberately (TERM, then KILL after a grace period)
+    instead of leaving half-killed Node processes behind.
+    """
+
+    def __init__(self) -> None:
+        self.cancelled = threading.Event()
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[str]] = set()
+
+    def run(
+        self,
+        command: Sequence[str],
+        *,
+        cwd: Path,
+        env: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        input_text: str | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a command to completion; stdout and stderr are captured together."""
+        with self._lock:
+            if self.cancelled.is_set():
+                raise Cancelled()
+            process = subprocess.Popen(
+                list(command),
+                cwd=cwd,
+                env=dict(env) if env is not None else None,
+                stdin=subprocess.PIPE if input_text is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
+            )
+            self._running.add(process)
+        try:
+            output, _ = process.communicate(input_text, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _signal_group(process, signal.SIGKILL)
+            output, _ = process.communicate()
+            output += f"\n[azora-tasks] timed out after {timeout:.0f}s and was killed"
+            return subprocess.CompletedProcess(process.args, -9, output)
+        finally:
+            with self._lock:
+                self._running.discard(process)
+        return subprocess.CompletedProcess(process.args, process.returncode, output)
+
+    def terminate_all(self) -> None:
+        """Stop every running child: TERM first, KILL whatever is left after a grace period."""
+        self.cancelled.set()
+        with self._lock:
+            processes = list(self._running)
+        for process in processes:
+            _signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + TERMINATE_GRACE_SECONDS
+        for process in processes:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(process, signal.SIGKILL)
+
+
+def _signal_group(process: subprocess.Popen[str], sig: signal.Signals) -> None:
+    try:
+        os.killpg(process.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+class Progress(Protocol):
+    """Receives progress as services finish (a live bar on a terminal, plain lines in CI)."""
+
+    def start(self, task: str, total: int) -> None: ...
+
+    def advance(self, result: ServiceResult) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class _NoProgress:
+    def start(self, task: str, total: int) -> None:
+        pass
+
+    def advance(self, result: ServiceResult) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def run_services(
+    task: str,
+    services: Sequence[Service],
+    work: Callable[[Service], ServiceResult],
+    *,
+    processes: ProcessGroup,
+    jobs: int = 0,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run `work` for every service on a bounded thread pool and collect results in input order."""
+    progress = progress or _NoProgress()
+    workers = max(1, min(jobs or default_jobs(), len(services) or 1))
+    results: dict[str, ServiceResult] = {}
+    started = time.monotonic()
+    progress.start(task, len(services))
+    interrupted = False
+    executor = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"azora-{task}")
+    try:
+        futures = {executor.submit(_isolated, work, service, processes): service for service in services}
+        pending = set(futures)
+        try:
+            while pending:
+                # A short timeout keeps the main thread responsive to Ctrl-C.
+                done, pending = concurrent.futures.wait(pending, timeout=0.2, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in done:
+                    result = future.result()
+                    results[result.service] = result
+                    progress.advance(result)
+        except KeyboardInterrupt:
+            interrupted = True
+            processes.terminate_all()
+            for future in pending:
+                future.cancel()
+            for future, service in futures.items():
+                if future.cancelled():
+                    results[service.name] = ServiceResult(service.name, Status.CANCELLED, summary="not started (interrupted)")
+                elif service.name not in results:
+                    result = future.result()
+                    results[result.service] = result
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+        progress.stop()
+    ordered = [results[service.name] for service in services if service.name in results]
+    return RunResult(task, ordered, time.monotonic() - started, interrupted)
+
+
+def _isolated(work: Callable[[Service], ServiceResult], service: Service, processes: ProcessGroup) -> ServiceResult:
+    """Run one service's work; any exception becomes that service's failure, not the run's."""
+    started = time.monotonic()
+    try:
+        result = work(service)
+    except Cancelled:
+        result = ServiceResult(service.name, Status.CANCELLED, summary="not started (interrupted)")
+    except Exception as error:  # noqa: BLE001 - isolation is the point
+        result = ServiceResult(
+            service.name, Status.FAILED, output=traceback.format_exc(), summary=f"internal error: {type(error).__name__}: {error}"
+        )
+    if processes.cancelled.is_set() and result.status is Status.FAILED:
+        result.status = Status.CANCELLED
+        result.summary = "interrupted"
+    if not result.duration:
+        result.duration = time.monotonic() - started
+    return result

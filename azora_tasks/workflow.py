@@ -1,0 +1,148 @@
+"""The whole run as plain steps, each taking the previous one's result:
+
+    load_manifest -> select_services -> prepare task -> run_services -> summarise
+
+Like nox's own `workflow.py`, nothing here loops back: a step gets what it
+needs as arguments and returns what the next step needs. Commands that are not
+per-service tasks (`list`, `manifest discover`) reuse the first steps only.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from azora_tasks import discover
+from azora_tasks.console import make_console, print_summary, progress_for
+from azora_tasks.manifest import Manifest, ManifestError, Service, find_manifest, load_manifest
+from azora_tasks.prisma import PrismaError, find_prisma
+from azora_tasks.results import RunResult, ServiceResult, write_results
+from azora_tasks.runner import ProcessGroup, run_services
+from azora_tasks.selection import Criteria, SelectionError, Shard, select_services
+from azora_tasks.tasks.validate import ValidateTask
+
+Work = Callable[[Service], ServiceResult]
+WorkBuilder = Callable[[Manifest, ProcessGroup, argparse.Namespace], Work]
+USAGE_ERROR = 2
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    run: Callable[[argparse.Namespace, Manifest, Console], int]
+    selects: bool = True  # takes the selection options
+    add_arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None
+    epilog: str | None = None
+
+
+# --- the steps ------------------------------------------------------------------
+
+
+def load_manifest_step(options: argparse.Namespace) -> Manifest:
+    return load_manifest(options.manifest or find_manifest())
+
+
+def select_step(options: argparse.Namespace, manifest: Manifest) -> list[Service]:
+    criteria = Criteria(
+        patterns=tuple(options.services),
+        phases=tuple(options.phase),
+        categories=tuple(options.category),
+        changed_since=options.changed_since,
+        shard=Shard.parse(options.shard) if options.shard else None,
+    )
+    return select_services(manifest, criteria)
+
+
+def run_step(task: str, options: argparse.Namespace, manifest: Manifest, services: list[Service], work: Work, processes: ProcessGroup, console: Console) -> RunResult:
+    jobs = options.jobs or manifest.settings.concurrency
+    return run_services(task, services, work, processes=processes, jobs=jobs, progress=progress_for(console))
+
+
+def summarise_step(options: argparse.Namespace, run: RunResult, console: Console) -> int:
+    print_summary(console, run)
+    if options.json_path:
+        write_results(options.json_path, [run])
+        console.print(f"results written to {escape(str(options.json_path))}")
+    return run.exit_code
+
+
+def task_command(name: str, build: WorkBuilder) -> Callable[[argparse.Namespace, Manifest, Console], int]:
+    """Chain the steps for a per-service task."""
+
+    def run(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
+        services = select_step(options, manifest)
+        processes = ProcessGroup()
+        work = build(manifest, processes, options)
+        result = run_step(name, options, manifest, services, work, processes, console)
+        return summarise_step(options, result, console)
+
+    return run
+
+
+def execute(options: argparse.Namespace) -> int:
+    """Run one parsed command; turn expected user errors into a message and exit code 2."""
+    console = make_console(getattr(options, "no_color", False))
+    try:
+        manifest = load_manifest_step(options)
+        return COMMANDS[options.command].run(options, manifest, console)
+    except (ManifestError, SelectionError, PrismaError) as error:
+        console.print(f"[bold red]error:[/] {escape(str(error))}")
+        return USAGE_ERROR
+
+
+# --- task builders -----------------------------------------------------------------
+
+
+def build_validate(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> Work:
+    return ValidateTask(manifest, find_prisma(manifest), processes)
+
+
+# --- non-task commands ---------------------------------------------------------------
+
+
+def list_command(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
+    services = select_step(options, manifest)
+    table = Table(title=f"{len(services)} of {len(manifest.services)} services", title_justify="left")
+    for column in ("service", "phase", "category", "schema", "description"):
+        table.add_column(column)
+    for service in services:
+        has_schema = "yes" if manifest.schema_file(service).is_file() else "missing"
+        table.add_row(service.name, str(service.phase or "-"), service.category, has_schema, escape(service.description))
+    console.print(table)
+    return 0
+
+
+def manifest_command(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
+    found = discover.find_unlisted_services(manifest)
+    for reason in found.ignored:
+        console.print(f"[yellow]ignored[/] {escape(reason)}")
+    if not found.added:
+        console.print(f"manifest is complete: every folder under {manifest.settings.services_dir}/ is listed")
+        return 0
+    category = options.discover_category or discover.default_category(manifest)
+    discover.add_services(manifest, found.added, category, write=not options.dry_run)
+    verb = "would add" if options.dry_run else "added"
+    console.print(f"{verb} {len(found.added)} services to {manifest.path.name} (category {category!r}): {', '.join(found.added)}")
+    return 0
+
+
+def _manifest_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["discover"], help="discover: add services found in the tree but missing from the manifest")
+    parser.add_argument("--category", dest="discover_category", metavar="KEY", help="category for added services (default: settings.default_category)")
+    parser.add_argument("--dry-run", action="store_true", help="show what would be added; write nothing")
+
+
+COMMANDS: dict[str, Command] = {
+    command.name: command
+    for command in (
+        Command("validate", "validate every selected schema with the pinned Prisma CLI", task_command("validate", build_validate)),
+        Command("list", "list the selected services and whether each has a schema", list_command),
+        Command("manifest", "edit the manifest (discover: add unlisted services)", manifest_command, selects=False, add_arguments=_manifest_arguments),
+    )
+}
