@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     parents = [selection_options(), run_options()]
     for command in COMMANDS.values():
-        sub = commands.add_parser(command.name, help=command.help, description=command.help, parents=parents if command.selects else [run_options()], epilog=command.epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub = commands.add_parser(command.name, help=command.help, description=command.help, parents=parents if command.selects else [run_options()], epilog=command.epilog or EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
         command.add_arguments(sub)
     return parser
 

@@ -23,6 +23,10 @@ from azora_tasks.toml_positions import locate_key
 DEFAULT_MANIFEST_NAME = "services.toml"
 PROVIDERS = ("sqlite", "postgresql", "mysql")
 SAFE_SERVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+MILESTONE_CONDITION = re.compile(
+    r"^\s*(?:implemented\s*>=\s*(?P<implemented>\d+)|coverage\s*>=\s*(?P<coverage>\d+)\s*%"
+    r"|phase\s+(?P<phase>\d+)\s+complete|category\s+(?P<category>[A-Za-z0-9_-]+)\s+complete)\s*$"
+)
 
 DEFAULT_DATABASE_URLS: dict[str, str] = {
     # SQLite paths are relative to the schema file: one file per service, nothing to install.
@@ -280,6 +284,7 @@ def parse_manifest(document: Mapping[str, Any], path: Path, text: str) -> Manife
     weeks = tuple(_parse_list(check, document.get("weeks", []), "weeks", _WEEK_KEYS, ("week", "target"), lambda t: Week(t["week"], t["target"])))
     lint = check.table(document.get("lint", {}), ("lint",), _AnyKeys())
     services = _parse_services(check, document.get("services", {}), phases, categories)
+    _check_milestones(check, milestones, phases, categories)
     if settings.default_category and settings.default_category not in categories:
         raise check.fail(("settings", "default_category"), f"category {settings.default_category!r} does not exist", _one_of("categories", categories))
     return Manifest(path, settings, phases, categories, milestones, weeks, services, lint)
@@ -293,6 +298,18 @@ class _AnyKeys(dict):  # type: ignore[type-arg]
 
     def __getitem__(self, key: str) -> tuple[type, ...]:
         return (str, int, dict, list, bool, float)
+
+
+def _check_milestones(check: _Checker, milestones: tuple[Milestone, ...], phases: Mapping[int, Phase], categories: Mapping[str, Category]) -> None:
+    for index, milestone in enumerate(milestones):
+        match = MILESTONE_CONDITION.match(milestone.when)
+        keypath = ("milestones", index, "when")
+        if not match:
+            raise check.fail(keypath, f"cannot read condition {milestone.when!r}", 'write one of "implemented >= 10", "coverage >= 50%", "phase 1 complete", "category education complete"')
+        if match["phase"] and int(match["phase"]) not in phases:
+            raise check.fail(keypath, f"phase {match['phase']} does not exist", _one_of("phases", phases))
+        if match["category"] and match["category"] not in categories:
+            raise check.fail(keypath, f"category {match['category']!r} does not exist", _one_of("categories", categories))
 
 
 def _parse_settings(check: _Checker, raw: Any) -> Settings:

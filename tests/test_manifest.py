@@ -57,6 +57,8 @@ def _line_of(text: str, needle: str) -> int:
         pytest.param(("[services.search-service]", "[services.\".hidden\"]\ncategory = \"core\"\n\n[services.search-service]"), "services..hidden", "not a safe directory name", ".hidden", id="unsafe-leading-dot"),
         pytest.param(("[services.search-service]", "[services.\"a/b\"]\ncategory = \"core\"\n\n[services.search-service]"), "services.a/b", "not a safe directory name", "\"a/b\"", id="unsafe-slash"),
         pytest.param(("provider = \"sqlite\"", "provider = \"oracle\""), "settings.provider", "unknown provider 'oracle'", "provider = \"oracle\"", id="unknown-provider"),
+        pytest.param(("[phases.1]", "[[milestones]]\ntitle = \"Half\"\nwhen = \"half done\"\n\n[phases.1]"), "milestones[0].when", "cannot read condition 'half done'", "when = \"half done\"", id="bad-milestone"),
+        pytest.param(("[phases.1]", "[[milestones]]\ntitle = \"P9\"\nwhen = \"phase 9 complete\"\n\n[phases.1]"), "milestones[0].when", "phase 9 does not exist", "when = \"phase 9", id="milestone-unknown-phase"),
         pytest.param(("[services.user-service]\nphase = 1\ncategory = \"core\"\n", "[services.user-service]\nphase = 1\n"), "services.user-service", "missing required key 'category'", "[services.user-service]", id="missing-required"),
     ],
 )
