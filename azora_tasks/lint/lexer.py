@@ -135,7 +135,7 @@ class Lexer:
         self._advance(end - pos)
         self.comments.append(
             Comment(line, column, self.line, self.column, "doc" if is_doc else "line",
-                    body.strip(), not self._line_has_code)
+                    body.strip(), not self._line_has_code, self.path)
         )
 
     def _block_comment(self, start: tuple[int, int, int]) -> None:
@@ -146,7 +146,7 @@ class Lexer:
         own_line = not self._line_has_code
         body = self.text[pos + 2 : end]
         self._advance(end + 2 - pos)
-        self.comments.append(Comment(line, column, self.line, self.column, "block", body.strip(), own_line))
+        self.comments.append(Comment(line, column, self.line, self.column, "block", body.strip(), own_line, self.path))
 
     def _string(self, start: tuple[int, int, int]) -> None:
         _, line, column = start

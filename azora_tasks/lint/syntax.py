@@ -146,6 +146,7 @@ class Comment(Node):
     kind: str  # "line" | "doc" | "block"
     text: str
     own_line: bool
+    path: str = ""
 
 
 # ---------------------------------------------------------------- structure

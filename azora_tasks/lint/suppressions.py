@@ -1,0 +1,147 @@
+"""Inline suppressions: ``/// azora-lint-ignore <rule> <reason>``.
+
+Where a suppression applies depends on where the comment sits:
+
+* on the line(s) directly above a field or enum value, or at the end of its
+  line → that field/value only;
+* directly above ``model X {``, or on its own line inside the body (not
+  directly above a field), or at the end of a block-attribute line → the
+  whole model, fields included;
+* ``azora-lint-ignore-model`` anywhere in or directly above a model → the
+  whole model.
+
+``<rule>`` is a code or a name, several may be comma separated.  A reason
+is required: without one, or with an unknown rule, or when the comment is
+attached to nothing, the suppression is void and reported as AZL090.
+``//`` and ``///`` comments are both accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from azora_tasks.lint.rules import Violation, find_rule
+from azora_tasks.lint.syntax import Block, Comment, Schema
+
+MARKER = "azora-lint-ignore"
+_DIRECTIVE = re.compile(r"^azora-lint-ignore(?P<model>-model)?(?=\s|$)\s*(?P<rest>.*)$", re.S)
+_RULES_AND_REASON = re.compile(r"^(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)\s*(?P<reason>.*)$", re.S)
+
+
+@dataclass
+class Suppression:
+    """One valid suppression comment and how many findings it silenced."""
+
+    codes: frozenset[str]
+    reason: str
+    comment: Comment
+    path: str
+    block: str
+    member: str | None  # field or enum value name; None = the whole block
+    used: int = 0
+
+
+@dataclass(frozen=True)
+class SuppressionProblem:
+    """A void suppression comment, reported as AZL090 at the comment."""
+
+    message: str
+    path: str
+    comment: Comment
+
+
+@dataclass
+class SuppressionIndex:
+    """All suppressions of a schema, ready to match violations against."""
+
+    suppressions: list[Suppression] = field(default_factory=list)
+    problems: list[SuppressionProblem] = field(default_factory=list)
+
+    def match(self, code: str, violation: Violation) -> Suppression | None:
+        """The suppression silencing ``violation`` of rule ``code``, if any (and count it)."""
+        block = violation.block
+        member = violation.field.name if violation.field is not None else violation.member
+        for suppression in self.suppressions:
+            if (
+                code in suppression.codes
+                and suppression.path == block.path
+                and suppression.block == block.name
+                and (suppression.member is None or suppression.member == member)
+            ):
+                suppression.used += 1
+                return suppression
+        return None
+
+
+def is_directive(comment: Comment) -> bool:
+    return comment.text.startswith(MARKER)
+
+
+def build_index(schema: Schema) -> SuppressionIndex:
+    """Find every suppression comment in ``schema`` and attach it to its target."""
+    index = SuppressionIndex()
+    consumed: set[int] = set()
+
+    def add(comment: Comment, block: Block, member: str | None) -> None:
+        consumed.add(id(comment))
+        match = _DIRECTIVE.match(comment.text)
+        if match is None:
+            return
+        if match.group("model"):
+            member = None
+        parsed = _RULES_AND_REASON.match(match.group("rest").strip())
+        if parsed is None:
+            index.problems.append(SuppressionProblem(f"`{MARKER}` needs a rule and a reason", block.path, comment))
+            return
+        codes: set[str] = set()
+        for key in re.split(r"\s*,\s*", parsed.group("rules")):
+            rule = find_rule(key)
+            if rule is None:
+                index.problems.append(SuppressionProblem(f"`{MARKER}` names unknown rule {key!r}", block.path, comment))
+                return
+            codes.add(rule.code)
+        reason = parsed.group("reason").strip().lstrip("-—:").strip()
+        if not reason:
+            index.problems.append(
+                SuppressionProblem(f"`{MARKER} {parsed.group('rules')}` needs a reason", block.path, comment)
+            )
+            return
+        index.suppressions.append(Suppression(frozenset(codes), reason, comment, block.path, block.name, member))
+
+    for block in schema.blocks:
+        for comment in block.comments:
+            if is_directive(comment):
+                add(comment, block, None)
+        members = [(f.name, f.comments, f.trailing_comment) for f in block.fields]
+        members += [(v.name, v.comments, None) for v in block.values]
+        for name, comments, trailing in members:
+            for comment in comments:
+                if is_directive(comment):
+                    add(comment, block, name)
+            if trailing is not None and is_directive(trailing):
+                add(trailing, block, name)
+        for comment in schema.comments:
+            if (
+                id(comment) not in consumed
+                and is_directive(comment)
+                and block.line <= comment.line <= block.end_line
+                and _same_file(schema, comment, block)
+            ):
+                add(comment, block, None)
+
+    for comment in schema.comments:
+        if id(comment) not in consumed and is_directive(comment):
+            path = _path_of(schema, comment)
+            index.problems.append(
+                SuppressionProblem(f"`{MARKER}` is not attached to a model or field", path, comment)
+            )
+    return index
+
+
+def _path_of(schema: Schema, comment: Comment) -> str:
+    return comment.path or (schema.paths[0] if schema.paths else "schema.prisma")
+
+
+def _same_file(schema: Schema, comment: Comment, block: Block) -> bool:
+    return _path_of(schema, comment) == block.path
