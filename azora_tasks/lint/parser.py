@@ -186,7 +186,7 @@ class Parser:
         name = self.expect("IDENT", what="a field name")
         comments = self.comment_index.above(name.line)
         if self.tok.kind in ("NEWLINE", "EOF"):
-            raise self.error(f"field {name.text!r} has no type")
+            raise self.error(f"field {name.text!r} has no type", name)
         field_type = self.field_type()
         attributes = self.attributes()
         self.end_of_line(f"field {name.text!r}")
