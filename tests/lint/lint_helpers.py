@@ -26,11 +26,11 @@ CLEAN_SCHEMA = textwrap.dedent(
     }
 
     model Course {
-      id        String       @id @default(uuid())
+      id        String       @id @default(uuid()) @db.Uuid
       title     String       @db.VarChar(200)
       status    CourseStatus @default(DRAFT)
       price     Decimal      @db.Decimal(12, 2)
-      ownerId   String
+      ownerId   String       @db.Uuid
       lessons   Lesson[]
       createdAt DateTime     @default(now())
       updatedAt DateTime     @updatedAt
@@ -41,8 +41,8 @@ CLEAN_SCHEMA = textwrap.dedent(
     }
 
     model Lesson {
-      id        String    @id @default(uuid(7))
-      courseId  String
+      id        String    @id @default(uuid(7)) @db.Uuid
+      courseId  String    @db.Uuid
       course    Course    @relation(fields: [courseId], references: [id])
       position  Int
       createdAt DateTime  @default(now())
