@@ -31,6 +31,10 @@ _NOISE = ("Prisma schema loaded from",)  # first line of every CLI call; says no
 _ORDER = [Status.FAILED, Status.MISSING, Status.CANCELLED, Status.SKIPPED, Status.OK]
 
 
+def status_label(result: ServiceResult) -> str:
+    return f"{result.status.value} (cached)" if result.cached else result.status.value
+
+
 def make_console(no_color: bool = False) -> Console:
     in_ci = bool(os.environ.get("CI"))
     return Console(
@@ -59,7 +63,7 @@ class LiveProgress:
 
     def advance(self, result: ServiceResult) -> None:
         assert self._task is not None
-        self._progress.update(self._task, advance=1, last=f"{result.service}: {result.status.value}")
+        self._progress.update(self._task, advance=1, last=f"{result.service}: {status_label(result)}")
 
     def stop(self) -> None:
         self._progress.stop()
@@ -83,7 +87,7 @@ class PlainProgress:
         style = _STYLES[result.status]
         extra = f" - {escape(result.summary)}" if result.summary else ""
         self._console.print(
-            f"[{self._done:>{width}}/{self._total}] {self._task} [{style}]{result.status.value:<9}[/{style}] "
+            f"[{self._done:>{width}}/{self._total}] {self._task} [{style}]{status_label(result):<9}[/{style}] "
             f"{escape(result.service)} ({result.duration:.2f}s){extra}"
         )
 
@@ -117,11 +121,14 @@ def print_summary(console: Console, run: RunResult) -> None:
     table.add_column("details", overflow="fold")
     for result in ordered:
         style = _STYLES[result.status]
-        table.add_row(escape(result.service), f"[{style}]{result.status.value}[/{style}]", f"{result.duration:.2f}s", escape(result.summary))
+        table.add_row(escape(result.service), f"[{style}]{status_label(result)}[/{style}]", f"{result.duration:.2f}s", escape(result.summary))
     console.print(table)
 
     counts = run.counts()
     parts = [f"[{_STYLES[s]}]{counts[s.value]} {s.value}[/{_STYLES[s]}]" for s in _ORDER if counts[s.value]]
+    cached = sum(1 for result in run.results if result.cached)
+    if cached:
+        parts.append(f"{cached} from cache")
     verdict = "[bold red]FAILED[/]" if run.exit_code else "[bold green]OK[/]"
     if run.interrupted:
         verdict = "[bold magenta]INTERRUPTED[/]"

@@ -18,6 +18,8 @@ from azora_tasks.workflow import COMMANDS
 # Commands that make sense as sessions, with the arguments they always get.
 _SESSIONS: dict[str, tuple[str, ...]] = {
     "validate": ("validate",),
+    "clients": ("clients",),
+    "cache": ("cache",),
     "list": ("list",),
     "discover": ("manifest", "discover"),
 }

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from azora_tasks.manifest import Manifest, Service
+from azora_tasks.schema_text import env_variables_used, schema_provider
 
 SUPPORTED_MAJORS = (5, 6)
-_ENV_CALL = re.compile(r'env\(\s*"([^"]+)"\s*\)')
-_PROVIDER = re.compile(r'datasource\s+\w+\s*\{[^}]*?provider\s*=\s*"([^"]+)"', re.DOTALL)
 _URL_SCHEMES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "cockroachdb": "postgresql"}
 
 
@@ -74,27 +73,33 @@ def _package_json_for(script: Path) -> Path | None:
     return None
 
 
-def offline_engine_env(base: Mapping[str, str]) -> dict[str, str]:
-    """Environment for CLI commands that need no native engine (validate, format)."""
+def offline_engine_env(base: Mapping[str, str], *, query_engine_placeholder: bool = True) -> dict[str, str]:
+    """Environment for CLI commands that need no native engine (validate, format, generate).
+
+    Any existing file satisfies the CLI's engine lookup and stops the download
+    attempt; validate and format never execute it. `generate` *copies* the query
+    engine library into a `prisma-client-js` client, so callers pass
+    `query_engine_placeholder=False` when the client must not get a fake one.
+    """
     env = dict(base)
     env.setdefault("CHECKPOINT_DISABLE", "1")
     env.setdefault("PRISMA_HIDE_UPDATE_MESSAGE", "1")
     env.setdefault("PRISMA_SKIP_POSTINSTALL_GENERATE", "1")
+    env.setdefault("PRISMA_GENERATE_SKIP_AUTOINSTALL", "1")
     env.setdefault("NO_COLOR", "1")
-    # Any existing file satisfies the CLI's engine lookup; validate never executes it.
     placeholder = str(Path(__file__).resolve())
     env.setdefault("PRISMA_SCHEMA_ENGINE_BINARY", placeholder)
-    env.setdefault("PRISMA_QUERY_ENGINE_LIBRARY", placeholder)
+    if query_engine_placeholder:
+        env.setdefault("PRISMA_QUERY_ENGINE_LIBRARY", placeholder)
     return env
 
 
-def schema_provider(schema_text: str) -> str | None:
-    match = _PROVIDER.search(schema_text)
-    return match.group(1) if match else None
-
-
-def env_variables_used(schema_text: str) -> list[str]:
-    return sorted(set(_ENV_CALL.findall(schema_text)))
+def native_query_engine(root: Path) -> Path | None:
+    """The downloaded Node-API query engine, if `npm ci` could fetch one (it cannot offline)."""
+    for folder in (root / "node_modules" / "@prisma" / "engines", root / "node_modules" / ".prisma" / "client"):
+        for candidate in sorted(folder.glob("libquery_engine-*.so.node")) + sorted(folder.glob("libquery_engine-*.dylib.node")):
+            return candidate
+    return None
 
 
 def database_name(service: Service) -> str:
@@ -112,13 +117,20 @@ def database_url(manifest: Manifest, service: Service, provider: str | None = No
     return template.format(service=service.name, db=database_name(service))
 
 
-def service_env(manifest: Manifest, service: Service, schema_text: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
+def service_env(
+    manifest: Manifest,
+    service: Service,
+    schema_text: str,
+    base: Mapping[str, str] | None = None,
+    *,
+    query_engine_placeholder: bool = True,
+) -> dict[str, str]:
     """Set every `env("X")` the schema reads (unless already set) to a URL matching its provider.
 
     Without this, `prisma validate` fails on every real schema with P1012
     "Environment variable not found: DATABASE_URL".
     """
-    env = offline_engine_env(os.environ if base is None else base)
+    env = offline_engine_env(os.environ if base is None else base, query_engine_placeholder=query_engine_placeholder)
     provider = schema_provider(schema_text)
     for name in env_variables_used(schema_text):
         if name not in env:

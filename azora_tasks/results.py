@@ -36,6 +36,7 @@ class ServiceResult:
     output: str = ""
     summary: str = ""  # one line for the table, e.g. "valid" or "P1012 at line 4"
     details: dict[str, Any] = field(default_factory=dict)
+    cached: bool = False  # replayed from the cache: the work did not run this time
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

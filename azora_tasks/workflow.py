@@ -18,12 +18,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from azora_tasks import discover
+from azora_tasks.cache import CachedWork, CacheStore, service_inputs, toolchain_fingerprint
 from azora_tasks.console import make_console, print_summary, progress_for
 from azora_tasks.manifest import Manifest, ManifestError, Service, find_manifest, load_manifest
-from azora_tasks.prisma import PrismaError, find_prisma
+from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
 from azora_tasks.results import RunResult, ServiceResult, write_results
 from azora_tasks.runner import ProcessGroup, run_services
+from azora_tasks.schema_text import env_variables_used
 from azora_tasks.selection import Criteria, SelectionError, Shard, select_services
+from azora_tasks.tasks.clients import ClientsTask
 from azora_tasks.tasks.validate import ValidateTask
 
 Work = Callable[[Service], ServiceResult]
@@ -72,13 +75,50 @@ def summarise_step(options: argparse.Namespace, run: RunResult, console: Console
     return run.exit_code
 
 
+def cache_step(name: str, options: argparse.Namespace, manifest: Manifest, work: Work) -> Work:
+    """Wrap a cacheable task (one with a `prisma` CLI and `cache_options()`) in the content-hash cache."""
+    if getattr(options, "no_cache", True) or not hasattr(work, "cache_options"):
+        return work
+    prisma: PrismaCli = work.prisma  # type: ignore[attr-defined]
+    toolchain = toolchain_fingerprint(manifest, prisma.version)
+    task_options = work.cache_options()  # type: ignore[attr-defined]
+
+    def inputs(service: Service) -> dict[str, str]:
+        schema = manifest.schema_file(service)
+        names = env_variables_used(schema.read_text(encoding="utf-8")) if schema.is_file() else []
+        return service_inputs(manifest, service, toolchain=toolchain, options=task_options, env_names=names)
+
+    return CachedWork(name, work, CacheStore(manifest.root), inputs, getattr(work, "outputs", None))
+
+
+def explain_step(name: str, services: list[Service], work: Work, console: Console) -> int:
+    """`--dry-run`: say per service whether it would run or hit the cache, and why; run nothing."""
+    table = Table(title=f"{name} --dry-run: {len(services)} services", title_justify="left")
+    for column in ("service", "would", "why"):
+        table.add_column(column)
+    would_run = 0
+    for service in services:
+        if isinstance(work, CachedWork):
+            verdict = work.explain(service)
+            would_run += not verdict.hit
+            table.add_row(service.name, "use cache" if verdict.hit else "run", verdict.reason)
+        else:
+            would_run += 1
+            table.add_row(service.name, "run", "cache disabled (--no-cache)")
+    console.print(table)
+    console.print(f"{would_run} would run, {len(services) - would_run} from cache; nothing was run")
+    return 0
+
+
 def task_command(name: str, build: WorkBuilder) -> Callable[[argparse.Namespace, Manifest, Console], int]:
     """Chain the steps for a per-service task."""
 
     def run(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
         services = select_step(options, manifest)
         processes = ProcessGroup()
-        work = build(manifest, processes, options)
+        work = cache_step(name, options, manifest, build(manifest, processes, options))
+        if getattr(options, "explain", False):
+            return explain_step(name, services, work, console)
         result = run_step(name, options, manifest, services, work, processes, console)
         return summarise_step(options, result, console)
 
@@ -103,6 +143,16 @@ def build_validate(manifest: Manifest, processes: ProcessGroup, options: argpars
     return ValidateTask(manifest, find_prisma(manifest), processes)
 
 
+def build_clients(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> Work:
+    return ClientsTask(manifest, find_prisma(manifest), processes)
+
+
+def add_cache_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("cache")
+    group.add_argument("--no-cache", action="store_true", help="ignore and do not update the content-hash cache")
+    group.add_argument("--dry-run", action="store_true", dest="explain", help="say per service whether it would run or hit the cache, and why; run nothing")
+
+
 # --- non-task commands ---------------------------------------------------------------
 
 
@@ -116,6 +166,24 @@ def list_command(options: argparse.Namespace, manifest: Manifest, console: Conso
         table.add_row(service.name, str(service.phase or "-"), service.category, has_schema, escape(service.description))
     console.print(table)
     return 0
+
+
+def cache_command(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
+    store = CacheStore(manifest.root)
+    if options.action == "clear":
+        console.print(f"removed {store.clear()} cache entries from {escape(str(store.directory))}")
+        return 0
+    info = store.info()
+    console.print(f"cache: {escape(info['directory'])} ({info['bytes']} bytes)")
+    for task, count in sorted(info["entries"].items()):
+        console.print(f"  {task}: {count} entries")
+    if not info["entries"]:
+        console.print("  empty")
+    return 0
+
+
+def _cache_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["info", "clear"], help="info: entries per task; clear: delete every entry")
 
 
 def manifest_command(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
@@ -141,7 +209,9 @@ def _manifest_arguments(parser: argparse.ArgumentParser) -> None:
 COMMANDS: dict[str, Command] = {
     command.name: command
     for command in (
-        Command("validate", "validate every selected schema with the pinned Prisma CLI", task_command("validate", build_validate)),
+        Command("validate", "validate every selected schema with the pinned Prisma CLI", task_command("validate", build_validate), add_arguments=add_cache_arguments),
+        Command("clients", "generate every selected service's Prisma client (prisma generate), cached", task_command("clients", build_clients), add_arguments=add_cache_arguments),
+        Command("cache", "inspect or clear the content-hash cache", cache_command, selects=False, add_arguments=_cache_arguments),
         Command("list", "list the selected services and whether each has a schema", list_command),
         Command("manifest", "edit the manifest (discover: add unlisted services)", manifest_command, selects=False, add_arguments=_manifest_arguments),
     )

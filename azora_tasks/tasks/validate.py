@@ -23,6 +23,10 @@ class ValidateTask:
     prisma: PrismaCli
     processes: ProcessGroup
 
+    def cache_options(self) -> dict[str, object]:
+        """The options that change this task's result (part of the cache key)."""
+        return {}
+
     def __call__(self, service: Service) -> ServiceResult:
         schema = self.manifest.schema_file(service)
         if not schema.is_file():

@@ -1,0 +1,199 @@
+"""A content-hash cache: skip a service whose inputs have not changed since its last run.
+
+A task's key is the hash of exactly what affects its result: the schema files'
+bytes, the service's manifest entry (and its category and the global settings
+and lint config), the toolchain (Prisma version, lock file, this tool's
+version), the task's options and the environment variables the schema reads.
+Each input is recorded by name, so a miss can say *which* input changed
+(`--dry-run`), like `turbo run --dry=json`.
+
+One JSON file per task and service under `.azora-cache/` at the manifest root.
+Writes are atomic (temp file + rename), so two runs writing at once leave one
+complete entry; an unreadable or malformed entry is a miss, never a crash.
+Outputs (e.g. a generated client) are recorded as (path, size, mtime) lists:
+deleting or editing an output invalidates the entry without hashing megabytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from azora_tasks import __version__
+from azora_tasks.atomic import write_text_atomically
+from azora_tasks.manifest import Manifest, Service
+from azora_tasks.results import ServiceResult, Status
+
+CACHE_DIR_NAME = ".azora-cache"
+ENTRY_VERSION = 1
+_CACHEABLE = (Status.OK, Status.FAILED)  # missing/cancelled/skipped say nothing about the inputs
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_json(value: Any) -> str:
+    return sha256_bytes(json.dumps(value, sort_keys=True, default=str).encode())
+
+
+def schema_files(manifest: Manifest, service: Service) -> list[Path]:
+    """Every .prisma file of the service's schema folder (one file, or a multi-file schema folder)."""
+    schema = manifest.schema_file(service)
+    folder = schema.parent
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.rglob("*.prisma") if "migrations" not in path.relative_to(folder).parts)
+
+
+def toolchain_fingerprint(manifest: Manifest, prisma_version: str) -> str:
+    """What invalidates every entry at once: Prisma version, the lock file, this tool."""
+    lock = manifest.root / "package-lock.json"
+    lock_hash = sha256_bytes(lock.read_bytes()) if lock.is_file() else "no-lock-file"
+    return sha256_json({"prisma": prisma_version, "lock": lock_hash, "azora-tasks": __version__})
+
+
+def service_inputs(
+    manifest: Manifest,
+    service: Service,
+    *,
+    toolchain: str,
+    options: Mapping[str, Any],
+    env_names: Iterable[str] = (),
+) -> dict[str, str]:
+    """Named hashes of everything that affects one service's result."""
+    files = schema_files(manifest, service)
+    category = manifest.categories.get(service.category)
+    return {
+        "schema": sha256_json({str(path.relative_to(manifest.root)): sha256_bytes(path.read_bytes()) for path in files}),
+        "manifest entry": sha256_json(dataclasses.asdict(service)),
+        "category": sha256_json(dataclasses.asdict(category) if category else None),
+        "settings": sha256_json({"settings": dataclasses.asdict(manifest.settings), "lint": manifest.lint}),
+        "toolchain": toolchain,
+        "options": sha256_json(dict(options)),
+        "environment": sha256_json({name: os.environ.get(name) for name in sorted(env_names)}),
+    }
+
+
+def snapshot_outputs(paths: Iterable[Path]) -> list[list[Any]]:
+    """(path, size, mtime_ns) of every file under the given outputs; cheap to compare."""
+    rows: list[list[Any]] = []
+    for root in paths:
+        candidates = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+        for path in candidates:
+            stat = path.stat()
+            rows.append([str(path), stat.st_size, stat.st_mtime_ns])
+    return rows
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a service would run, and why (for `--dry-run`)."""
+
+    hit: bool
+    reason: str
+    entry: dict[str, Any] | None = None
+
+
+class CacheStore:
+    def __init__(self, root: Path) -> None:
+        self.directory = root / CACHE_DIR_NAME
+
+    def _entry_path(self, task: str, service: str) -> Path:
+        return self.directory / task / f"{service}.json"
+
+    def read(self, task: str, service: str) -> dict[str, Any] | None:
+        path = self._entry_path(task, service)
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("version") != ENTRY_VERSION or not isinstance(entry.get("inputs"), dict):
+            return None
+        return entry
+
+    def write(self, task: str, result: ServiceResult, inputs: Mapping[str, str], outputs: list[list[Any]]) -> None:
+        if result.status not in _CACHEABLE:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        gitignore = self.directory / ".gitignore"
+        if not gitignore.exists():
+            write_text_atomically(gitignore, "*\n")
+        entry = {"version": ENTRY_VERSION, "inputs": dict(inputs), "outputs": outputs, "result": result.to_json()}
+        write_text_atomically(self._entry_path(task, result.service), json.dumps(entry, indent=1))
+
+    def verdict(self, task: str, service: str, inputs: Mapping[str, str], outputs: Callable[[], list[list[Any]]] | None) -> Verdict:
+        entry = self.read(task, service)
+        if entry is None:
+            return Verdict(False, "no cache entry")
+        changed = [name for name in inputs if entry["inputs"].get(name) != inputs[name]]
+        if changed:
+            return Verdict(False, f"{', '.join(changed)} changed", entry)
+        if outputs is not None and entry.get("outputs") != outputs():
+            return Verdict(False, "outputs missing or modified", entry)
+        return Verdict(True, "inputs unchanged", entry)
+
+    def clear(self) -> int:
+        """Delete every entry; returns how many there were."""
+        count = len(list(self.directory.rglob("*.json"))) if self.directory.is_dir() else 0
+        shutil.rmtree(self.directory, ignore_errors=True)
+        return count
+
+    def info(self) -> dict[str, Any]:
+        tasks: dict[str, int] = {}
+        size = 0
+        if self.directory.is_dir():
+            for path in self.directory.rglob("*.json"):
+                tasks[path.parent.name] = tasks.get(path.parent.name, 0) + 1
+                size += path.stat().st_size
+        return {"directory": str(self.directory), "entries": tasks, "bytes": size}
+
+
+def result_from_entry(entry: Mapping[str, Any]) -> ServiceResult:
+    data = dict(entry["result"])
+    data["status"] = Status(data["status"])
+    known = {f.name for f in dataclasses.fields(ServiceResult)}
+    result = ServiceResult(**{key: value for key, value in data.items() if key in known})
+    result.cached = True
+    result.duration = 0.0
+    return result
+
+
+@dataclass
+class CachedWork:
+    """Wraps a task's `work(service)`: consult the cache first, record the result after.
+
+    `outputs(service)` names the files a task produces (e.g. the client folder);
+    an entry is only a hit if they are still exactly as recorded.
+    """
+
+    task: str
+    work: Callable[[Service], ServiceResult]
+    store: CacheStore
+    inputs: Callable[[Service], dict[str, str]]
+    outputs: Callable[[Service], list[Path]] | None = None
+
+    def explain(self, service: Service) -> Verdict:
+        inputs = self.inputs(service)
+        snapshot = (lambda: snapshot_outputs(self.outputs(service))) if self.outputs else None  # type: ignore[misc]
+        return self.store.verdict(self.task, service.name, inputs, snapshot)
+
+    def __call__(self, service: Service) -> ServiceResult:
+        inputs = self.inputs(service)
+        snapshot = (lambda: snapshot_outputs(self.outputs(service))) if self.outputs else None  # type: ignore[misc]
+        verdict = self.store.verdict(self.task, service.name, inputs, snapshot)
+        if verdict.hit and verdict.entry is not None:
+            return result_from_entry(verdict.entry)
+        result = self.work(service)
+        # Inputs are re-read after the run would race with an edit made meanwhile; the
+        # pre-run inputs are what this result was computed from, so record those.
+        outputs = snapshot() if snapshot else []
+        self.store.write(self.task, result, inputs, outputs)
+        return result

@@ -1,0 +1,87 @@
+"""Quick facts read from a schema's text without a full parse.
+
+The runner needs a few facts before Prisma ever runs -- the datasource
+provider (to pick a matching DATABASE_URL), the `env()` variables (to set
+them) and the client generators' output folders (to catch collisions). A
+regular expression over comment-stripped text is enough for these; the full
+reader with positions lives in `azora_tasks.lint`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*')
+_BLOCK = re.compile(r"\b(datasource|generator)\s+(\w+)\s*\{(.*?)\}", re.DOTALL)
+_ASSIGNMENT = re.compile(r'^\s*(\w+)\s*=\s*(.+?)\s*$', re.MULTILINE)
+_ENV_CALL = re.compile(r'env\(\s*"([^"]+)"\s*\)')
+_CLIENT_PROVIDERS = ("prisma-client-js", "prisma-client")
+
+
+@dataclass(frozen=True)
+class Generator:
+    name: str
+    provider: str
+    output: str | None
+    engine_type: str | None
+
+    @property
+    def is_client(self) -> bool:
+        return self.provider in _CLIENT_PROVIDERS
+
+
+def strip_comments(text: str) -> str:
+    """Remove `//` comments but keep strings (a URL may contain `//`)."""
+    return _COMMENT.sub(lambda match: match.group(1) or "", text)
+
+
+def _blocks(text: str, kind: str) -> list[tuple[str, dict[str, str]]]:
+    found = []
+    for match in _BLOCK.finditer(strip_comments(text)):
+        if match.group(1) == kind:
+            found.append((match.group(2), {key: value for key, value in _ASSIGNMENT.findall(match.group(3))}))
+    return found
+
+
+def _unquote(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
+
+
+def schema_provider(text: str) -> str | None:
+    for _, fields in _blocks(text, "datasource"):
+        return _unquote(fields.get("provider"))
+    return None
+
+
+def env_variables_used(text: str) -> list[str]:
+    return sorted(set(_ENV_CALL.findall(strip_comments(text))))
+
+
+def generators(text: str) -> list[Generator]:
+    return [
+        Generator(name, _unquote(fields.get("provider")) or "", _unquote(fields.get("output")), _unquote(fields.get("engineType")))
+        for name, fields in _blocks(text, "generator")
+    ]
+
+
+def client_output_dir(generator: Generator, schema: Path, repo_root: Path) -> Path:
+    """Where `prisma generate` writes this client.
+
+    An explicit `output` is relative to the schema file. Without one,
+    prisma-client-js writes into `node_modules/.prisma/client` next to the
+    nearest `@prisma/client` -- in a hoisted monorepo, the *same* folder for
+    every service, which is the collision `clients` must catch.
+    """
+    if generator.output:
+        return (schema.parent / generator.output).resolve()
+    for folder in (schema.parent, *schema.parent.parents):
+        if (folder / "node_modules" / "@prisma" / "client").exists():
+            return (folder / "node_modules" / ".prisma" / "client").resolve()
+        if folder == repo_root.parent:
+            break
+    return (repo_root / "node_modules" / ".prisma" / "client").resolve()

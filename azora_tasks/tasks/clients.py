@@ -1,0 +1,98 @@
+"""`clients`: `prisma generate` for every selected service, with collision detection.
+
+The trap this task exists to catch: `prisma-client-js` without `output`
+writes into `node_modules/.prisma/client` next to the hoisted `@prisma/client`
+-- the same folder for every service -- so in the seed's loop the last service
+wins and every other service silently imports the wrong client. Outputs are
+resolved for every service of the manifest before anything runs, and services
+that share an output folder fail with the fix, instead of overwriting each other.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from azora_tasks.manifest import Manifest, Service
+from azora_tasks.prisma import PrismaCli, native_query_engine, service_env
+from azora_tasks.results import ServiceResult, Status
+from azora_tasks.runner import ProcessGroup
+from azora_tasks.schema_text import client_output_dir, generators
+from azora_tasks.tasks.validate import describe_prisma_error
+
+GENERATE_TIMEOUT_SECONDS = 300
+
+
+def resolve_outputs(manifest: Manifest, service: Service) -> list[Path]:
+    """Output folders of the service's client generators (empty when it has no schema)."""
+    schema = manifest.schema_file(service)
+    if not schema.is_file():
+        return []
+    text = schema.read_text(encoding="utf-8")
+    return [client_output_dir(generator, schema, manifest.root) for generator in generators(text) if generator.is_client]
+
+
+def find_collisions(manifest: Manifest) -> dict[str, list[str]]:
+    """service -> the other services writing their client into the same folder."""
+    writers: dict[Path, list[str]] = defaultdict(list)
+    for service in manifest.services.values():
+        for output in resolve_outputs(manifest, service):
+            writers[output].append(service.name)
+    collisions: dict[str, list[str]] = {}
+    for names in writers.values():
+        if len(names) > 1:
+            for name in names:
+                collisions[name] = [other for other in names if other != name]
+    return collisions
+
+
+@dataclass
+class ClientsTask:
+    manifest: Manifest
+    prisma: PrismaCli
+    processes: ProcessGroup
+    collisions: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.collisions = find_collisions(self.manifest)
+        self._native_engine = native_query_engine(self.manifest.root)
+
+    def cache_options(self) -> dict[str, Any]:
+        return {"collides with": {name: sorted(others) for name, others in sorted(self.collisions.items())}}
+
+    def outputs(self, service: Service) -> list[Path]:
+        return resolve_outputs(self.manifest, service)
+
+    def __call__(self, service: Service) -> ServiceResult:
+        schema = self.manifest.schema_file(service)
+        if not schema.is_file():
+            return ServiceResult(service.name, Status.MISSING, summary=f"no schema at {schema.relative_to(self.manifest.root)}")
+        if service.name in self.collisions:
+            others = ", ".join(self.collisions[service.name])
+            return ServiceResult(
+                service.name, Status.FAILED,
+                output=f"client output collides with {others}",
+                summary=f"client output shared with {others}: add a per-service `output = \"../generated/client\"` to the generator block",
+            )
+        text = schema.read_text(encoding="utf-8")
+        client_generators = [g for g in generators(text) if g.is_client]
+        # A library-engine client embeds the native query engine; never embed a placeholder.
+        needs_engine = any(g.engine_type != "client" for g in client_generators)
+        started = time.monotonic()
+        completed = self.processes.run(
+            self.prisma.command("generate", "--schema", str(schema)),
+            cwd=self.manifest.service_dir(service),
+            env=service_env(self.manifest, service, text, query_engine_placeholder=needs_engine and self._native_engine is None),
+            timeout=GENERATE_TIMEOUT_SECONDS,
+        )
+        duration = time.monotonic() - started
+        if completed.returncode != 0:
+            return ServiceResult(service.name, Status.FAILED, duration, completed.stdout, describe_prisma_error(completed.stdout))
+        outputs = [str(path.relative_to(self.manifest.root)) if path.is_relative_to(self.manifest.root) else str(path) for path in self.outputs(service)]
+        summary = f"generated {', '.join(outputs) or '(no client generator)'}"
+        if needs_engine and self._native_engine is None:
+            summary += " (library engine unavailable offline; see docs/clients.md)"
+        return ServiceResult(service.name, Status.OK, duration, completed.stdout, summary, details={"outputs": outputs})

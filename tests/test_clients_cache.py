@@ -1,0 +1,155 @@
+"""`clients` with the real Prisma CLI, and every rule of the content-hash cache."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from azora_tasks.cache import CacheStore
+from azora_tasks.cli import main
+from azora_tasks.results import ServiceResult, Status
+from tests.conftest import REPO_ROOT, VALID_SCHEMA, write_schema
+
+pytestmark = pytest.mark.prisma
+NO_OUTPUT_SCHEMA = VALID_SCHEMA.replace('  output   = "../generated/client"\n', "")
+
+
+@pytest.fixture
+def clients_repo(monorepo: Path, prisma_cli: Path) -> Path:
+    """The small monorepo with a schema per service and the repo's node_modules, as in a real monorepo."""
+    (monorepo / "node_modules").symlink_to(REPO_ROOT / "node_modules")
+    for service in ("auth", "user-service", "course-service", "search-service"):
+        write_schema(monorepo, service)
+    return monorepo
+
+
+def run(root: Path, *args: str) -> tuple[int, dict[str, dict]]:
+    results = root / "results.json"
+    code = main([*args, "--manifest", str(root / "services.toml"), "--json", str(results)])
+    services = {entry["service"]: entry for entry in json.loads(results.read_text())["runs"][0]["services"]}
+    return code, services
+
+
+def ran(services: dict[str, dict]) -> set[str]:
+    """Services whose work really ran (a Prisma process), as opposed to replayed from the cache."""
+    return {name for name, entry in services.items() if not entry["cached"]}
+
+
+def test_clients_generate_per_service_and_second_run_is_all_cached(clients_repo: Path) -> None:
+    code, services = run(clients_repo, "clients")
+    assert code == 0
+    assert ran(services) == {"auth", "user-service", "course-service", "search-service"}
+    for name in services:
+        assert (clients_repo / "services" / name / "generated" / "client" / "index.js").is_file()
+
+    code, services = run(clients_repo, "clients")
+    assert code == 0
+    assert ran(services) == set()
+    assert all(entry["status"] == "ok" for entry in services.values())
+
+
+def test_each_invalidation_rule(clients_repo: Path) -> None:
+    run(clients_repo, "clients")
+
+    schema = clients_repo / "services" / "auth" / "prisma" / "schema.prisma"
+    schema.write_text(schema.read_text() + "\n// edited\n")
+    assert ran(run(clients_repo, "clients")[1]) == {"auth"}
+
+    client = clients_repo / "services" / "course-service" / "generated" / "client"
+    (client / "index.js").unlink()
+    assert ran(run(clients_repo, "clients")[1]) == {"course-service"}
+    assert (client / "index.js").is_file()
+
+    manifest = clients_repo / "services.toml"
+    manifest.write_text(manifest.read_text().replace('[services.user-service]\nphase = 1', '[services.user-service]\nphase = 1\ndescription = "Users"'))
+    assert ran(run(clients_repo, "clients")[1]) == {"user-service"}
+
+    (clients_repo / "package-lock.json").write_text('{"packages": {"node_modules/prisma": {"version": "6.19.4"}}}')
+    assert ran(run(clients_repo, "clients")[1]) == {"auth", "user-service", "course-service", "search-service"}
+
+    assert ran(run(clients_repo, "clients", "--no-cache")[1]) == {"auth", "user-service", "course-service", "search-service"}
+
+
+def test_a_cached_failure_is_still_a_failure(clients_repo: Path) -> None:
+    write_schema(clients_repo, "auth", VALID_SCHEMA.replace("String   @unique", "Strin    @unique"))
+    code, services = run(clients_repo, "validate", "auth")
+    assert (code, services["auth"]["status"], services["auth"]["cached"]) == (1, "failed", False)
+    code, services = run(clients_repo, "validate", "auth")
+    assert (code, services["auth"]["status"], services["auth"]["cached"]) == (1, "failed", True)
+    assert "Strin" in services["auth"]["output"]
+
+
+def test_colliding_outputs_fail_with_the_fix(clients_repo: Path) -> None:
+    write_schema(clients_repo, "auth", NO_OUTPUT_SCHEMA)
+    write_schema(clients_repo, "user-service", NO_OUTPUT_SCHEMA)
+    code, services = run(clients_repo, "clients", "--no-cache")
+    assert code == 1
+    assert services["auth"]["status"] == services["user-service"]["status"] == "failed"
+    assert "shared with user-service" in services["auth"]["summary"]
+    assert 'output = "../generated/client"' in services["auth"]["summary"]
+    assert services["course-service"]["status"] == "ok"
+
+
+def test_dry_run_explains_and_runs_nothing(clients_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(clients_repo, "clients")
+    schema = clients_repo / "services" / "auth" / "prisma" / "schema.prisma"
+    schema.write_text(schema.read_text() + "\n// edited\n")
+    capsys.readouterr()
+    assert main(["clients", "--dry-run", "--manifest", str(clients_repo / "services.toml")]) == 0
+    output = capsys.readouterr().out
+    assert "schema changed" in output and "1 would run, 3 from cache" in output
+    assert ran(run(clients_repo, "clients")[1]) == {"auth"}  # the dry run did not record anything
+
+
+def _entry_file(root: Path) -> Path:
+    return root / ".azora-cache" / "validate" / "auth.json"
+
+
+def test_corrupted_entries_are_misses_not_crashes(clients_repo: Path) -> None:
+    run(clients_repo, "validate", "auth")
+    for garbage in ("{not json", "[]", '{"version": 1}', "", '{"version": 1, "inputs": {}, "result": {}}'):
+        _entry_file(clients_repo).write_text(garbage)
+        code, services = run(clients_repo, "validate", "auth")
+        assert code == 0 and ran(services) == {"auth"}, garbage
+    code, services = run(clients_repo, "validate", "auth")
+    assert ran(services) == set()
+
+
+def _hammer(directory: str, writer: int) -> None:
+    store = CacheStore(Path(directory))
+    for round_ in range(200):
+        result = ServiceResult("auth", Status.OK, summary=f"writer {writer} round {round_} " + "x" * 2000)
+        store.write("validate", result, {"schema": str(writer)}, [])
+
+
+def test_concurrent_writers_leave_a_complete_entry(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_hammer, args=(str(tmp_path), n)) for n in range(4)]
+    for process in writers:
+        process.start()
+    store = CacheStore(tmp_path)
+    reads = 0
+    while any(process.is_alive() for process in writers):
+        entry = store.read("validate", "auth")
+        if entry is not None:
+            reads += 1
+            assert entry["result"]["summary"].startswith(f"writer {entry['inputs']['schema']} ")
+    for process in writers:
+        process.join()
+        assert process.exitcode == 0
+    entry = store.read("validate", "auth")
+    assert entry is not None and entry["result"]["status"] == "ok"
+    assert not [p for p in (tmp_path / ".azora-cache" / "validate").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_cache_info_and_clear(clients_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(clients_repo, "validate")
+    capsys.readouterr()
+    assert main(["cache", "info", "--manifest", str(clients_repo / "services.toml")]) == 0
+    assert "validate: 4 entries" in capsys.readouterr().out
+    assert main(["cache", "clear", "--manifest", str(clients_repo / "services.toml")]) == 0
+    assert "removed 4 cache entries" in capsys.readouterr().out
+    assert not (clients_repo / ".azora-cache").exists()
