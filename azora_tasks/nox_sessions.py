@@ -17,6 +17,7 @@ from azora_tasks.workflow import COMMANDS
 
 # Commands that make sense as sessions, with the arguments they always get.
 _SESSIONS: dict[str, tuple[str, ...]] = {
+    "generate": ("generate",),
     "validate": ("validate",),
     "clients": ("clients",),
     "cache": ("cache",),

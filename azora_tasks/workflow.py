@@ -27,6 +27,7 @@ from azora_tasks.runner import ProcessGroup, run_services
 from azora_tasks.schema_text import env_variables_used
 from azora_tasks.selection import Criteria, SelectionError, Shard, select_services
 from azora_tasks.tasks.clients import ClientsTask
+from azora_tasks.tasks.generate import add_generate_arguments, build_generate
 from azora_tasks.tasks.validate import ValidateTask
 
 Work = Callable[[Service], ServiceResult]
@@ -209,6 +210,7 @@ def _manifest_arguments(parser: argparse.ArgumentParser) -> None:
 COMMANDS: dict[str, Command] = {
     command.name: command
     for command in (
+        Command("generate", "write a checklist-conformant schema for every service that has none", task_command("generate", build_generate), add_arguments=add_generate_arguments),
         Command("validate", "validate every selected schema with the pinned Prisma CLI", task_command("validate", build_validate), add_arguments=add_cache_arguments),
         Command("clients", "generate every selected service's Prisma client (prisma generate), cached", task_command("clients", build_clients), add_arguments=add_cache_arguments),
         Command("cache", "inspect or clear the content-hash cache", cache_command, selects=False, add_arguments=_cache_arguments),
