@@ -100,7 +100,9 @@ class RequiredFields(Rule):
     (`courseId String?`) says two contradicting things: the client type
     claims the course always exists while the column allows NULL.  Make both
     sides agree: drop the `?` on the key, or make the relation optional.
-    Primary-key columns can never be NULL.
+    Primary-key columns can never be NULL.  `prisma validate` rejects both
+    cases too; this rule reports them with a position and a fix in the same
+    run as every other finding, without needing the Prisma CLI.
 
     Bad:
 

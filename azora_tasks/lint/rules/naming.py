@@ -123,12 +123,14 @@ class FieldNameCamelCase(Rule):
     Bad:
 
         model Course {
+          id         String   @id @default(uuid())
           created_at DateTime
         }
 
     Good:
 
         model Course {
+          id        String   @id @default(uuid())
           createdAt DateTime @map("created_at")
         }
     """

@@ -156,12 +156,14 @@ class TimestampType(Rule):
     Bad:
 
         model Invoice {
+          id      String @id @default(uuid())
           dueDate String
         }
 
     Good:
 
         model Invoice {
+          id      String   @id @default(uuid())
           dueDate DateTime @db.Date
         }
     """

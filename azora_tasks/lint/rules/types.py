@@ -33,6 +33,7 @@ class EnumForStatus(Rule):
     Bad:
 
         model Order {
+          id     String @id @default(uuid())
           status String @default("ACTIVE")
         }
 
@@ -44,6 +45,7 @@ class EnumForStatus(Rule):
         }
 
         model Order {
+          id     String      @id @default(uuid())
           status OrderStatus @default(ACTIVE)
         }
     """
@@ -92,12 +94,14 @@ class MoneyDecimal(Rule):
     Bad:
 
         model Product {
+          id    String @id @default(uuid())
           price Float
         }
 
     Good:
 
         model Product {
+          id    String  @id @default(uuid())
           price Decimal @db.Decimal(12, 2)
         }
     """
@@ -150,6 +154,7 @@ class UnboundedString(Rule):
         }
 
         model User {
+          id    String @id @default(uuid()) @db.Uuid
           email String
         }
 
@@ -161,6 +166,7 @@ class UnboundedString(Rule):
         }
 
         model User {
+          id    String @id @default(uuid()) @db.Uuid
           email String @db.VarChar(320)
         }
     """
@@ -216,7 +222,9 @@ class MysqlIndexedText(Rule):
     migration fails with "BLOB/TEXT column used in key specification
     without a key length".  Use `@db.VarChar(n)` for columns that are
     `@id`, `@unique` or part of an `@@index`/`@@unique`/`@@id`, or give the
-    index a prefix: `@@index([body(length: 100)])`.
+    index a prefix: `@@index([body(length: 100)])`.  `prisma validate`
+    rejects this too; the rule reports it with a position and a fix in the
+    same run as every other finding, without needing the Prisma CLI.
 
     Bad:
 
