@@ -49,9 +49,11 @@ reason, with an unknown rule or attached to nothing does not suppress and is
 reported as AZL090. Suppressed findings are counted in the lint summary.
 
 ```prisma
+/// {MARKER} soft-delete audit events are immutable by law
 model AuditEvent {{
-  /// {MARKER} soft-delete audit events are immutable by law
-  id String @id @default(uuid())
+  id      String @id @default(uuid())
+  /// {MARKER} money-decimal the partner API sends binary floats
+  amount  Float
 }}
 ```
 

@@ -47,15 +47,15 @@ class InvalidSuppression(Rule):
 
     Bad:
 
+        /// azora-lint-ignore soft-delete
         model Course {
-          /// azora-lint-ignore soft-delete
           id String @id @default(uuid())
         }
 
     Good:
 
+        /// azora-lint-ignore soft-delete courses are archived by the catalog service
         model Course {
-          /// azora-lint-ignore soft-delete courses are archived by the catalog service
           id String @id @default(uuid())
         }
     """
