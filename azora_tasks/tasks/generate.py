@@ -79,7 +79,7 @@ class GenerateTask:
             return self._write(path, shown, current, text, "updated", result)
         if not self.force:
             details["ownership"] = owner.value
-            return result(Status.SKIPPED, "kept", f"{owner.value}: left alone (--force overwrites after a backup)")
+            return result(Status.SKIPPED, "kept", f"{owner.value}: left alone")
         details["ownership"] = owner.value
         return self._write(path, shown, current, text, "overwritten", result)
 
