@@ -9,9 +9,10 @@ naming it, because a typo would otherwise silently leave a rule on.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping, Union
+from typing import Union
 
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules import RULES, Rule, find_rule, rule_ids
@@ -52,7 +53,7 @@ class LintConfig:
     overrides: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
-    def from_mapping(cls, mapping: Mapping[str, object] | None) -> "LintConfig":
+    def from_mapping(cls, mapping: Mapping[str, object] | None) -> LintConfig:
         """Build from ``{"AZL003": "off", "soft-delete": "warning"}``; raises ValueError on unknown ids."""
         overrides: dict[str, Severity] = {}
         for key, value in (mapping or {}).items():
@@ -66,7 +67,7 @@ class LintConfig:
         """The effective severity of ``rule``."""
         return self.overrides.get(rule.code, rule.default_severity)
 
-    def merged(self, other: "LintConfig | Mapping[str, object] | None") -> "LintConfig":
+    def merged(self, other: LintConfig | Mapping[str, object] | None) -> LintConfig:
         """A config where ``other``'s overrides win over this one's."""
         if other is None:
             return self

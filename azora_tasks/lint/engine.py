@@ -7,8 +7,8 @@ finding naming the rule (a linter bug must not hide the other findings).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from azora_tasks.lint.config import LintConfig
 from azora_tasks.lint.findings import Finding, LintResult, Severity

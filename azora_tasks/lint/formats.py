@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Mapping, Union
+from typing import Union
 
 from azora_tasks.lint.config import LintConfig
 from azora_tasks.lint.findings import Finding, LintResult, Severity
@@ -110,7 +111,9 @@ def format_junit(
         suite = ET.SubElement(root, "testsuite", name=service)
         failures = skipped = 0
         for rule in RULES:
-            case = ET.SubElement(suite, "testcase", classname=f"{suite_name}.{service}", name=f"{rule.code} {rule.name}")
+            case = ET.SubElement(
+                suite, "testcase", classname=f"{suite_name}.{service}", name=f"{rule.code} {rule.name}"
+            )
             findings = [f for f in result.findings if f.code == rule.code]
             failing = [f for f in findings if f.severity in (Severity.ERROR, Severity.WARNING)]
             if failing:
@@ -156,6 +159,7 @@ def _artifact_uri(path: str) -> str:
 
 def _sarif_rule(rule: type[Rule], help_base: str | None) -> dict[str, object]:
     sections = rule.doc_sections()
+    level = rule.default_severity if rule.default_severity is not Severity.OFF else Severity.WARNING
     descriptor: dict[str, object] = {
         "id": rule.code,
         "name": rule.name,
@@ -163,7 +167,7 @@ def _sarif_rule(rule: type[Rule], help_base: str | None) -> dict[str, object]:
         "fullDescription": {"text": sections["why"] or sections["summary"]},
         "defaultConfiguration": {
             "enabled": rule.default_severity is not Severity.OFF,
-            "level": _SARIF_LEVEL[rule.default_severity if rule.default_severity is not Severity.OFF else Severity.WARNING],
+            "level": _SARIF_LEVEL[level],
         },
     }
     if help_base:

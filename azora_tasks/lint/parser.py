@@ -13,8 +13,8 @@ a model declared in ``user.prisma``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from azora_tasks.lint.lexer import SchemaParseError, Token, tokenize
 from azora_tasks.lint.syntax import (
@@ -271,7 +271,8 @@ class Parser:
                 raise self.error("missing ')'", open_paren)
             start = self.tok
             name: str | None = None
-            if start.kind == "IDENT" and self.tokens[self.index + 1].kind == "PUNCT" and self.tokens[self.index + 1].text == ":":
+            following = self.tokens[self.index + 1]
+            if start.kind == "IDENT" and following.kind == "PUNCT" and following.text == ":":
                 name = start.text
                 self.index += 2
                 self.skip_newlines()

@@ -11,8 +11,9 @@ would infer from it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Union
+from typing import Union
 
 SCALAR_TYPES = frozenset(
     {"String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"}
@@ -60,7 +61,7 @@ class Identifier(Node):
 class ArrayValue(Node):
     """``[a, b(sort: Desc)]``."""
 
-    items: tuple["Value", ...]
+    items: tuple[Value, ...]
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class FunctionCall(Node):
     """``uuid(7)``, ``now()``, ``env("URL")`` and also ``b(sort: Desc)``."""
 
     name: str
-    args: tuple["Argument", ...]
+    args: tuple[Argument, ...]
 
 
 Value = Union[StringValue, NumberValue, Identifier, ArrayValue, FunctionCall]

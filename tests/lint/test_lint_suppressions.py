@@ -102,8 +102,9 @@ def test_blank_line_breaks_attachment_to_the_next_field():
 
 
 def test_suppressions_in_multi_file_schema_stay_in_their_file(tmp_path):
-    from azora_tasks.lint import lint_files
     from lint_helpers import only
+
+    from azora_tasks.lint import lint_files
 
     (tmp_path / "a.prisma").write_text("model A {\n  // azora-lint-ignore soft-delete reason a\n}\n")
     (tmp_path / "b.prisma").write_text("\n\nmodel B {\n}\n")

@@ -10,8 +10,9 @@ docstrings and the examples are themselves tested, so they cannot rot.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar, Iterator
+from typing import ClassVar
 
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.schema_facts import SchemaFacts

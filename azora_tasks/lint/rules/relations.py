@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation

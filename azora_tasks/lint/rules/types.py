@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
@@ -124,7 +124,10 @@ class MoneyDecimal(Rule):
 
 
 BOUNDED_NATIVE = frozenset(
-    {"VarChar", "Char", "NVarChar", "NChar", "Uuid", "UniqueIdentifier", "Inet", "ObjectId", "TinyText", "Bit", "VarBit"}
+    {
+        "VarChar", "Char", "NVarChar", "NChar", "Uuid", "UniqueIdentifier", "Inet", "ObjectId", "TinyText",
+        "Bit", "VarBit",
+    }
 )
 LENGTH_PROVIDERS = frozenset({"postgresql", "postgres", "mysql", "sqlserver", "cockroachdb"})
 MYSQL_TEXT_TYPES = frozenset({"Text", "TinyText", "MediumText", "LongText"})
@@ -209,9 +212,9 @@ def _indexed_columns(block: Block) -> dict[str, list[Attribute]]:
                 columns.setdefault(name, []).append(attribute)
     for f in block.fields:
         for attr_name in ("id", "unique"):
-            attribute = f.attribute(attr_name)
-            if attribute is not None and attribute.arg("length") is None:
-                columns.setdefault(f.name, []).append(attribute)
+            field_attribute = f.attribute(attr_name)
+            if field_attribute is not None and field_attribute.arg("length") is None:
+                columns.setdefault(f.name, []).append(field_attribute)
     return columns
 
 
