@@ -9,6 +9,7 @@ person reading it is usually editing that file right now.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -60,6 +61,9 @@ class Settings:
     concurrency: int = 0  # 0 means "one worker per CPU"
     prisma_cli: str = "node_modules/prisma/build/index.js"
     default_category: str = ""
+    report_path: str = "docs/schema-progress.md"  # where `report` writes the progress page
+    plan_start: str = ""  # ISO date of week 1's first day; default: the first schema's commit
+    ci_shards: int = 1  # parametrize each task's nox session into this many shards
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,9 @@ _SETTINGS_KEYS: dict[str, type | tuple[type, ...]] = {
     "concurrency": int,
     "prisma_cli": str,
     "default_category": str,
+    "report_path": str,
+    "plan_start": str,
+    "ci_shards": int,
 }
 _TOP_LEVEL_KEYS = ("settings", "phases", "categories", "milestones", "weeks", "services", "lint")
 _PHASE_KEYS: dict[str, type | tuple[type, ...]] = {"title": str}
@@ -327,7 +334,16 @@ def _parse_settings(check: _Checker, raw: Any) -> Settings:
     concurrency = table.get("concurrency", 0)
     if concurrency < 0:
         raise check.fail(("settings", "concurrency"), "must be 0 (one per CPU) or a positive number", "write concurrency = 0")
-    for key in ("services_dir", "schema_path"):
+    plan_start = table.get("plan_start", "")
+    if plan_start:
+        try:
+            datetime.date.fromisoformat(plan_start)
+        except ValueError:
+            raise check.fail(("settings", "plan_start"), f"{plan_start!r} is not a date", 'write plan_start = "2025-01-06" (YYYY-MM-DD)') from None
+    ci_shards = table.get("ci_shards", 1)
+    if not 1 <= ci_shards <= 256:
+        raise check.fail(("settings", "ci_shards"), "must be between 1 and 256 (GitHub's matrix limit)", "write ci_shards = 4")
+    for key in ("services_dir", "schema_path", "report_path"):
         value = table.get(key, getattr(Settings, key))
         if Path(value).is_absolute() or ".." in Path(value).parts:
             raise check.fail(("settings", key), f"{value!r} must be a relative path inside the repository", f'write {key} = "{getattr(Settings, key)}"')
@@ -339,6 +355,9 @@ def _parse_settings(check: _Checker, raw: Any) -> Settings:
         concurrency=concurrency,
         prisma_cli=table.get("prisma_cli", Settings.prisma_cli),
         default_category=table.get("default_category", ""),
+        report_path=table.get("report_path", Settings.report_path),
+        plan_start=plan_start,
+        ci_shards=ci_shards,
     )
 
 

@@ -10,6 +10,10 @@ per-service tasks (`list`, `manifest discover`) reuse the first steps only.
 from __future__ import annotations
 
 import argparse
+import datetime
+import difflib
+import json
+from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,7 +21,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from azora_tasks import discover
+from azora_tasks import discover, matrix, report, state
+from azora_tasks.atomic import write_text_atomically
 from azora_tasks.cache import CachedWork, CacheStore, service_inputs, toolchain_fingerprint
 from azora_tasks.console import make_console, print_summary, progress_for
 from azora_tasks.manifest import Manifest, ManifestError, Service, find_manifest, load_manifest
@@ -33,6 +38,7 @@ from azora_tasks.tasks.validate import ValidateTask
 Work = Callable[[Service], ServiceResult]
 WorkBuilder = Callable[[Manifest, ProcessGroup, argparse.Namespace], Work]
 USAGE_ERROR = 2
+SHARDABLE_TASKS = ("validate", "clients", "generate", "migrate")
 
 
 @dataclass(frozen=True)
@@ -187,6 +193,61 @@ def _cache_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=["info", "clear"], help="info: entries per task; clear: delete every entry")
 
 
+def report_command(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
+    """load states -> build the report -> render -> write or check."""
+    states = state.collect_states(manifest, state.load_last_results(manifest, options.merge))
+    as_of = datetime.date.fromisoformat(options.date) if options.date else (report.last_change_date(manifest) or datetime.date.today())
+    progress = report.build_report(manifest, states, as_of)
+    if options.format == "json":
+        text = json.dumps(progress.to_json(), indent=2) + "\n"
+    else:
+        text = report.render_markdown(progress, manifest)
+    target = options.output or report.report_path(manifest)
+    if options.output == Path("-"):
+        console.file.write(text)
+        return 0
+    if options.check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if current == text:
+            console.print(f"{escape(str(target))} is up to date")
+            return 0
+        diff = difflib.unified_diff(current.splitlines(keepends=True), text.splitlines(keepends=True), str(target), "rendered now")
+        console.file.write("".join(diff))
+        console.print(f"[bold red]{escape(str(target))} is stale[/]: run `nox -s report` and commit the result")
+        return 1
+    write_text_atomically(target, text)
+    console.print(
+        f"wrote {escape(str(target))}: {progress.implemented.done}/{progress.total} implemented ({progress.implemented.percent}%),"
+        f" {sum(m.reached for m in progress.milestones)}/{len(progress.milestones)} milestones"
+    )
+    return 0
+
+
+def _report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=["markdown", "json"], default="markdown", help="page format (default: markdown)")
+    parser.add_argument("--output", type=Path, metavar="PATH", help="where to write (default: settings.report_path; '-' for stdout)")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff when the page is stale (for CI)")
+    parser.add_argument("--merge", nargs="+", type=Path, default=[], metavar="RESULTS", help="take results from these --json files (e.g. one per CI shard) instead of the cache")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", help="the 'Last Updated' date (default: last commit touching the manifest or services)")
+
+
+def matrix_command(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
+    """A GitHub Actions matrix of shards for one task, balanced by earlier durations when known."""
+    services = select_step(options, manifest)
+    durations = matrix.recorded_durations(manifest, options.task, options.durations)
+    shards = options.shards or manifest.settings.ci_shards
+    include = matrix.build_matrix(options.task, services, shards, durations)
+    console.file.write(json.dumps({"include": include}, indent=None if options.compact else 2) + "\n")
+    return 0
+
+
+def _matrix_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--task", required=True, choices=sorted(SHARDABLE_TASKS), help="the task the jobs will run")
+    parser.add_argument("--shards", type=int, metavar="N", help=f"number of jobs (default: settings.ci_shards; at most {matrix.GITHUB_MATRIX_LIMIT})")
+    parser.add_argument("--durations", nargs="+", type=Path, default=[], metavar="RESULTS", help="--json results of an earlier run to balance by (default: the cache's)")
+    parser.add_argument("--compact", action="store_true", help="one line of JSON (for $GITHUB_OUTPUT)")
+
+
 def manifest_command(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
     found = discover.find_unlisted_services(manifest)
     for reason in found.ignored:
@@ -214,6 +275,8 @@ COMMANDS: dict[str, Command] = {
         Command("validate", "validate every selected schema with the pinned Prisma CLI", task_command("validate", build_validate), add_arguments=add_cache_arguments),
         Command("clients", "generate every selected service's Prisma client (prisma generate), cached", task_command("clients", build_clients), add_arguments=add_cache_arguments),
         Command("cache", "inspect or clear the content-hash cache", cache_command, selects=False, add_arguments=_cache_arguments),
+        Command("report", "write the progress page from the manifest, the tree and the last results", report_command, selects=False, add_arguments=_report_arguments),
+        Command("matrix", "print a GitHub Actions matrix of shards for a task", matrix_command, add_arguments=_matrix_arguments),
         Command("list", "list the selected services and whether each has a schema", list_command),
         Command("manifest", "edit the manifest (discover: add unlisted services)", manifest_command, selects=False, add_arguments=_manifest_arguments),
     )
