@@ -40,6 +40,11 @@ def _split_last_word(word: str) -> tuple[str, str]:
     return word[: len(word) - len(last)], last
 
 
+def words(name: str) -> list[str]:
+    """`totalAmount` -> ["total", "amount"], `APIKey` -> ["api", "key"] (lower case)."""
+    return [part.lower() for part in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)]
+
+
 def snake(word: str) -> str:
     """`RefreshToken` -> `refresh_token`, `APIKey` -> `api_key`."""
     return "_".join(part.lower() for part in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", word))

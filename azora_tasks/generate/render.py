@@ -21,7 +21,7 @@ from pathlib import Path
 import jinja2
 
 from azora_tasks.generate.header import with_header
-from azora_tasks.generate.spec import Column, Model, Reference, Relation, ServiceSpec
+from azora_tasks.generate.spec import Column, Model, Reference, Relation, ServiceSpec, is_id_name
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 SCHEMA_TEMPLATE = "schema.prisma.j2"
@@ -94,7 +94,7 @@ def model_view(spec: ServiceSpec, model: Model, provider: str) -> ModelView:
     for member in model.members:
         if isinstance(member, Column):
             rows.append(Row(_column_cells(member, provider), member.doc))
-            if member.indexed:
+            if member.indexed or _unindexed_id(member, model):
                 indexes.append((member.name,))
         elif isinstance(member, Relation):
             rows.append(Row(_trim((member.foreign_key, _optional("String", member.optional), "@unique" if member.unique else "")), member.doc))
@@ -122,6 +122,13 @@ def model_view(spec: ServiceSpec, model: Model, provider: str) -> ModelView:
     attributes += [f"@@index([{', '.join(i)}])" for i in indexes]
     attributes.append(f'@@map("{model.table}")')
     return ModelView(model.name, model.doc, tuple(align_rows(rows)), tuple(attributes))
+
+
+def _unindexed_id(column: Column, model: Model) -> bool:
+    """A plain `somethingId` column is a reference too: index it unless a declared index already starts with it."""
+    if column.type != "String" or column.unique or not is_id_name(column.name):
+        return False
+    return not any(entry[0] == column.name for entry in (*model.indexes, *model.uniques))
 
 
 def _column_cells(column: Column, provider: str) -> tuple[str, ...]:
