@@ -1,0 +1,331 @@
+// Driver adapter factories for Prisma's WebAssembly schema engine (`engine: "js"`), one per provider,
+// each with the cures for the engine/adapter bugs listed in docs/migrate.md. Nothing here needs a
+// download: the adapters and drivers are plain npm packages pinned in the monorepo's package.json.
+"use strict";
+
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const path = require("node:path");
+const { requireFromProject, providerOf, maskUrl, onShutdown } = require("./runtime.cjs");
+
+// The DDL Prisma's schema engine itself uses for its bookkeeping table on SQLite.
+const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    TEXT PRIMARY KEY NOT NULL,
+    "checksum"              TEXT NOT NULL,
+    "finished_at"           DATETIME,
+    "migration_name"        TEXT NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        DATETIME,
+    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
+)`;
+
+/** Split SQL into statements on `;` outside quotes and comments. */
+function splitStatements(sql) {
+  const statements = [];
+  let current = "";
+  let quote = null;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i];
+    if (quote) {
+      current += ch;
+      if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === "-" && sql[i + 1] === "-") {
+      const end = sql.indexOf("\n", i);
+      i = end === -1 ? sql.length : end;
+      current += "\n";
+      continue;
+    }
+    if (ch === "/" && sql[i + 1] === "*") {
+      const end = sql.indexOf("*/", i + 2);
+      i = end === -1 ? sql.length : end + 1;
+      continue;
+    }
+    if (ch === "'" || ch === '"' || ch === "`") quote = ch;
+    if (ch === ";") {
+      if (current.trim()) statements.push(current.trim());
+      current = "";
+      continue;
+    }
+    current += ch;
+  }
+  if (current.trim()) statements.push(current.trim());
+  return statements;
+}
+
+/** Wrap an adapter so some methods can be replaced while private fields keep working. */
+function override(target, methods) {
+  return new Proxy(target, {
+    get(object, key) {
+      if (Object.prototype.hasOwnProperty.call(methods, key)) return methods[key];
+      const value = Reflect.get(object, key, object);
+      return typeof value === "function" ? value.bind(object) : value;
+    },
+  });
+}
+
+// --- SQLite ---------------------------------------------------------------------------------
+
+/** The schema file the CLI was given (`--schema x`), so relative SQLite paths resolve like Prisma's. */
+function schemaDirectory() {
+  const argv = process.argv;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--schema" && argv[i + 1]) return path.dirname(path.resolve(argv[i + 1]));
+    if (argv[i].startsWith("--schema=")) return path.dirname(path.resolve(argv[i].slice(9)));
+  }
+  const conventional = path.resolve("prisma", "schema.prisma");
+  return fs.existsSync(conventional) ? path.dirname(conventional) : process.cwd();
+}
+
+function sqliteFile(url) {
+  let rest = url.replace(/^(file|sqlite):/, "");
+  rest = rest.split("?")[0];
+  if (rest.startsWith("//")) rest = rest.slice(2);
+  return path.isAbsolute(rest) ? rest : path.resolve(schemaDirectory(), rest);
+}
+
+function sqliteFactory(url) {
+  const { PrismaLibSql } = requireFromProject("@prisma/adapter-libsql");
+  const file = sqliteFile(url);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const base = new PrismaLibSql({ url: `file:${file}` });
+
+  // libsql's execute() runs only the first statement of a script; the engine sends whole scripts
+  // through executeRaw (bogus drift). Route multi-statement text to executeScript.
+  const cureScripts = (adapter) =>
+    override(adapter, {
+      async executeRaw(query) {
+        if ((!query.args || query.args.length === 0) && splitStatements(query.sql).length > 1) {
+          await adapter.executeScript(query.sql);
+          return 0;
+        }
+        return adapter.executeRaw(query);
+      },
+    });
+
+  return {
+    provider: "sqlite",
+    adapterName: base.adapterName,
+    async connect() {
+      const adapter = await base.connect();
+      // On a database without tables the engine does not recognise libsql's "no such table"
+      // (P1014): create the bookkeeping table with the engine's own DDL first.
+      const tables = await adapter.queryRaw({
+        sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1",
+        args: [],
+        argTypes: [],
+      });
+      if (tables.rows.length === 0) {
+        await adapter.executeScript(SQLITE_MIGRATIONS_TABLE);
+      }
+      return cureScripts(adapter);
+    },
+    async connectToShadowDb() {
+      return cureScripts(await base.connectToShadowDb());
+    },
+  };
+}
+
+// --- PostgreSQL --------------------------------------------------------------------------------
+
+/** `postgresql://u:p@h/db?schema=x` → pg config (search_path + the adapter's schema option). */
+function postgresConfig(url) {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get("schema") || undefined;
+  for (const key of ["schema", "connection_limit", "pool_timeout", "connect_timeout", "sslaccept", "socket_timeout", "pgbouncer", "statement_cache_size"]) {
+    parsed.searchParams.delete(key);
+  }
+  const config = {
+    connectionString: parsed.toString(),
+    // Without this the pool keeps Node alive for its idle timeout (~10 s) after every command.
+    allowExitOnIdle: true,
+    max: 4,
+  };
+  if (schema) config.options = `-c search_path="${schema.replace(/"/g, '""')}"`;
+  return { config, schema, database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || "postgres" };
+}
+
+let pgPatched = false;
+/** pg_catalog's `"char"` columns (OID 18) fail to deserialize in the adapter: report them as text. */
+function patchPgCharType() {
+  if (pgPatched) return;
+  pgPatched = true;
+  const Result = requireFromProject("pg/lib/result");
+  const original = Result.prototype.addFields;
+  Result.prototype.addFields = function addFields(fields) {
+    for (const field of fields) if (field.dataTypeID === 18) field.dataTypeID = 25;
+    return original.call(this, fields);
+  };
+}
+
+function shadowName() {
+  const prefix = process.env.AZORA_SHADOW_PREFIX || "prisma_shadow";
+  return `${prefix}_${process.pid}_${crypto.randomBytes(4).toString("hex")}`.toLowerCase().slice(0, 63);
+}
+
+function postgresFactory(url) {
+  patchPgCharType();
+  const pg = requireFromProject("pg");
+  const { PrismaPg } = requireFromProject("@prisma/adapter-pg");
+  const { config, schema } = postgresConfig(url);
+  const options = schema ? { schema } : undefined;
+  const base = new PrismaPg(config, options);
+
+  return {
+    provider: base.provider,
+    adapterName: base.adapterName,
+    connect: () => base.connect(),
+    // PrismaPg's own shadow factory reuses the main database and drops its shadow before closing
+    // the pool. Ours creates a uniquely named database, closes the pool, then drops it WITH (FORCE),
+    // also when the process is stopped; SHADOW_DATABASE_URL is used as-is where the role can't CREATEDB.
+    async connectToShadowDb() {
+      if (process.env.SHADOW_DATABASE_URL) {
+        return new PrismaPg(postgresConfig(process.env.SHADOW_DATABASE_URL).config).connect();
+      }
+      const admin = new pg.Client({ ...config, options: undefined });
+      await admin.connect();
+      const name = shadowName();
+      let dropped = false;
+      const drop = async () => {
+        if (dropped) return;
+        dropped = true;
+        const cleaner = new pg.Client({ ...config, options: undefined });
+        await cleaner.connect();
+        try {
+          await cleaner.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        } finally {
+          await cleaner.end();
+        }
+      };
+      try {
+        await admin.query(`CREATE DATABASE "${name}"`);
+      } finally {
+        await admin.end();
+      }
+      onShutdown(drop);
+      const shadowUrl = new URL(config.connectionString);
+      shadowUrl.pathname = `/${name}`;
+      // Same search_path and schema option as the main database, or migrations land in `public`
+      // of the shadow while the datamodel is compared in `schema` (a bogus full diff).
+      if (schema) {
+        const setup = new pg.Client({ ...config, connectionString: shadowUrl.toString(), options: undefined });
+        await setup.connect();
+        try {
+          await setup.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`);
+        } finally {
+          await setup.end();
+        }
+      }
+      const pool = new pg.Pool({ ...config, connectionString: shadowUrl.toString() });
+      const adapter = await new PrismaPg(pool, { ...options, disposeExternalPool: false }).connect();
+      return override(adapter, {
+        async dispose() {
+          await adapter.dispose();
+          await pool.end();
+          await drop();
+        },
+      });
+    },
+  };
+}
+
+// --- MySQL / MariaDB ---------------------------------------------------------------------------
+
+function mysqlConfig(url) {
+  const parsed = new URL(url.replace(/^mariadb:/, "mysql:"));
+  return {
+    host: parsed.hostname || "127.0.0.1",
+    port: Number(parsed.port || 3306),
+    user: decodeURIComponent(parsed.username || "root"),
+    password: decodeURIComponent(parsed.password || ""),
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,
+    connectionLimit: 4,
+    prepareCacheLength: 0,
+    multipleStatements: true,
+  };
+}
+
+function mysqlFactory(url) {
+  const mariadb = requireFromProject("mariadb");
+  const { PrismaMariaDb } = requireFromProject("@prisma/adapter-mariadb");
+  const config = mysqlConfig(url);
+
+  // The MariaDB adapter has no executeScript (it throws "Not implemented yet") and no shadow factory.
+  const cureScripts = (adapter, pool) =>
+    override(adapter, {
+      async executeScript(script) {
+        const connection = await pool.getConnection();
+        try {
+          for (const statement of splitStatements(script)) await connection.query(statement);
+        } catch (error) {
+          const { DriverAdapterError } = requireFromProject("@prisma/driver-adapter-utils");
+          throw new DriverAdapterError({
+            kind: "mysql",
+            code: error.errno ?? 0,
+            message: error.sqlMessage ?? error.message,
+            state: error.sqlState ?? "HY000",
+            originalCode: String(error.errno ?? ""),
+            originalMessage: error.sqlMessage ?? error.message,
+          });
+        } finally {
+          await connection.release();
+        }
+      },
+    });
+
+  const open = async (database) => {
+    const pool = mariadb.createPool({ ...config, database });
+    const adapter = await new PrismaMariaDb(pool, { disposeExternalPool: true }).connect();
+    return cureScripts(adapter, pool);
+  };
+
+  return {
+    provider: "mysql",
+    adapterName: "@prisma/adapter-mariadb",
+    connect: () => open(config.database),
+    async connectToShadowDb() {
+      if (process.env.SHADOW_DATABASE_URL) {
+        return open(mysqlConfig(process.env.SHADOW_DATABASE_URL).database);
+      }
+      const name = shadowName();
+      const admin = await mariadb.createConnection({ ...config, database: undefined });
+      try {
+        await admin.query(`CREATE DATABASE \`${name}\``);
+      } finally {
+        await admin.end();
+      }
+      let dropped = false;
+      const drop = async () => {
+        if (dropped) return;
+        dropped = true;
+        const cleaner = await mariadb.createConnection({ ...config, database: undefined });
+        try {
+          await cleaner.query(`DROP DATABASE IF EXISTS \`${name}\``);
+        } finally {
+          await cleaner.end();
+        }
+      };
+      onShutdown(drop);
+      const adapter = await open(name);
+      return override(adapter, {
+        async dispose() {
+          await adapter.dispose();
+          await drop();
+        },
+      });
+    },
+  };
+}
+
+/** The adapter factory for a URL (what `prisma.config.cjs` hands to the CLI). */
+function adapterFactory(url) {
+  const provider = providerOf(url);
+  if (provider === "sqlite") return sqliteFactory(url);
+  if (provider === "postgresql") return postgresFactory(url);
+  if (provider === "mysql") return mysqlFactory(url);
+  throw new Error(`no driver adapter for ${maskUrl(url)}`);
+}
+
+module.exports = { adapterFactory, splitStatements, sqliteFile, postgresConfig, mysqlConfig, SQLITE_MIGRATIONS_TABLE };

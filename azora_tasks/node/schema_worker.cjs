@@ -1,0 +1,72 @@
+// One long-lived Node process that validates many Prisma schemas with Prisma's own
+// WebAssembly schema engine (the same code `prisma validate` runs), so a run pays
+// Node's start-up once instead of once per service.
+//
+// Protocol: one JSON request per line on stdin, one JSON response per line on stdout.
+//   request:  {"id": 1, "op": "validate", "files": [["prisma/schema.prisma", "<text>"]], "env": {"DATABASE_URL": "..."}}
+//   response: {"id": 1, "ok": true} or {"id": 1, "ok": false, "context": "getConfig"|"validate", "code": "P1012", "message": "..."}
+// The module is resolved from the monorepo (argv[2]) so the pinned version is used.
+"use strict";
+
+const path = require("node:path");
+const readline = require("node:readline");
+
+const root = process.argv[2] || process.cwd();
+const wasm = require(require.resolve("@prisma/prisma-schema-wasm", { paths: [root] }));
+
+function getConfigErrors(files, env) {
+  const params = { prismaSchema: files, datasourceOverrides: {}, ignoreEnvVarErrors: false, env };
+  const result = JSON.parse(wasm.get_config(JSON.stringify(params)));
+  return result.errors || [];
+}
+
+function validate(request) {
+  const files = request.files;
+  // Same order as the CLI: the configuration (datasource, env vars) first, then the datamodel.
+  const configErrors = getConfigErrors(files, request.env || {});
+  if (configErrors.length > 0) {
+    const message = configErrors.map((e) => e.message).join("\n") + `\nValidation Error Count: ${configErrors.length}`;
+    return { ok: false, context: "getConfig", code: "P1012", message };
+  }
+  try {
+    wasm.validate(JSON.stringify({ prismaSchema: files, noColor: true }));
+    return { ok: true };
+  } catch (error) {
+    let parsed;
+    try {
+      parsed = JSON.parse(error.message);
+    } catch {
+      parsed = { error_code: null, message: String(error.message) };
+    }
+    return { ok: false, context: "validate", code: parsed.error_code, message: parsed.message };
+  }
+}
+
+function format(request) {
+  const files = request.files;
+  const [, text] = files[0];
+  return { ok: true, formatted: wasm.format(text, JSON.stringify({ textDocument: { uri: "file:/schema.prisma" }, options: { tabSize: 2, insertSpaces: true } })) };
+}
+
+const handlers = { validate, format, ping: () => ({ ok: true, pid: process.pid }) };
+
+const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+lines.on("line", (line) => {
+  if (!line.trim()) return;
+  let request;
+  try {
+    request = JSON.parse(line);
+  } catch (error) {
+    process.stdout.write(JSON.stringify({ id: null, ok: false, context: "protocol", message: `bad request: ${error.message}` }) + "\n");
+    return;
+  }
+  let response;
+  try {
+    const handler = handlers[request.op];
+    response = handler ? handler(request) : { ok: false, context: "protocol", message: `unknown op ${request.op}` };
+  } catch (error) {
+    response = { ok: false, context: "worker", message: String(error && error.stack ? error.stack : error) };
+  }
+  process.stdout.write(JSON.stringify({ id: request.id, ...response }) + "\n");
+});
+lines.on("close", () => process.exit(0));
