@@ -1,5 +1,5 @@
 // Database housekeeping the Prisma CLI does not do through driver adapters:
-//   node dbtool.cjs ensure        create the database (and ?schema=) named by AZORA_DATABASE_URL if missing
+//   node dbtool.cjs ensure        create the database (and ?schema=) named by AZORA_MIGRATE_DATABASE_URL if missing
 //   node dbtool.cjs reset         drop everything in it (PostgreSQL: the schema; MySQL: the database)
 //   node dbtool.cjs drop          drop the database itself (tests' cleanup)
 //   node dbtool.cjs drop-shadows PREFIX   drop leftover shadow databases whose name starts with PREFIX

@@ -23,11 +23,11 @@ function requireFromProject(name) {
   return require(name);
 }
 
-/** The URL the schema engine should use: the tool sets AZORA_DATABASE_URL; by hand, DATABASE_URL. */
+/** The URL the schema engine should use: the tool sets AZORA_MIGRATE_DATABASE_URL; by hand, DATABASE_URL. */
 function databaseUrl() {
-  const url = process.env.AZORA_DATABASE_URL || process.env.DATABASE_URL;
+  const url = process.env.AZORA_MIGRATE_DATABASE_URL || process.env.DATABASE_URL;
   if (!url) {
-    throw new Error("no database URL: set DATABASE_URL (or AZORA_DATABASE_URL) for the Prisma config of azora-tasks");
+    throw new Error("no database URL: set DATABASE_URL (or AZORA_MIGRATE_DATABASE_URL) for the Prisma config of azora-tasks");
   }
   return url;
 }
