@@ -1,24 +1,13 @@
-"""Fixtures for generate: a copy of the real manifest in a temporary monorepo, and the Prisma CLI."""
+"""Fixtures for generate: a copy of the real manifest in a temporary monorepo."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from generate_helpers import PRISMA_CLI, REPO_ROOT
 
-from azora_tasks.generate.archetypes import available_archetypes, load_archetype, spec_for
-from azora_tasks.generate.render import render_schema
-from azora_tasks.generate.spec import ServiceSpec
 from azora_tasks.manifest import Manifest, load_manifest
-from azora_tasks.prisma import offline_engine_env
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PRISMA_CLI = REPO_ROOT / "node_modules" / "prisma" / "build" / "index.js"
-PROVIDERS = ("sqlite", "postgresql", "mysql")
-URLS = {"sqlite": "file:./dev.db", "postgresql": "postgresql://u@127.0.0.1:5432/x", "mysql": "mysql://u@127.0.0.1:3306/x"}
 
 
 @pytest.fixture
@@ -33,31 +22,3 @@ def monorepo(tmp_path: Path) -> Path:
 @pytest.fixture
 def manifest(monorepo: Path) -> Manifest:
     return load_manifest(monorepo / "services.toml")
-
-
-def repo_manifest() -> Manifest:
-    return load_manifest(REPO_ROOT / "services.toml")
-
-
-def distinct_specs() -> dict[str, ServiceSpec]:
-    """Every spec the real manifest can produce: the described services plus every archetype."""
-    manifest = repo_manifest()
-    specs = {name: spec_for(manifest, service) for name, service in manifest.services.items() if service.models}
-    specs.update({f"archetype:{key}": load_archetype(key) for key in available_archetypes()})
-    return specs
-
-
-def render_all(provider: str) -> dict[str, str]:
-    return {name: render_schema(spec, service=name, description="test", provider=provider) for name, spec in distinct_specs().items()}
-
-
-def prisma(*args: str, cwd: Path, provider: str) -> subprocess.CompletedProcess[str]:
-    if not PRISMA_CLI.is_file():
-        pytest.skip("Prisma CLI not installed (run `npm ci`)")
-    env = offline_engine_env(os.environ)
-    env["DATABASE_URL"] = URLS[provider]
-    return subprocess.run(["node", str(PRISMA_CLI), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
-
-
-def copy_tree(source: Path, target: Path) -> None:
-    shutil.copytree(source, target)
