@@ -36,14 +36,16 @@ def status_label(result: ServiceResult) -> str:
 
 
 def make_console(no_color: bool = False) -> Console:
+    """A terminal gets colour and a live bar; CI and pipes get plain, unwrapped, 140-column output."""
     in_ci = bool(os.environ.get("CI"))
+    piped = in_ci or not sys.stdout.isatty()
     return Console(
         file=sys.stdout,
         no_color=no_color or bool(os.environ.get("NO_COLOR")),
         force_terminal=False if in_ci else None,
         highlight=False,
-        soft_wrap=in_ci,
-        width=140 if in_ci else None,  # CI logs are wide; don't fold the summary table at 80 columns
+        soft_wrap=True,  # messages are never folded mid-path; tables size themselves
+        width=140 if piped else None,
     )
 
 

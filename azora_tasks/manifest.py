@@ -292,6 +292,7 @@ def parse_manifest(document: Mapping[str, Any], path: Path, text: str) -> Manife
     lint = check.table(document.get("lint", {}), ("lint",), _AnyKeys())
     services = _parse_services(check, document.get("services", {}), phases, categories)
     _check_milestones(check, milestones, phases, categories)
+    _check_lint_tables(check, lint, categories, services)
     if settings.default_category and settings.default_category not in categories:
         raise check.fail(("settings", "default_category"), f"category {settings.default_category!r} does not exist", _one_of("categories", categories))
     return Manifest(path, settings, phases, categories, milestones, weeks, services, lint)
@@ -305,6 +306,22 @@ class _AnyKeys(dict):  # type: ignore[type-arg]
 
     def __getitem__(self, key: str) -> tuple[type, ...]:
         return (str, int, dict, list, bool, float)
+
+
+def _check_lint_tables(check: _Checker, lint: Mapping[str, Any], categories: Mapping[str, Category], services: Mapping[str, Service]) -> None:
+    """Unknown rule ids or severities fail at load time, where the line is known."""
+    from azora_tasks.lint.config import LintConfig  # the lint package is a leaf; imported late to keep start-up lean
+
+    tables: list[tuple[tuple[str | int, ...], Mapping[str, Any]]] = [(("lint",), lint)]
+    tables += [(("categories", key, "lint"), category.lint) for key, category in categories.items()]
+    tables += [(("services", name, "lint"), service.lint) for name, service in services.items()]
+    for keypath, table in tables:
+        if not table:
+            continue
+        try:
+            LintConfig.from_mapping(table)
+        except ValueError as error:
+            raise check.fail(keypath, str(error).splitlines()[0], 'use a rule code or name from docs/lint-rules.md with "off", "info", "warning" or "error"') from None
 
 
 def _check_milestones(check: _Checker, milestones: tuple[Milestone, ...], phases: Mapping[int, Phase], categories: Mapping[str, Category]) -> None:

@@ -33,7 +33,7 @@ from azora_tasks.schema_text import env_variables_used
 from azora_tasks.selection import Criteria, SelectionError, Shard, select_services
 from azora_tasks.tasks.clients import ClientsTask
 from azora_tasks.tasks.generate import add_generate_arguments, build_generate
-from azora_tasks.tasks.validate import ValidateTask
+from azora_tasks.tasks.validate import ValidateTask, add_validate_arguments
 
 Work = Callable[[Service], ServiceResult]
 WorkBuilder = Callable[[Manifest, ProcessGroup, argparse.Namespace], Work]
@@ -86,8 +86,8 @@ def cache_step(name: str, options: argparse.Namespace, manifest: Manifest, work:
     """Wrap a cacheable task (one with a `prisma` CLI and `cache_options()`) in the content-hash cache."""
     if getattr(options, "no_cache", True) or not hasattr(work, "cache_options"):
         return work
-    prisma: PrismaCli = work.prisma  # type: ignore[attr-defined]
-    toolchain = toolchain_fingerprint(manifest, prisma.version)
+    prisma: PrismaCli | None = getattr(work, "prisma", None)
+    toolchain = toolchain_fingerprint(manifest, prisma.version if prisma else "not used")
     task_options = work.cache_options()  # type: ignore[attr-defined]
 
     def inputs(service: Service) -> dict[str, str]:
@@ -123,10 +123,18 @@ def task_command(name: str, build: WorkBuilder) -> Callable[[argparse.Namespace,
     def run(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
         services = select_step(options, manifest)
         processes = ProcessGroup()
-        work = cache_step(name, options, manifest, build(manifest, processes, options))
-        if getattr(options, "explain", False):
-            return explain_step(name, services, work, console)
-        result = run_step(name, options, manifest, services, work, processes, console)
+        task = build(manifest, processes, options)
+        work = cache_step(name, options, manifest, task)
+        try:
+            if getattr(options, "explain", False):
+                return explain_step(name, services, work, console)
+            result = run_step(name, options, manifest, services, work, processes, console)
+        finally:
+            close = getattr(task, "close", None)
+            if close:
+                close()
+        for path in getattr(task, "write_reports", lambda *_: [])(result, options):
+            console.print(f"report written to {escape(str(path))}")
         return summarise_step(options, result, console)
 
     return run
@@ -147,7 +155,8 @@ def execute(options: argparse.Namespace) -> int:
 
 
 def build_validate(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> Work:
-    return ValidateTask(manifest, find_prisma(manifest), processes)
+    prisma = None if options.lint_only else find_prisma(manifest)  # the lint alone needs no Node
+    return ValidateTask(manifest, prisma, processes, engine=options.engine, lint=not options.no_lint, prisma_check=not options.lint_only)
 
 
 def build_clients(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> Work:
@@ -272,7 +281,7 @@ COMMANDS: dict[str, Command] = {
     command.name: command
     for command in (
         Command("generate", "write a checklist-conformant schema for every service that has none", task_command("generate", build_generate), add_arguments=add_generate_arguments),
-        Command("validate", "validate every selected schema with the pinned Prisma CLI", task_command("validate", build_validate), add_arguments=add_cache_arguments),
+        Command("validate", "validate every selected schema with Prisma and lint it against the quality checklist", task_command("validate", build_validate), add_arguments=lambda parser: (add_validate_arguments(parser), add_cache_arguments(parser))),
         Command("clients", "generate every selected service's Prisma client (prisma generate), cached", task_command("clients", build_clients), add_arguments=add_cache_arguments),
         Command("cache", "inspect or clear the content-hash cache", cache_command, selects=False, add_arguments=_cache_arguments),
         Command("report", "write the progress page from the manifest, the tree and the last results", report_command, selects=False, add_arguments=_report_arguments),

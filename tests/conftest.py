@@ -62,13 +62,18 @@ generator client {
 }
 
 model User {
-  id        String   @id @default(uuid())
-  email     String   @unique
-  createdAt DateTime @default(now())
+  id        String    @id @default(uuid())
+  email     String    @unique
+  createdAt DateTime  @default(now())
+  updatedAt DateTime  @updatedAt
+  deletedAt DateTime?
+
+  @@map("users")
 }
 """
 
-INVALID_SCHEMA = VALID_SCHEMA.replace("email     String   @unique", "email     Strin    @unique")
+INVALID_SCHEMA = VALID_SCHEMA.replace("email     String    @unique", "email     Strin     @unique")
+assert INVALID_SCHEMA != VALID_SCHEMA
 
 
 def write_manifest(root: Path, text: str | None = None) -> Path:

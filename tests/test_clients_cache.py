@@ -11,7 +11,7 @@ import pytest
 from azora_tasks.cache import CacheStore
 from azora_tasks.cli import main
 from azora_tasks.results import ServiceResult, Status
-from tests.conftest import REPO_ROOT, VALID_SCHEMA, write_schema
+from tests.conftest import INVALID_SCHEMA, REPO_ROOT, VALID_SCHEMA, write_schema
 
 pytestmark = pytest.mark.prisma
 NO_OUTPUT_SCHEMA = VALID_SCHEMA.replace('  output   = "../generated/client"\n', "")
@@ -74,7 +74,7 @@ def test_each_invalidation_rule(clients_repo: Path) -> None:
 
 
 def test_a_cached_failure_is_still_a_failure(clients_repo: Path) -> None:
-    write_schema(clients_repo, "auth", VALID_SCHEMA.replace("String   @unique", "Strin    @unique"))
+    write_schema(clients_repo, "auth", INVALID_SCHEMA)
     code, services = run(clients_repo, "validate", "auth")
     assert (code, services["auth"]["status"], services["auth"]["cached"]) == (1, "failed", False)
     code, services = run(clients_repo, "validate", "auth")
