@@ -35,6 +35,7 @@ _SESSIONS: dict[str, tuple[str, ...]] = {
     "generate": ("generate",),
     "validate": ("validate",),
     "clients": ("clients",),
+    "migrate": ("migrate",),
     "cache": ("cache",),
     "list": ("list",),
     "discover": ("manifest", "discover"),

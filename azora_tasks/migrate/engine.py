@@ -33,8 +33,8 @@ CONFIG = NODE_DIR / "prisma.config.cjs"
 DBTOOL = NODE_DIR / "dbtool.cjs"
 COMMAND_TIMEOUT_SECONDS = 300
 _NOISE = re.compile(
-    r"^(Loaded Prisma config from .*|Prisma config detected, skipping environment variable loading\.)\n"
-    r"|WARNING: Your schema specifies the following datasource properties but you are using a Driver Adapter.*?"
+    r"^(?:Loaded Prisma config from [^\n]*|Prisma config detected, skipping environment variable loading\.)\n"
+    r"|WARNING: Your schema specifies the following datasource properties but you are using a Driver Adapter[^\n]*\n.*?"
     r"only using driver adapters\.\n",
     re.MULTILINE | re.DOTALL,
 )
@@ -92,7 +92,7 @@ def clean_output(output: str, target: Target) -> str:
 
 def applied_names(output: str) -> list[str]:
     """The migrations `migrate deploy` reports as applied in this run."""
-    if "have been applied" not in output and "has been applied" not in output:
+    if "No pending migrations to apply" in output:
         return []
     return _APPLIED.findall(output)
 

@@ -1,0 +1,291 @@
+"""`migrate`: create and apply Prisma migrations for every service, each on its own database.
+
+Modes (one per run):
+
+* development (default): apply what is pending, then write a migration named
+  `--name` (`init` for a service with none) when the schema changed, scan it
+  with the destructive-change guard, and apply it;
+* `--deploy`: apply pending migrations only (CI, production);
+* `--status`: pending / applied / drifted / failed per service, failing the
+  run when anything is not up to date;
+* `--reset`: drop everything and re-apply every migration.
+
+Services sharing a Prisma migration lock (one PostgreSQL database, one MySQL
+server) take turns through `KeyedLocks`; everything else runs in parallel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from azora_tasks.manifest import Manifest, Service
+from azora_tasks.migrate import guard, history
+from azora_tasks.migrate.engine import Engine, Transcript, applied_names
+from azora_tasks.migrate.locks import KeyedLocks
+from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
+from azora_tasks.migrate.targets import Target, TargetError, resolve_target
+from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
+from azora_tasks.results import ServiceResult, Status
+from azora_tasks.runner import ProcessGroup
+from azora_tasks.schema_text import schema_provider
+
+DEVELOP, DEPLOY, STATUS, RESET = "dev", "deploy", "status", "reset"
+DEFAULT_NAME_LATER = "update"
+
+
+def add_migrate_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("migrate")
+    modes = group.add_mutually_exclusive_group()
+    modes.add_argument("--deploy", action="store_const", const=DEPLOY, dest="migrate_mode", help="apply pending migrations only (CI and production)")
+    modes.add_argument("--status", action="store_const", const=STATUS, dest="migrate_mode", help="report pending / applied / drifted / failed; exit 1 unless all are up to date")
+    modes.add_argument("--reset", action="store_const", const=RESET, dest="migrate_mode", help="drop each database's contents and re-apply every migration")
+    group.add_argument("--name", default=None, help="name of a created migration (default: init for a service with none, else update)")
+    group.add_argument("--force", action="store_true", help="--reset without asking (required when not on a terminal)")
+    group.add_argument("--accept-data-loss", action="store_true", help="apply new migrations even when the guard finds data loss or breaking changes")
+
+
+def build_migrate(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> MigrateTask:
+    mode = getattr(options, "migrate_mode", None) or DEVELOP
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if mode == RESET and not getattr(options, "force", False):
+        if not interactive:
+            raise PrismaError("--reset drops every selected database's data: refusing without --force when not on a terminal")
+        answer = input("migrate --reset drops all data in every selected service's database. Continue? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            raise PrismaError("--reset cancelled")
+    return MigrateTask(
+        manifest,
+        find_prisma(manifest),
+        processes,
+        mode=mode,
+        name=getattr(options, "name", None),
+        accept_data_loss=getattr(options, "accept_data_loss", False),
+        confirm=_ask if interactive else None,
+    )
+
+
+_PROMPT_LOCK = threading.Lock()
+
+
+def _ask(question: str) -> bool:
+    with _PROMPT_LOCK:
+        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+@dataclass
+class Counts:
+    created: list[str] = field(default_factory=list)
+    applied: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+
+    def details(self, **extra: object) -> dict[str, object]:
+        return {
+            "created": len(self.created), "applied": len(self.applied), "pending": len(self.pending),
+            "created_migrations": self.created, "applied_migrations": self.applied, "pending_migrations": self.pending, **extra,
+        }
+
+
+@dataclass
+class MigrateTask:
+    manifest: Manifest
+    prisma: PrismaCli
+    processes: ProcessGroup
+    mode: str = DEVELOP
+    name: str | None = None
+    accept_data_loss: bool = False
+    confirm: Callable[[str], bool] | None = None  # None: not interactive, the guard stops the service
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    locks: KeyedLocks = field(default_factory=KeyedLocks)
+
+    def __post_init__(self) -> None:
+        self.engine = Engine(self.manifest, self.prisma, self.processes)
+
+    def __call__(self, service: Service) -> ServiceResult:
+        schema = self.manifest.schema_file(service)
+        if not schema.is_file():
+            return ServiceResult(service.name, Status.SKIPPED, summary=f"no schema at {schema.relative_to(self.manifest.root)} (run `generate` first)")
+        started = time.monotonic()
+        text = schema.read_text(encoding="utf-8")
+        try:
+            target = resolve_target(self.manifest, service, schema_provider(text))
+        except TargetError as error:
+            return ServiceResult(service.name, Status.FAILED, summary=str(error))
+        shadow_prefix = f"prisma_shadow_{self.run_id}_{zlib.crc32(service.name.encode()):08x}"
+        env = self.engine.env(target, text, shadow_prefix)
+        run = _ServiceRun(self, service, schema, target, env, shadow_prefix)
+        with self.locks.hold(target.lock_key):
+            try:
+                result = run.execute()
+            finally:
+                if run.shadow_risk:
+                    self.engine.drop_shadows(target, schema, env, shadow_prefix)
+        result.duration = time.monotonic() - started
+        result.details.setdefault("database", target.masked)
+        result.details.setdefault("mode", self.mode)
+        result.output = run.transcript.text
+        return result
+
+
+@dataclass
+class _ServiceRun:
+    """One service's commands for one mode; keeps the transcript and the counts."""
+
+    task: MigrateTask
+    service: Service
+    schema: Path
+    target: Target
+    env: dict[str, str]
+    shadow_prefix: str
+    transcript: Transcript = field(default_factory=Transcript)
+    counts: Counts = field(default_factory=Counts)
+    shadow_risk: bool = False  # a command that creates shadow databases failed
+
+    @property
+    def engine(self) -> Engine:
+        return self.task.engine
+
+    @property
+    def migrations(self) -> Path:
+        return history.migrations_dir(self.schema)
+
+    def result(self, status: Status, summary: str, **extra: object) -> ServiceResult:
+        return ServiceResult(self.service.name, status, summary=summary, details=self.counts.details(**extra))
+
+    def execute(self) -> ServiceResult:
+        if self.task.mode == STATUS:
+            return self.status()
+        ensured, created_db = self.engine.ensure_database(self.target, self.schema, self.env)
+        if not ensured.ok:
+            self.transcript.add("ensure database", ensured)
+            return self.result(Status.FAILED, f"cannot create database {self.target.masked}: {ensured.output.strip()[-300:]}")
+        if created_db and self.target.provider != "sqlite":
+            self.transcript.note(f"created database {self.target.masked}")
+        if self.task.mode == RESET:
+            reset = self.transcript.add("reset database", self.engine.reset_database(self.target, self.schema, self.env))
+            if not reset.ok:
+                return self.result(Status.FAILED, f"reset failed: {reset.output.strip()[-300:]}")
+        failure = self.deploy(skip_when_current=self.task.mode == DEVELOP)
+        if failure:
+            return failure
+        if self.task.mode in (DEPLOY, RESET):
+            verb = "reset, applied" if self.task.mode == RESET else "applied"
+            return self.result(Status.OK, f"{verb} {len(self.counts.applied)}" if self.counts.applied or self.task.mode == RESET else "up to date")
+        return self.develop()
+
+    # --- steps -----------------------------------------------------------------------------
+
+    def deploy(self, *, skip_when_current: bool = False) -> ServiceResult | None:
+        """Apply pending migrations; returns a failed result, or None when all is applied."""
+        local = history.local_migrations(self.migrations)
+        if not local:
+            return None
+        if skip_when_current and self.target.sqlite_file is not None:
+            applied = history.sqlite_applied(self.target.sqlite_file)
+            if applied is not None and set(local) <= applied:
+                return None
+        result = self.transcript.add("prisma migrate deploy", self.engine.deploy(self.target, self.schema, self.env))
+        self.counts.applied.extend(name for name in applied_names(result.output) if name not in self.counts.applied)
+        if result.ok:
+            return None
+        code = result.error_code or "error"
+        failed = _failed_migration(result.output)
+        where = f" in {failed}" if failed else ""
+        hint = " (a failed migration blocks this service: fix it, then `prisma migrate resolve`)" if code in ("P3009", "P3018") else ""
+        self.counts.pending = [name for name in local if name not in self.counts.applied]
+        return self.result(Status.FAILED, f"{code}: migration failed{where}{hint}", error_code=code, failed_migration=failed)
+
+    def develop(self) -> ServiceResult:
+        local = history.local_migrations(self.migrations)
+        history.ensure_lock_file(self.migrations, self.target.provider)
+        diff = self.engine.diff(self.target, self.schema, self.env, self.migrations if local else None)
+        self.transcript.add("prisma migrate diff", diff.result)
+        if not diff.result.ok:
+            self.shadow_risk = True
+            return self.result(Status.FAILED, f"{diff.result.error_code or 'diff failed'}: {_last_line(diff.result.output)}")
+        if diff.empty:
+            applied = len(self.counts.applied)
+            return self.result(Status.OK, f"applied {applied}" if applied else "up to date")
+        findings = guard.scan(diff.sql, history.migration_sql(self.migrations, local))
+        name = history.new_migration_name(local, self.task.name or ("init" if not local else DEFAULT_NAME_LATER))
+        if findings:
+            self.transcript.note("destructive-change guard:\n" + "\n".join(f"  {finding}" for finding in findings))
+            accepted = self.task.accept_data_loss or (
+                self.task.confirm is not None
+                and self.task.confirm(f"{self.service.name}: migration {name} " + "; ".join(map(str, findings)) + ". Apply it?")
+            )
+            if not accepted:
+                self.transcript.note(f"not written: {name}\n{diff.sql}")
+                codes = sorted({finding.code for finding in findings})
+                return self.result(
+                    Status.FAILED, f"blocked {name}: {', '.join(codes)} (review, then --accept-data-loss)",
+                    findings=[finding.__dict__ for finding in findings],
+                )
+        history.write_migration(self.migrations, name, diff.sql)
+        self.counts.created.append(name)
+        failure = self.deploy()
+        if failure:
+            return failure
+        summary = f"created {name}, applied {len(self.counts.applied)}"
+        return self.result(Status.OK, summary, findings=[finding.__dict__ for finding in findings])
+
+    def status(self) -> ServiceResult:
+        local = history.local_migrations(self.migrations)
+        if self.target.sqlite_file is not None and not self.target.sqlite_file.exists():
+            self.counts.pending = list(local)
+            return self.result(Status.FAILED, f"no database yet; {len(local)} pending", state="missing database")
+        result = self.transcript.add("prisma migrate status", self.engine.status(self.target, self.schema, self.env))
+        state = parse_status(result.output, result.returncode, local)
+        self.counts.pending = state.pending
+        if state.up_to_date and not local:
+            return self.result(Status.FAILED, "no migrations yet (run `migrate`)", state="no migrations")
+        if state.up_to_date and self.drifted():
+            state = MigrationStatus("drifted")
+        extra = {"state": state.state, "failed_migrations": state.failed, "unknown_migrations": state.unknown,
+                 "applied_count": len(local) - len(state.pending) - len(state.failed)}
+        if state.up_to_date:
+            return self.result(Status.OK, f"up to date ({len(local)} applied)", **extra)
+        summary = {
+            "pending": f"{len(state.pending)} pending: {', '.join(state.pending)}",
+            "failed": f"failed: {', '.join(state.failed)}",
+            "diverged": f"history diverged: {len(state.unknown)} in the database only, {len(state.pending)} not applied",
+            "unmanaged": f"not managed by Prisma Migrate yet; {len(state.pending)} pending",
+            "drifted": "drifted: the database schema differs from the migrations",
+        }.get(state.state, f"status failed: {_last_line(result.output)}")
+        return self.result(Status.FAILED, summary, **extra)
+
+    def drifted(self) -> bool:
+        """Does the live database differ from what the migrations produce? (db pull + diff)"""
+        with tempfile.TemporaryDirectory(prefix="azora-drift-") as scratch:
+            pulled, datamodel = self.engine.introspect(self.target, self.schema, self.env, Path(scratch))
+            self.transcript.add("prisma db pull (drift check)", pulled)
+            if not pulled.ok:
+                return False
+            diff = self.engine.diff(self.target, self.schema, self.env, self.migrations, to_schema=datamodel)
+            self.transcript.add("prisma migrate diff (drift check)", diff.result)
+            if not diff.result.ok:
+                self.shadow_risk = True
+                return False
+            if not diff.empty:
+                self.transcript.note(f"drift (migrations → database):\n{diff.sql}")
+            return not diff.empty
+
+
+def _failed_migration(output: str) -> str | None:
+    import re
+
+    match = re.search(r"Migration name: (\S+)", output) or re.search(r"The `(\d{14}_\S+)` migration", output)
+    return match.group(1) if match else None
+
+
+def _last_line(output: str) -> str:
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    return lines[-1][:300] if lines else "no output"
