@@ -104,8 +104,33 @@ class Engine:
     processes: ProcessGroup
     shadow_prefix: str = "prisma_shadow"
 
+    def native_schema_engine(self) -> Path | None:
+        """A real (downloaded) schema-engine binary, if this machine has one.
+
+        Prisma 6.19's WebAssembly schema engine has connectors for SQLite and
+        PostgreSQL only (`RuntimeError: unreachable` on MySQL), so MySQL and
+        MariaDB migrations need the native engine: present after `npm ci` on a
+        machine with internet, absent offline.
+        """
+        configured = os.environ.get("PRISMA_SCHEMA_ENGINE_BINARY")
+        if configured and os.access(configured, os.X_OK) and not configured.endswith(".py"):
+            return Path(configured)
+        for folder in (self.manifest.root / "node_modules" / "@prisma" / "engines", self.manifest.root / "node_modules" / "prisma"):
+            for candidate in sorted(folder.glob("schema-engine-*")):
+                if os.access(candidate, os.X_OK) and not candidate.name.endswith((".gz", ".sha256")):
+                    return candidate
+        return None
+
+    def uses_js_engine(self, target: Target) -> bool:
+        return target.provider != "mysql"
+
     def env(self, target: Target, schema_text: str, shadow_prefix: str) -> dict[str, str]:
-        env = offline_engine_env(os.environ)
+        base = dict(os.environ)
+        if not self.uses_js_engine(target):
+            native = self.native_schema_engine()
+            if native:
+                base["PRISMA_SCHEMA_ENGINE_BINARY"] = str(native)
+        env = offline_engine_env(base)
         env["AZORA_NODE_ROOT"] = str(self.manifest.root)
         env["AZORA_MIGRATE_DATABASE_URL"] = target.url
         env["AZORA_SHADOW_PREFIX"] = shadow_prefix
@@ -118,7 +143,8 @@ class Engine:
         return CommandResult(completed.returncode, clean_output(completed.stdout, target))
 
     def prisma_command(self, target: Target, schema: Path, env: dict[str, str], *args: str) -> CommandResult:
-        return self._run(self.prisma.command(*args, "--config", str(CONFIG)), target, schema, env)
+        config = ["--config", str(CONFIG)] if self.uses_js_engine(target) else []
+        return self._run(self.prisma.command(*args, *config), target, schema, env)
 
     def dbtool(self, target: Target, schema: Path, env: dict[str, str], *args: str) -> tuple[CommandResult, dict[str, object]]:
         result = self._run(["node", str(DBTOOL), *args], target, schema, env)
@@ -172,6 +198,9 @@ class Engine:
     def diff(self, target: Target, schema: Path, env: dict[str, str], migrations: Path | None, to_schema: Path | None = None) -> Diff:
         """SQL from the migrations folder (or empty) to the schema's datamodel; `migrate dev` without its bugs."""
         source = ["--from-migrations", str(migrations)] if migrations else ["--from-empty"]
+        if migrations and not self.uses_js_engine(target):
+            # The native engine needs an explicit shadow database; the caller drops it afterwards.
+            source += ["--shadow-database-url", shadow_url(target, env.get("AZORA_SHADOW_PREFIX", "prisma_shadow") + "_native")]
         with tempfile.TemporaryDirectory(prefix="azora-migrate-") as scratch:
             out = Path(scratch) / "diff.sql"
             result = self.prisma_command(
@@ -187,3 +216,11 @@ class Engine:
         copy.write_text(schema.read_text(encoding="utf-8"), encoding="utf-8")
         result = self.prisma_command(target, schema, env, "db", "pull", "--schema", str(copy))
         return result, copy
+
+
+def shadow_url(target: Target, name: str) -> str:
+    """The target's server URL with the database replaced by `name` (for the native engine's shadow)."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(target.url)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))

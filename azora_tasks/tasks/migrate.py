@@ -161,6 +161,13 @@ class _ServiceRun:
         return ServiceResult(self.service.name, status, summary=summary, details=self.counts.details(**extra))
 
     def execute(self) -> ServiceResult:
+        if not self.engine.uses_js_engine(self.target) and self.engine.native_schema_engine() is None:
+            return self.result(
+                Status.FAILED,
+                f"{self.target.provider}: Prisma 6.19's WebAssembly schema engine has no MySQL/MariaDB connector and no native"
+                " schema engine is installed (run `npm ci` with internet once, or set PRISMA_SCHEMA_ENGINE_BINARY)",
+                state="unsupported offline",
+            )
         if self.task.mode == STATUS:
             return self.status()
         ensured, created_db = self.engine.ensure_database(self.target, self.schema, self.env)
@@ -206,6 +213,8 @@ class _ServiceRun:
     def develop(self) -> ServiceResult:
         local = history.local_migrations(self.migrations)
         history.ensure_lock_file(self.migrations, self.target.provider)
+        if local and not self.engine.uses_js_engine(self.target):
+            self.shadow_risk = True  # the native engine's explicit shadow database is ours to drop
         diff = self.engine.diff(self.target, self.schema, self.env, self.migrations if local else None)
         self.transcript.add("prisma migrate diff", diff.result)
         if not diff.result.ok:
