@@ -31,7 +31,7 @@ from azora_tasks.results import RunResult, ServiceResult, write_results
 from azora_tasks.runner import ProcessGroup, run_services
 from azora_tasks.schema_text import env_variables_used
 from azora_tasks.selection import Criteria, SelectionError, Shard, select_services
-from azora_tasks.tasks.clients import ClientsTask
+from azora_tasks.tasks.clients import ClientsTask, add_clients_arguments
 from azora_tasks.tasks.generate import add_generate_arguments, build_generate
 from azora_tasks.tasks.migrate import add_migrate_arguments, build_migrate
 from azora_tasks.tasks.validate import ValidateTask, add_validate_arguments
@@ -161,7 +161,7 @@ def build_validate(manifest: Manifest, processes: ProcessGroup, options: argpars
 
 
 def build_clients(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> Work:
-    return ClientsTask(manifest, find_prisma(manifest), processes)
+    return ClientsTask(manifest, find_prisma(manifest), processes, engine=options.engine)
 
 
 def add_cache_arguments(parser: argparse.ArgumentParser) -> None:
@@ -283,7 +283,7 @@ COMMANDS: dict[str, Command] = {
     for command in (
         Command("generate", "write a checklist-conformant schema for every service that has none", task_command("generate", build_generate), add_arguments=add_generate_arguments),
         Command("validate", "validate every selected schema with Prisma and lint it against the quality checklist", task_command("validate", build_validate), add_arguments=lambda parser: (add_validate_arguments(parser), add_cache_arguments(parser))),
-        Command("clients", "generate every selected service's Prisma client (prisma generate), cached", task_command("clients", build_clients), add_arguments=add_cache_arguments),
+        Command("clients", "generate every selected service's Prisma client (prisma generate), cached", task_command("clients", build_clients), add_arguments=lambda parser: (add_clients_arguments(parser), add_cache_arguments(parser))),
         Command("migrate", "create and apply Prisma migrations for every selected service, each on its own database", task_command("migrate", build_migrate), add_arguments=add_migrate_arguments),
         Command("cache", "inspect or clear the content-hash cache", cache_command, selects=False, add_arguments=_cache_arguments),
         Command("report", "write the progress page from the manifest, the tree and the last results", report_command, selects=False, add_arguments=_report_arguments),

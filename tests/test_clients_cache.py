@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import shutil
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,27 @@ def test_cache_info_and_clear(clients_repo: Path, capsys: pytest.CaptureFixture[
     assert main(["cache", "clear", "--manifest", str(clients_repo / "services.toml")]) == 0
     assert "removed 4 cache entries" in capsys.readouterr().out
     assert not (clients_repo / ".azora-cache").exists()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize("schema", [VALID_SCHEMA, VALID_SCHEMA.replace('output   = "../generated/client"', 'output   = "../generated/client"\n  engineType = "client"')], ids=["library-engine", "engine-type-client"])
+def test_batch_worker_writes_exactly_what_the_cli_writes(clients_repo: Path, schema: str) -> None:
+    write_schema(clients_repo, "auth", schema)
+    client = clients_repo / "services" / "auth" / "generated" / "client"
+    assert run(clients_repo, "clients", "auth", "--engine", "cli", "--no-cache")[0] == 0
+    by_cli = _tree(client)
+    shutil.rmtree(client)
+    code, services = run(clients_repo, "clients", "auth", "--engine", "batch", "--no-cache")
+    assert code == 0 and services["auth"]["details"]["engine"] == "batch"
+    assert _tree(client) == by_cli
+
+
+def test_batch_worker_isolates_a_failing_schema(clients_repo: Path) -> None:
+    write_schema(clients_repo, "auth", INVALID_SCHEMA)
+    code, services = run(clients_repo, "clients", "--engine", "batch", "--no-cache")
+    assert code == 1
+    assert services["auth"]["status"] == "failed" and "Strin" in services["auth"]["output"]
+    assert {services[name]["status"] for name in ("user-service", "course-service", "search-service")} == {"ok"}

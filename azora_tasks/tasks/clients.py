@@ -10,12 +10,14 @@ that share an output folder fail with the fix, instead of overwriting each other
 
 from __future__ import annotations
 
+import argparse
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from azora_tasks.client_worker import ClientWorker, batch_available
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.prisma import PrismaCli, native_query_engine, service_env
 from azora_tasks.results import ServiceResult, Status
@@ -24,6 +26,14 @@ from azora_tasks.schema_text import client_output_dir, generators
 from azora_tasks.tasks.validate import describe_prisma_error
 
 GENERATE_TIMEOUT_SECONDS = 300
+ENGINES = ("auto", "batch", "cli")
+
+
+def add_clients_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument_group("clients").add_argument(
+        "--engine", choices=ENGINES, default="auto",
+        help="batch: one Node worker for the run (same output as the CLI); cli: `prisma generate` per service; auto = batch when installed",
+    )
 
 
 def resolve_outputs(manifest: Manifest, service: Service) -> list[Path]:
@@ -54,14 +64,23 @@ class ClientsTask:
     manifest: Manifest
     prisma: PrismaCli
     processes: ProcessGroup
+    engine: str = "auto"
     collisions: dict[str, list[str]] = field(default_factory=dict)
+    _worker: ClientWorker | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.collisions = find_collisions(self.manifest)
         self._native_engine = native_query_engine(self.manifest.root)
+        if self.engine == "auto":
+            self.engine = "batch" if batch_available(self.manifest.root) else "cli"
 
     def cache_options(self) -> dict[str, Any]:
+        # The engine is not part of the key: both paths write the same files.
         return {"collides with": {name: sorted(others) for name, others in sorted(self.collisions.items())}}
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
 
     def outputs(self, service: Service) -> list[Path]:
         return resolve_outputs(self.manifest, service)
@@ -82,17 +101,24 @@ class ClientsTask:
         # A library-engine client embeds the native query engine; never embed a placeholder.
         needs_engine = any(g.engine_type != "client" for g in client_generators)
         started = time.monotonic()
-        completed = self.processes.run(
-            self.prisma.command("generate", "--schema", str(schema)),
-            cwd=self.manifest.service_dir(service),
-            env=service_env(self.manifest, service, text, query_engine_placeholder=needs_engine and self._native_engine is None),
-            timeout=GENERATE_TIMEOUT_SECONDS,
-        )
+        env = service_env(self.manifest, service, text, query_engine_placeholder=needs_engine and self._native_engine is None)
+        ok, output = self._generate(service, schema, env)
         duration = time.monotonic() - started
-        if completed.returncode != 0:
-            return ServiceResult(service.name, Status.FAILED, duration, completed.stdout, describe_prisma_error(completed.stdout))
+        if not ok:
+            return ServiceResult(service.name, Status.FAILED, duration, output, describe_prisma_error(output))
         outputs = [str(path.relative_to(self.manifest.root)) if path.is_relative_to(self.manifest.root) else str(path) for path in self.outputs(service)]
         summary = f"generated {', '.join(outputs) or '(no client generator)'}"
         if needs_engine and self._native_engine is None:
             summary += " (library engine unavailable offline; see docs/clients.md)"
-        return ServiceResult(service.name, Status.OK, duration, completed.stdout, summary, details={"outputs": outputs})
+        return ServiceResult(service.name, Status.OK, duration, output, summary, details={"outputs": outputs, "engine": self.engine})
+
+    def _generate(self, service: Service, schema: Path, env: dict[str, str]) -> tuple[bool, str]:
+        if self.engine == "batch":
+            if self._worker is None:
+                self._worker = ClientWorker(self.manifest.root)
+            return self._worker.generate(schema, self.manifest.service_dir(service), env, self.prisma.version)
+        completed = self.processes.run(
+            self.prisma.command("generate", "--schema", str(schema)),
+            cwd=self.manifest.service_dir(service), env=env, timeout=GENERATE_TIMEOUT_SECONDS,
+        )
+        return completed.returncode == 0, completed.stdout
