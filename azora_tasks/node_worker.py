@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
-NODE_DIR = Path(__file__).resolve().parent / "node"
+from azora_tasks.paths import NODE_DIR
+
 
 
 class WorkerError(Exception):

@@ -1,13 +1,14 @@
-"""Where the tool's own files live (templates), in a source checkout and in an installed wheel."""
+"""Where the tool's own files live, in a source checkout and in an installed wheel alike.
+
+The templates are package data (`azora_tasks/templates/`, shown at the top of the
+repository as the `templates` link), so a monorepo that installs azora-tasks from
+a wheel gets them too.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
-# A source checkout or editable install keeps templates/ next to the package; a wheel ships them
-# inside it (pyproject maps templates/ to azora_tasks/templates).
-TEMPLATES_DIR = next(
-    (candidate for candidate in (_PACKAGE.parent / "templates", _PACKAGE / "templates") if candidate.is_dir()),
-    _PACKAGE.parent / "templates",
-)
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+NODE_DIR = PACKAGE_DIR / "node"

@@ -22,8 +22,8 @@ import jinja2
 
 from azora_tasks.generate.header import with_header
 from azora_tasks.generate.spec import Column, Model, Reference, Relation, ServiceSpec, is_id_name
+from azora_tasks.paths import TEMPLATES_DIR
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 SCHEMA_TEMPLATE = "schema.prisma.j2"
 MONEY_PRECISION = "Decimal(19, 4)"  # 15 digits before the point, 4 after: cents plus FX/crypto rates
 

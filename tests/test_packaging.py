@@ -1,0 +1,23 @@
+"""The built wheel carries what an installed azora-tasks needs at run time (templates, Node workers)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT
+
+
+def test_wheel_ships_templates_and_node_files(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO_ROOT)],
+        check=True, capture_output=True, text=True,
+    )
+    wheel = next(tmp_path.glob("azora_tasks-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {f"azora_tasks/templates/{path.relative_to(REPO_ROOT / 'azora_tasks' / 'templates').as_posix()}" for path in (REPO_ROOT / "azora_tasks" / "templates").rglob("*") if path.is_file()}
+    expected |= {f"azora_tasks/node/{path.name}" for path in (REPO_ROOT / "azora_tasks" / "node").glob("*.cjs")}
+    assert expected and expected <= names, sorted(expected - names)
+    assert "azora_tasks/templates/schema.prisma.j2" in names and "azora_tasks/node/schema_worker.cjs" in names
