@@ -12,7 +12,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from azora_tasks.node_worker import NODE_DIR, NodeWorker
+from azora_tasks.node_worker import NodeWorker
+from azora_tasks.paths import NODE_DIR
 
 REQUEST_TIMEOUT_SECONDS = 300.0
 _PACKAGES = ("@prisma/internals", "@prisma/client-generator-registry", "@prisma/engines-version")

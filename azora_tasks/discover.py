@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from pathlib import Path
-
 import tomlkit
 
 from azora_tasks.atomic import write_text_atomically
@@ -70,9 +68,3 @@ def default_category(manifest: Manifest) -> str:
         return next(iter(manifest.categories))
     raise ManifestError(manifest.path, None, "categories", "no categories declared", "declare at least one [categories.<key>] table")
 
-
-def relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)

@@ -17,9 +17,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from azora_tasks.paths import NODE_DIR
-
-
 
 class WorkerError(Exception):
     """The worker could not answer (crashed, timed out, or is not installed)."""

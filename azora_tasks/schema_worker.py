@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from azora_tasks.node_worker import NODE_DIR, NodeWorker, WorkerError
+from azora_tasks.node_worker import NodeWorker, WorkerError
+from azora_tasks.paths import NODE_DIR
 
 REQUEST_TIMEOUT_SECONDS = 30.0
-WASM_PACKAGE = "@prisma/prisma-schema-wasm"
 
 
 @dataclass(frozen=True)

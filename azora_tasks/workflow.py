@@ -13,9 +13,9 @@ import argparse
 import datetime
 import difflib
 import json
-from pathlib import Path
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
@@ -23,9 +23,20 @@ from rich.table import Table
 
 from azora_tasks import discover, matrix, report, state
 from azora_tasks.atomic import write_text_atomically
-from azora_tasks.cache import CachedWork, CacheStore, service_inputs, toolchain_fingerprint
+from azora_tasks.cache import (
+    CachedWork,
+    CacheStore,
+    service_inputs,
+    toolchain_fingerprint,
+)
 from azora_tasks.console import make_console, print_summary, progress_for
-from azora_tasks.manifest import Manifest, ManifestError, Service, find_manifest, load_manifest
+from azora_tasks.manifest import (
+    Manifest,
+    ManifestError,
+    Service,
+    find_manifest,
+    load_manifest,
+)
 from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
 from azora_tasks.results import RunResult, ServiceResult, write_results
 from azora_tasks.runner import ProcessGroup, run_services

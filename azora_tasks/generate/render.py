@@ -16,12 +16,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import jinja2
 
 from azora_tasks.generate.header import with_header
-from azora_tasks.generate.spec import Column, Model, Reference, Relation, ServiceSpec, is_id_name
+from azora_tasks.generate.spec import (
+    Column,
+    Model,
+    Reference,
+    Relation,
+    ServiceSpec,
+    is_id_name,
+)
 from azora_tasks.paths import TEMPLATES_DIR
 
 SCHEMA_TEMPLATE = "schema.prisma.j2"
