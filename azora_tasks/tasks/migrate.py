@@ -203,8 +203,9 @@ class _ServiceRun:
         self.counts.applied.extend(name for name in applied_names(result.output) if name not in self.counts.applied)
         if result.ok:
             return None
-        code = result.error_code or "error"
         failed = _failed_migration(result.output)
+        # The wasm engine reports a failed script without Prisma's P3018 code; name it like the native engine does.
+        code = result.error_code or ("P3018" if failed else "error")
         where = f" in {failed}" if failed else ""
         hint = " (a failed migration blocks this service: fix it, then `prisma migrate resolve`)" if code in ("P3009", "P3018") else ""
         self.counts.pending = [name for name in local if name not in self.counts.applied]
@@ -291,7 +292,12 @@ class _ServiceRun:
 def _failed_migration(output: str) -> str | None:
     import re
 
-    match = re.search(r"Migration name: (\S+)", output) or re.search(r"The `(\d{14}_\S+)` migration", output)
+    match = (
+        re.search(r"Migration name: (\S+)", output)
+        or re.search(r"The `(\d{14}_\S+)` migration", output)
+        or re.search(r'Applying migration\s+with migration_name="([^"]+)"', output)
+        or re.search(r'migration_name="([^"]+)"', output)
+    )
     return match.group(1) if match else None
 
 

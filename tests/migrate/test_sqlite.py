@@ -66,7 +66,7 @@ def test_deploy_applies_pending_and_creates_nothing(tmp_path: Path, migrate) -> 
     assert migrate(root).code == 0
     db_file(root, "auth").unlink()
     schema = root / "services" / "auth" / "prisma" / "schema.prisma"
-    schema.write_text(schema.read_text().replace("email     String", "email     String\n  name      String?"))
+    schema.write_text(schema.read_text().replace("  createdAt DateTime", "  name      String?\n  createdAt DateTime"))
 
     run = migrate(root, "--deploy")
     assert run.code == 0, run.output
@@ -131,7 +131,7 @@ def test_failing_migration_fails_only_that_service_and_reports_p3009_state(tmp_p
     broken.mkdir()
     (broken / "migration.sql").write_text('CREATE TABLE "Ok" ("id" INTEGER PRIMARY KEY);\nALTER TABLE "Nope" ADD COLUMN "x" TEXT;\n')
     schema = root / "services" / "user-service" / "prisma" / "schema.prisma"
-    schema.write_text(schema.read_text().replace("email     String", "email     String\n  name      String?"))
+    schema.write_text(schema.read_text().replace("  createdAt DateTime", "  name      String?\n  createdAt DateTime"))
 
     run = migrate(root)
     assert run.code == 1
