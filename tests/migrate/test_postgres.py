@@ -1,0 +1,95 @@
+"""`migrate` on a real PostgreSQL server (local, or a throwaway one started by the fixture)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import RUN_PREFIX, make_monorepo, migrations, pg_databases, pg_query, prisma_by_hand, schema_for
+
+pytestmark = pytest.mark.prisma
+
+
+def with_password(server: str) -> str:
+    return server.replace("postgresql://postgres@", "postgresql://postgres:Sup3rSecretPw@")
+
+
+def test_postgres_create_deploy_status_reset_never_prints_password(tmp_path: Path, migrate, postgres_server: str, pg_database: str) -> None:  # type: ignore[no-untyped-def]
+    url = f"{with_password(postgres_server)}/{pg_database}"
+    root = make_monorepo(tmp_path, {"auth": url}, provider="postgresql", schemas={"auth": schema_for("postgresql")})
+    before = pg_databases(postgres_server)
+
+    first = migrate(root)
+    assert first.code == 0, first.output
+    assert pg_database in pg_databases(postgres_server)  # created by the tool
+    assert first.services["auth"]["details"]["applied"] == 1
+    assert migrate(root).services["auth"]["details"]["created"] == 0
+    assert migrate(root, "--status").code == 0
+    by_hand = prisma_by_hand(root / "services" / "auth", url, "migrate", "status", "--schema", "prisma/schema.prisma")
+    assert by_hand.returncode == 0 and "Database schema is up to date!" in by_hand.stdout
+
+    pg_query(postgres_server, pg_database, "INSERT INTO \"User\" (id, email) VALUES ('1', 'a@b.c')")
+    reset = migrate(root, "--reset", "--force")
+    assert reset.code == 0, reset.output
+    assert pg_query(postgres_server, pg_database, 'SELECT COUNT(*)::int AS n FROM "User"') == [{"n": 0}]
+
+    pg_query(postgres_server, pg_database, 'CREATE TABLE "Sneaky" (id int PRIMARY KEY)')
+    drift = migrate(root, "--status")
+    assert drift.code == 1 and drift.services["auth"]["details"]["state"] == "drifted"
+
+    everything = first.output + reset.output + drift.output + str(first.data) + str(reset.data) + str(drift.data)
+    assert "Sup3rSecretPw" not in everything
+    assert "postgres:****@" in str(first.data)
+    leftovers = {name for name in pg_databases(postgres_server) - before if name.startswith("prisma_shadow")}
+    assert not leftovers, f"shadow databases left behind: {leftovers}"
+
+
+def test_two_services_share_one_database_with_different_schemas(tmp_path: Path, migrate, postgres_server: str, pg_database: str) -> None:  # type: ignore[no-untyped-def]
+    services = {name: f"{postgres_server}/{pg_database}?schema={name.replace('-', '_')}" for name in ("auth", "user-service")}
+    schemas = {name: schema_for("postgresql") for name in services}
+    root = make_monorepo(tmp_path, services, provider="postgresql", schemas=schemas)
+
+    run = migrate(root, "-j", "2")
+    assert run.code == 0, run.output
+    for name in services:
+        assert len(migrations(root, name)) == 1
+    rows = pg_query(postgres_server, pg_database, "SELECT table_schema FROM information_schema.tables WHERE table_name = 'User' ORDER BY 1")
+    assert [row["table_schema"] for row in rows] == ["auth", "user_service"]
+    status = migrate(root, "--status")
+    assert status.code == 0, status.output
+
+
+def test_failing_migration_on_postgres_leaves_the_rest_applied(tmp_path: Path, migrate, postgres_server: str, pg_database: str) -> None:  # type: ignore[no-untyped-def]
+    url = f"{postgres_server}/{pg_database}"
+    root = make_monorepo(tmp_path, {"auth": url}, provider="postgresql", schemas={"auth": schema_for("postgresql")})
+    assert migrate(root).code == 0
+    broken = root / "services" / "auth" / "prisma" / "migrations" / "29990101000000_broken"
+    broken.mkdir()
+    (broken / "migration.sql").write_text('ALTER TABLE "Nope" ADD COLUMN "x" TEXT;\n')
+
+    run = migrate(root, "--deploy")
+    assert run.code == 1
+    assert run.services["auth"]["details"]["error_code"] in ("P3018", "P3009")
+    status = migrate(root, "--status")
+    assert status.services["auth"]["details"]["state"] == "failed"
+    assert pg_query(postgres_server, pg_database, "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL")[0]["migration_name"].endswith("_init")
+
+
+def test_run_prefix_is_random() -> None:
+    assert RUN_PREFIX.startswith("azt") and len(RUN_PREFIX) == 9
+
+
+def test_mariadb_without_native_engine_says_why(tmp_path: Path, migrate, mariadb_server: str) -> None:  # type: ignore[no-untyped-def]
+    from azora_tasks.manifest import load_manifest
+    from azora_tasks.migrate.engine import Engine
+    from azora_tasks.prisma import find_prisma
+    from azora_tasks.runner import ProcessGroup
+
+    root = make_monorepo(tmp_path, {"auth": f"{mariadb_server}/{RUN_PREFIX}_auth"}, provider="mysql", schemas={"auth": schema_for("mysql")})
+    manifest = load_manifest(root / "services.toml")
+    if Engine(manifest, find_prisma(manifest), ProcessGroup()).native_schema_engine() is not None:
+        pytest.skip("a native schema engine is installed: MySQL runs through it (not covered offline)")
+    run = migrate(root)
+    assert run.code == 1
+    assert "no MySQL/MariaDB connector" in run.services["auth"]["summary"]
