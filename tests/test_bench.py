@@ -1,0 +1,80 @@
+"""Smoke test of bench/run.py: it runs end to end on 3 services and writes a well-formed record.
+
+No timing is asserted here (speed is measured by the bench itself, never by a unit test).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PRISMA_CLI, REPO_ROOT
+
+pytestmark = [
+    pytest.mark.prisma,
+    pytest.mark.skipif(not PRISMA_CLI.is_file(), reason="needs the pinned Prisma CLI (npm ci)"),
+]
+
+BENCH = REPO_ROOT / "bench" / "run.py"
+
+
+def _positive(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+
+
+def test_help_explains_the_options() -> None:
+    completed = subprocess.run([sys.executable, str(BENCH), "--help"], capture_output=True, text=True, check=True)
+    for option in ("--services", "--repeat", "--seed-repeat", "--scenarios", "--output", "--keep"):
+        assert option in completed.stdout
+
+
+def test_unknown_scenario_is_a_usage_error() -> None:
+    completed = subprocess.run([sys.executable, str(BENCH), "--scenarios", "nope"], capture_output=True, text=True)
+    assert completed.returncode == 2
+    assert "unknown scenario" in completed.stderr
+
+
+def test_bench_writes_a_complete_record(tmp_path: Path) -> None:
+    output = tmp_path / "record.json"
+    completed = subprocess.run(
+        [sys.executable, str(BENCH), "--services", "3", "--repeat", "1", "--seed-repeat", "1", "--scenarios", "validate", "--output", str(output)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "seed validate loop" in completed.stdout  # the table
+
+    record = json.loads(output.read_text(encoding="utf-8"))
+    assert record["format"] == "azora-tasks-bench/1"
+    assert record["config"]["services"] == 3
+    assert record["config"]["scenarios"] == ["validate"]
+    assert _positive(record["machine"]["cpu_count"])
+    for key in ("python", "node", "prisma"):
+        assert record["machine"][key]
+    assert "sha" in record["git"] and "date" in record
+
+    measurements = {m["name"]: m for m in record["measurements"]}
+    assert set(measurements) == {"seed validate loop", "validate cold", "validate warm", "validate --engine cli"}
+    for measurement in measurements.values():
+        assert measurement["ok"], measurement
+        assert measurement["failures"] == 0
+        assert measurement["runs"] == len(measurement["samples"]) == 1
+        for key in ("median_seconds", "min_seconds", "max_seconds", "peak_rss_bytes"):
+            assert _positive(measurement[key]), (measurement["name"], key, measurement[key])
+        for sample in measurement["samples"]:
+            assert _positive(sample["seconds"]) and _positive(sample["peak_rss_bytes"])
+            assert sample["exit_code"] == 0
+            assert sample["services_run"] == 3  # 3 npx calls in the seed loop, 3 services in ours
+    assert measurements["seed validate loop"]["ratio_vs_seed"] is None
+    for name in ("validate cold", "validate warm", "validate --engine cli"):
+        assert _positive(measurements[name]["ratio_vs_seed"]), name
+    assert measurements["validate warm"]["samples"][0]["cached"] == 3  # the warm run really replayed the cache
+
+    targets = {(t["measurement"], t["kind"], t["services"]): t for t in record["targets"]}
+    assert len(targets) == 8
+    assert all(t["status"] in ("PASS", "MISS", "n/a") for t in targets.values())
+    assert targets[("validate cold", "ratio", 190)]["status"] == "n/a"  # N=3 is not the target's N
