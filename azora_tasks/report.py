@@ -140,8 +140,12 @@ def build_report(manifest: Manifest, states: Mapping[str, ServiceState], as_of: 
         )
         for category in manifest.categories.values()
     ]
-    dated = sorted(((states[s.name].first_seen, s.name) for s in services if s.name in done and states[s.name].first_seen), reverse=True)
-    recent_names = [name for _, name in dated[:RECENT_COUNT]]
+    # Newest first; services added on the same day keep the manifest's order.
+    dated = sorted(
+        ((-first_seen.toordinal(), position, s.name) for position, s in enumerate(services)
+         if s.name in done and (first_seen := states[s.name].first_seen)),
+    )
+    recent_names = [name for _, _, name in dated[:RECENT_COUNT]]
     report = ProgressReport(
         as_of=as_of,
         total=total,

