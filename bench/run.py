@@ -52,6 +52,7 @@ import os
 import platform
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -212,6 +213,20 @@ class TreeMemorySampler:
         self.peak_process = max(self.peak_process, biggest)
 
 
+def _stop(process: subprocess.Popen[Any]) -> None:
+    """Ctrl-C to the command's process group (azora-tasks then stops its own children), KILL after 10 s."""
+    for sig, grace in ((signal.SIGINT, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 @dataclass
 class Sample:
     seconds: float
@@ -222,6 +237,7 @@ class Sample:
     services_run: int | None = None  # services (or npx calls) the command handled
     failures: int | None = None  # failed services (or failed npx calls)
     cached: int | None = None  # services replayed from the cache (our commands)
+    load_average: list[float] = field(default_factory=list)  # 1/5/15-min load when the run ended: other work on the machine skews timings
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -229,15 +245,20 @@ def run_measured(command: list[str], cwd: Path, env: dict[str, str], log: Path) 
     """Run one command to completion; wall time, exit code and peak tree memory. Output goes to `log`."""
     with log.open("w", encoding="utf-8") as out:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        # Own session: an interrupted bench stops the command's whole process group (see _stop).
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         with TreeMemorySampler(process.pid) as sampler:
             try:
                 exit_code = process.wait(timeout=COMMAND_TIMEOUT)
             except subprocess.TimeoutExpired:
-                process.kill()
+                _stop(process)
                 exit_code = process.wait()
+            except BaseException:
+                _stop(process)
+                raise
         seconds = time.perf_counter() - started
-    return Sample(round(seconds, 4), exit_code, sampler.peak_tree, sampler.peak_process, sampler.samples)
+    load = [round(value, 2) for value in os.getloadavg()] if hasattr(os, "getloadavg") else []
+    return Sample(round(seconds, 4), exit_code, sampler.peak_tree, sampler.peak_process, sampler.samples, load_average=load)
 
 
 # --- the synthetic monorepo ----------------------------------------------------------------
@@ -690,6 +711,7 @@ def machine_info() -> dict[str, Any]:
         "npx": tool_version(["npx", "--version"]),
         "prisma": json.loads(prisma_package.read_text())["version"] if prisma_package.is_file() else "not installed",
         "azora_tasks": __version__,
+        "load_average_at_end": [round(value, 2) for value in os.getloadavg()] if hasattr(os, "getloadavg") else None,
     }
 
 
@@ -749,6 +771,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a TERM stops the running command and cleans up too
     started = datetime.datetime.now(datetime.timezone.utc)
     clock = time.perf_counter()
     output = options.output or RESULTS_DIR / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{git('rev-parse', '--short=9', 'HEAD') or 'nogit'}.json"
