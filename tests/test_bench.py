@@ -78,3 +78,6 @@ def test_bench_writes_a_complete_record(tmp_path: Path) -> None:
     assert len(targets) == 8
     assert all(t["status"] in ("PASS", "MISS", "n/a") for t in targets.values())
     assert targets[("validate cold", "ratio", 190)]["status"] == "n/a"  # N=3 is not the target's N
+
+    summary = subprocess.run([sys.executable, str(REPO_ROOT / "bench" / "summary.py"), str(output)], capture_output=True, text=True, check=True)
+    assert "| `validate cold` |" in summary.stdout and "N = 3" in summary.stdout
