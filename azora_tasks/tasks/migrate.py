@@ -10,6 +10,11 @@ Modes (one per run):
   run when anything is not up to date;
 * `--reset`: drop everything and re-apply every migration.
 
+Fast paths (`--engine auto`, the default; `--engine prisma` turns them off):
+a service with nothing to do is recognised without any Prisma process, and a
+fresh SQLite service gets its `init` from one long-lived schema-engine worker
+and is applied through `sqlite3` (see `azora_tasks.migrate.fastpath`).
+
 Services sharing a Prisma migration lock (one PostgreSQL database, one MySQL
 server) take turns through `KeyedLocks`; everything else runs in parallel.
 """
@@ -27,9 +32,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from azora_tasks.cache import schema_files, toolchain_fingerprint
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.migrate import guard, history
-from azora_tasks.migrate.engine import Engine, Transcript, applied_names
+from azora_tasks.migrate import guard, history, sqlite_history
+from azora_tasks.migrate.fastpath import MigrateWorker, StateStore, WorkerError, fingerprint, local_checksums
+from azora_tasks.migrate.engine import CommandResult, Diff, Engine, Transcript, applied_names
 from azora_tasks.migrate.locks import KeyedLocks
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
 from azora_tasks.migrate.targets import Target, TargetError, resolve_target
@@ -40,6 +47,8 @@ from azora_tasks.schema_text import schema_provider
 
 DEVELOP, DEPLOY, STATUS, RESET = "dev", "deploy", "status", "reset"
 DEFAULT_NAME_LATER = "update"
+ENGINES = ("auto", "prisma")
+NO_OP_SUMMARY = "up to date (checked without Prisma)"
 
 
 def add_migrate_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +60,11 @@ def add_migrate_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--name", default=None, help="name of a created migration (default: init for a service with none, else update)")
     group.add_argument("--force", action="store_true", help="--reset without asking (required when not on a terminal)")
     group.add_argument("--accept-data-loss", action="store_true", help="apply new migrations even when the guard finds data loss or breaking changes")
+    group.add_argument(
+        "--engine", choices=ENGINES, default="auto", dest="migrate_engine",
+        help="auto: decide 'nothing to do' without Prisma and create a fresh SQLite service's init in one schema-engine worker;"
+             " prisma: every step through the Prisma CLI",
+    )
 
 
 def build_migrate(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> MigrateTask:
@@ -70,6 +84,7 @@ def build_migrate(manifest: Manifest, processes: ProcessGroup, options: argparse
         name=getattr(options, "name", None),
         accept_data_loss=getattr(options, "accept_data_loss", False),
         confirm=_ask if interactive else None,
+        engine_choice=getattr(options, "migrate_engine", None) or "auto",
     )
 
 
@@ -105,9 +120,49 @@ class MigrateTask:
     confirm: Callable[[str], bool] | None = None  # None: not interactive, the guard stops the service
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     locks: KeyedLocks = field(default_factory=KeyedLocks)
+    engine_choice: str = "auto"  # "prisma": no fast paths
 
     def __post_init__(self) -> None:
         self.engine = Engine(self.manifest, self.prisma, self.processes)
+        self.state = StateStore(self.manifest.root)
+        self._worker: MigrateWorker | None = None
+        self._worker_broken: str | None = None  # why the schema-engine worker cannot be used this run
+        self._fast_lock = threading.Lock()
+        self._toolchain: str | None = None
+
+    @property
+    def fast(self) -> bool:
+        return self.engine_choice != "prisma"
+
+    @property
+    def toolchain(self) -> str:
+        with self._fast_lock:
+            if self._toolchain is None:
+                self._toolchain = toolchain_fingerprint(self.manifest, self.prisma.version)
+            return self._toolchain
+
+    def worker(self) -> MigrateWorker | None:
+        with self._fast_lock:
+            if self._worker_broken is not None:
+                return None
+            if self._worker is None:
+                self._worker = MigrateWorker(self.manifest.root, self.prisma.script)
+            return self._worker
+
+    def worker_failed(self, reason: str) -> None:
+        """Stop using the worker for the rest of the run (the Prisma path takes over)."""
+        with self._fast_lock:
+            self._worker_broken = reason
+
+    @property
+    def worker_starts(self) -> int:
+        return self._worker.starts if self._worker is not None else 0
+
+    def close(self) -> None:
+        with self._fast_lock:
+            worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.close()
 
     def __call__(self, service: Service) -> ServiceResult:
         schema = self.manifest.schema_file(service)
@@ -170,6 +225,10 @@ class _ServiceRun:
             )
         if self.task.mode == STATUS:
             return self.status()
+        if self.task.fast and self.task.mode in (DEVELOP, DEPLOY):
+            nothing_to_do = self.no_op()
+            if nothing_to_do is not None:
+                return nothing_to_do
         ensured, created_db = self.engine.ensure_database(self.target, self.schema, self.env)
         if not ensured.ok:
             self.transcript.add("ensure database", ensured)
@@ -186,7 +245,85 @@ class _ServiceRun:
         if self.task.mode in (DEPLOY, RESET):
             verb = "reset, applied" if self.task.mode == RESET else "applied"
             return self.result(Status.OK, f"{verb} {len(self.counts.applied)}" if self.counts.applied or self.task.mode == RESET else "up to date")
-        return self.develop()
+        result = self.develop()
+        if self.task.fast and result.status == Status.OK:
+            self.record_state(result)
+        return result
+
+    # --- fast paths ---------------------------------------------------------------------------
+
+    def schema_files(self) -> list[Path]:
+        return schema_files(self.task.manifest, self.service)
+
+    def no_op(self) -> ServiceResult | None:
+        """"Nothing to do", decided without Prisma, or None to take the Prisma path.
+
+        SQLite only: `_prisma_migrations` must show every local migration
+        applied with its checksum (and nothing failed or unknown); in
+        development mode the recorded fingerprint must also say that the
+        migrations still produce the schema.
+        """
+        if self.target.sqlite_file is None:
+            return None
+        checksums = local_checksums(self.migrations)
+        if not checksums or not sqlite_history.up_to_date(self.target.sqlite_file, checksums):
+            return None
+        if self.task.mode == DEVELOP:
+            current = fingerprint(self.schema_files(), self.migrations, self.target, self.task.toolchain, checksums)
+            if not self.task.state.matches(self.service.name, current):
+                return None
+        self.transcript.note(f"{NO_OP_SUMMARY}: schema and {len(checksums)} migration(s) unchanged since recorded; all applied per _prisma_migrations")
+        return self.result(Status.OK, NO_OP_SUMMARY, state="up to date", fast_path="no-op")
+
+    def record_state(self, result: ServiceResult) -> None:
+        """After a successful development run the migrations produce the schema: remember that."""
+        try:
+            current = fingerprint(self.schema_files(), self.migrations, self.target, self.task.toolchain)
+        except OSError:
+            return
+        self.task.state.record(result, current)
+
+    def fresh(self) -> ServiceResult | None:
+        """Create and apply `init` without Prisma; None when this service must take the Prisma path."""
+        database = self.target.sqlite_file
+        if not self.task.fast or database is None:
+            return None
+        files = self.schema_files()
+        if files != [self.schema] or not sqlite_history.is_fresh(database):
+            return None  # multi-file schemas and non-empty databases: Prisma decides
+        worker = self.task.worker()
+        if worker is None:
+            return None
+        try:
+            sql = worker.diff_from_empty(self.target.provider, [(str(self.schema), self.schema.read_text(encoding="utf-8"))])
+        except WorkerError as error:
+            self.transcript.note(f"schema-engine worker: {error}; using the Prisma CLI")
+            if not str(error).startswith("engine:"):
+                self.task.worker_failed(str(error))
+            return None
+        diff = Diff(CommandResult(0, ""), sql)
+        if diff.empty or guard.scan(sql, []):
+            return None
+        name = history.new_migration_name([], self.task.name or "init")
+        history.write_migration(self.migrations, name, sql)
+        self.counts.created.append(name)
+        self.transcript.note(f"created {name} with the schema-engine worker (migrate diff --from-empty, without a Prisma process)")
+        try:
+            outcome = sqlite_history.apply_migration(database, name, sql, require_fresh=True)
+        except Exception as error:  # noqa: BLE001 - nothing was changed: Prisma applies it instead
+            self.transcript.note(f"sqlite3 could not apply {name} ({error}); using prisma migrate deploy")
+            outcome = None
+        if outcome is None or outcome.status == "not fresh":
+            failure = self.deploy()
+            return failure or self.result(Status.OK, f"created {name}, applied {len(self.counts.applied)}")
+        if not outcome.ok:
+            self.transcript.note(f"applying {name} failed (recorded in _prisma_migrations like Prisma does):\n{outcome.message}")
+            self.counts.pending = [name]
+            hint = " (a failed migration blocks this service: fix it, then `prisma migrate resolve`)"
+            return self.result(Status.FAILED, f"P3018: migration failed in {name}{hint}", error_code="P3018", failed_migration=name)
+        self.counts.applied.append(name)
+        self.transcript.note(f"applied {name} with sqlite3 and recorded it in _prisma_migrations")
+        return self.result(Status.OK, f"created {name}, applied 1 (without Prisma)", fast_path="fresh")
 
     # --- steps -----------------------------------------------------------------------------
 
@@ -214,6 +351,10 @@ class _ServiceRun:
     def develop(self) -> ServiceResult:
         local = history.local_migrations(self.migrations)
         history.ensure_lock_file(self.migrations, self.target.provider)
+        if not local:
+            created = self.fresh()
+            if created is not None:
+                return created
         if local and not self.engine.uses_js_engine(self.target):
             self.shadow_risk = True  # the native engine's explicit shadow database is ours to drop
         diff = self.engine.diff(self.target, self.schema, self.env, self.migrations if local else None)

@@ -1,0 +1,96 @@
+"""The fast paths of `migrate`: deciding "nothing to do" and creating a fresh SQLite `init` without a Prisma CLI call.
+
+No-op (every provider's state file; the database check is SQLite's):
+a service has nothing to do when (a) its schema files, migration folders
+(names and checksums), `migration_lock.toml`, database URL and toolchain hash
+to the fingerprint recorded the last time this tool established that the
+migrations produce the schema (an empty `migrate diff`, or a migration it just
+created and applied), and (b) the database's `_prisma_migrations`, read with
+`sqlite3`, shows every local migration applied with a matching checksum and no
+failed or unknown row. Anything else falls through to the Prisma path.
+
+Fresh (SQLite): a service without migrations whose database is missing or
+empty gets its `init` SQL from Prisma's own schema engine (the WebAssembly
+build the CLI runs, loaded once in `node/migrate_worker.cjs`, diffing from
+empty to the datamodel as `prisma migrate diff --from-empty` does) and the
+migration is applied by `sqlite_history.apply_migration`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from azora_tasks.cache import CacheStore, sha256_bytes, sha256_json
+from azora_tasks.migrate import history
+from azora_tasks.migrate.sqlite_history import file_checksum
+from azora_tasks.migrate.targets import Target
+from azora_tasks.node_worker import NodeWorker, WorkerError
+from azora_tasks.paths import NODE_DIR
+from azora_tasks.results import ServiceResult
+
+STATE_TASK = "migrate"  # .azora-cache/migrate/<service>.json
+STATE_INPUT = "migrations produce the schema"
+REQUEST_TIMEOUT_SECONDS = 120.0
+
+__all__ = ["MigrateWorker", "StateStore", "WorkerError", "fingerprint", "local_checksums"]
+
+
+def local_checksums(migrations: Path) -> dict[str, str]:
+    """Every migration folder's name → checksum of its migration.sql (Prisma's)."""
+    return {name: file_checksum(migrations / name / "migration.sql") for name in history.local_migrations(migrations)}
+
+
+def fingerprint(schema_files: Sequence[Path], migrations: Path, target: Target, toolchain: str, checksums: dict[str, str] | None = None) -> str:
+    """Everything `migrate diff --from-migrations … --to-schema-datamodel …` depends on, hashed."""
+    lock = migrations / history.LOCK_FILE
+    return sha256_json({
+        "schema": [[str(path), sha256_bytes(path.read_bytes())] for path in schema_files],
+        "migrations": local_checksums(migrations) if checksums is None else checksums,
+        "lock": sha256_bytes(lock.read_bytes()) if lock.is_file() else None,
+        "database": target.url,
+        "provider": target.provider,
+        "toolchain": toolchain,
+    })
+
+
+class StateStore:
+    """The fingerprint per service, in the content-hash cache; a missing or corrupt entry is a miss."""
+
+    def __init__(self, root: Path) -> None:
+        self.store = CacheStore(root)
+
+    def matches(self, service: str, value: str) -> bool:
+        entry = self.store.read(STATE_TASK, service)
+        return entry is not None and entry["inputs"].get(STATE_INPUT) == value
+
+    def record(self, result: ServiceResult, value: str) -> None:
+        try:
+            self.store.write(STATE_TASK, result, {STATE_INPUT: value}, [])
+        except OSError:
+            pass  # a read-only tree only loses the fast path
+
+    def forget(self, service: str) -> None:
+        self.store._entry_path(STATE_TASK, service).unlink(missing_ok=True)
+
+
+class MigrateWorker(NodeWorker):
+    """One Node process per run diffing datamodels with Prisma's WebAssembly schema engine."""
+
+    def __init__(self, root: Path, prisma_cli: Path, timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
+        super().__init__(NODE_DIR / "migrate_worker.cjs", root, timeout)
+        self._cli = prisma_cli
+
+    def diff_from_empty(self, provider: str, files: Sequence[tuple[str, str]]) -> str:
+        """The script `prisma migrate diff --from-empty --to-schema-datamodel <files> --script` writes."""
+        response = self.request({"op": "diff-from-empty", "provider": provider, "cli": str(self._cli), "files": [list(pair) for pair in files]})
+        if not response.get("ok"):
+            raise WorkerError(f"{response.get('context', 'worker')}: {response.get('message', 'no answer')}")
+        sql = response.get("sql")
+        if not isinstance(sql, str):
+            raise WorkerError(f"malformed answer: {response!r}")
+        return sql
+
+    def hello(self) -> dict[str, Any]:
+        return self.request({"op": "hello", "cli": str(self._cli)})

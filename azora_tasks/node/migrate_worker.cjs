@@ -1,0 +1,155 @@
+// One long-lived Node process that diffs Prisma datamodels to SQL with Prisma's own WebAssembly schema
+// engine — the engine `prisma migrate diff` runs with `engine: "js"` — so `azora-tasks migrate` pays
+// Node's start-up once per run instead of once per service.
+//
+// Protocol: one JSON request per line on stdin, one JSON response per line on stdout.
+//   {"id": 1, "op": "hello", "cli": "<node_modules/prisma/build/index.js>"}
+//     -> {"id": 1, "ok": true, "engine": "<@prisma/schema-engine-wasm version>", "wasm": "<sha256>"}
+//   {"id": 2, "op": "diff-from-empty", "provider": "sqlite", "cli": "...", "files": [["/abs/schema.prisma", "<text>"]]}
+//     -> {"id": 2, "ok": true, "sql": "<what `migrate diff --from-empty --to-schema-datamodel … --script` writes>"}
+//   errors: {"id": n, "ok": false, "context": "pin"|"engine"|"protocol"|"worker", "message": "..."}
+//
+// Pinning (the engine's JS API is internal to Prisma): the worker loads @prisma/schema-engine-wasm
+// (a dependency of @prisma/internals) and refuses to diff unless its .wasm is byte-identical to the
+// one the pinned CLI ships (`<cli dir>/schema_engine_bg.wasm`), so its SQL is the CLI's SQL. It is
+// loaded the way the CLI loads it: the ESM glue module, a WebAssembly.Instance, `__wbindgen_start`,
+// then `SchemaEngine.new({datamodels}, log, adapterFactory)` with a migration-aware adapter factory
+// (libsql in memory for SQLite: a diff between an empty schema and a datamodel touches no database).
+"use strict";
+
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const path = require("node:path");
+const readline = require("node:readline");
+const { createRequire } = require("node:module");
+const { pathToFileURL } = require("node:url");
+
+const root = process.argv[2] || process.cwd();
+
+/** Require from the pinned CLI's node_modules first, then the monorepo's, then next to this file. */
+function requireFor(cli) {
+  const bases = [];
+  if (cli) bases.push(cli);
+  bases.push(path.join(root, "package.json"), __filename);
+  return (name) => {
+    let lastError;
+    for (const base of bases) {
+      try {
+        return { module: createRequire(base)(name), resolve: (sub) => createRequire(base).resolve(sub) };
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw lastError;
+  };
+}
+
+function sha256(file) {
+  return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+let loaded = null; // { SchemaEngine, version, wasmHash, cliWasm }
+async function loadEngine(cli) {
+  if (loaded && loaded.cli === cli) return loaded;
+  const find = requireFor(cli);
+  let gluePath;
+  for (const base of [cli, path.join(root, "package.json"), __filename].filter(Boolean)) {
+    try {
+      gluePath = createRequire(base).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+      break;
+    } catch {
+      // next base
+    }
+  }
+  if (!gluePath) throw Object.assign(new Error("@prisma/schema-engine-wasm is not installed (run `npm ci`)"), { context: "pin" });
+  const wasmPath = path.join(path.dirname(gluePath), "schema_engine_bg.wasm");
+  const wasmHash = sha256(wasmPath);
+  const cliWasm = cli ? path.join(path.dirname(cli), "schema_engine_bg.wasm") : null;
+  if (!cliWasm || !fs.existsSync(cliWasm)) {
+    throw Object.assign(new Error(`the Prisma CLI at ${cli} ships no schema_engine_bg.wasm to pin against`), { context: "pin" });
+  }
+  if (sha256(cliWasm) !== wasmHash) {
+    throw Object.assign(new Error(`${wasmPath} differs from the CLI's ${cliWasm}: install the @prisma/schema-engine-wasm version matching the pinned prisma`), { context: "pin" });
+  }
+  const glue = await import(pathToFileURL(gluePath).href);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(wasmPath)), { "./schema_engine_bg.js": glue });
+  glue.__wbg_set_wasm(instance.exports);
+  instance.exports.__wbindgen_start();
+  const packageJson = JSON.parse(fs.readFileSync(path.join(path.dirname(gluePath), "package.json"), "utf8"));
+  loaded = { cli, glue, find, version: packageJson.version, wasmHash, engines: new Map() };
+  return loaded;
+}
+
+function adapterFactory(find, provider) {
+  if (provider !== "sqlite") {
+    throw Object.assign(new Error(`no in-memory adapter for ${provider}`), { context: "engine" });
+  }
+  const libsql = find("@prisma/adapter-libsql");
+  // The driver-adapter-utils the adapter itself uses, so its error types match.
+  const utils = createRequire(libsql.resolve("@prisma/adapter-libsql"))("@prisma/driver-adapter-utils");
+  return utils.bindMigrationAwareSqlAdapterFactory(new libsql.module.PrismaLibSql({ url: ":memory:" }));
+}
+
+async function engineFor(state, provider) {
+  if (!state.engines.has(provider)) {
+    const log = () => {};
+    // `migrate diff` constructs the engine without a schema context (datamodels undefined).
+    state.engines.set(provider, state.glue.SchemaEngine.new({ datamodels: undefined }, log, adapterFactory(state.find, provider)));
+  }
+  return state.engines.get(provider);
+}
+
+async function diffFromEmpty(request) {
+  const state = await loadEngine(request.cli);
+  const engine = await engineFor(state, request.provider);
+  const files = request.files.map(([file, content]) => ({ path: file, content }));
+  let result;
+  try {
+    result = await engine.diff({
+      from: { tag: "empty" },
+      to: { tag: "schemaDatamodel", files },
+      script: true,
+      shadowDatabaseUrl: null,
+      exitCode: null,
+      filters: { externalTables: [], externalEnums: [] },
+    });
+  } catch (error) {
+    throw Object.assign(new Error(error && error.message ? error.message : String(error)), { context: "engine" });
+  }
+  // The CLI writes the engine's stdout to --output unchanged (nothing when it is empty).
+  return { ok: true, sql: result.stdout || "" };
+}
+
+async function hello(request) {
+  const state = await loadEngine(request.cli);
+  return { ok: true, engine: state.version, wasm: state.wasmHash, pid: process.pid };
+}
+
+const handlers = { hello, "diff-from-empty": diffFromEmpty, ping: async () => ({ ok: true, pid: process.pid }) };
+
+// Requests are answered one at a time, in order (the Python side sends one at a time anyway).
+let queue = Promise.resolve();
+const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+lines.on("line", (line) => {
+  if (!line.trim()) return;
+  queue = queue.then(async () => {
+    let request;
+    try {
+      request = JSON.parse(line);
+    } catch (error) {
+      process.stdout.write(JSON.stringify({ id: null, ok: false, context: "protocol", message: `bad request: ${error.message}` }) + "\n");
+      return;
+    }
+    let response;
+    try {
+      const handler = handlers[request.op];
+      response = handler ? await handler(request) : { ok: false, context: "protocol", message: `unknown op ${request.op}` };
+    } catch (error) {
+      response = { ok: false, context: (error && error.context) || "worker", message: String(error && error.stack && !error.context ? error.stack : error && error.message ? error.message : error) };
+    }
+    process.stdout.write(JSON.stringify({ id: request.id, ...response }) + "\n");
+  });
+});
+lines.on("close", () => {
+  queue.then(() => process.exit(0));
+});
