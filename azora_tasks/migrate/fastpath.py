@@ -1,13 +1,14 @@
 """The fast paths of `migrate`: deciding "nothing to do" and creating a fresh SQLite `init` without a Prisma CLI call.
 
-No-op (every provider's state file; the database check is SQLite's):
-a service has nothing to do when (a) its schema files, migration folders
-(names and checksums), `migration_lock.toml`, database URL and toolchain hash
-to the fingerprint recorded the last time this tool established that the
-migrations produce the schema (an empty `migrate diff`, or a migration it just
-created and applied), and (b) the database's `_prisma_migrations`, read with
-`sqlite3`, shows every local migration applied with a matching checksum and no
-failed or unknown row. Anything else falls through to the Prisma path.
+No-op (SQLite and PostgreSQL): a service has nothing to do when (a) its
+schema files, migration folders (names and checksums), `migration_lock.toml`,
+database URL and toolchain hash to the fingerprint recorded the last time this
+tool established that the migrations produce the schema (an empty `migrate
+diff`, or a migration it just created and applied), and (b) the database's
+`_prisma_migrations` shows every local migration applied with a matching
+checksum and no failed or unknown row — read with `sqlite3` on SQLite, and on
+PostgreSQL by the run's one Node worker with `pg` (no Prisma process either
+way). Anything else falls through to the Prisma path.
 
 Fresh (SQLite): a service without migrations whose database is missing or
 empty gets its `init` SQL from Prisma's own schema engine (the WebAssembly
@@ -24,7 +25,7 @@ from typing import Any
 
 from azora_tasks.cache import CacheStore, sha256_bytes, sha256_json
 from azora_tasks.migrate import history
-from azora_tasks.migrate.sqlite_history import file_checksum
+from azora_tasks.migrate.sqlite_history import Row, file_checksum
 from azora_tasks.migrate.targets import Target
 from azora_tasks.node_worker import NodeWorker, WorkerError
 from azora_tasks.paths import NODE_DIR
@@ -91,6 +92,21 @@ class MigrateWorker(NodeWorker):
         if not isinstance(sql, str):
             raise WorkerError(f"malformed answer: {response!r}")
         return sql
+
+    def postgres_history(self, url: str) -> list[Row] | None:
+        """`_prisma_migrations` of a PostgreSQL database (`?schema=` honoured); None when there is no such table."""
+        response = self.request({"op": "postgres-history", "url": url, "cli": str(self._cli)})
+        if not response.get("ok"):
+            raise WorkerError(f"{response.get('context', 'worker')}: {response.get('message', 'no answer')}")
+        rows = response.get("rows")
+        if rows is None:
+            return None
+        # Only what the verdict needs; timestamps stand in as markers of "set".
+        return [
+            Row("", str(row["checksum"]), "set" if row["finished"] else None, str(row["migration_name"]), None,
+                "set" if row["rolled_back"] else None, "", 0)
+            for row in rows
+        ]
 
     def hello(self) -> dict[str, Any]:
         return self.request({"op": "hello", "cli": str(self._cli)})

@@ -104,15 +104,20 @@ def read_rows(database: Path) -> list[Row] | None:
 
 
 def up_to_date(database: Path, local: Mapping[str, str]) -> bool:
-    """Would `prisma migrate deploy` have nothing to do and nothing to complain about?
+    """Would `prisma migrate deploy` have nothing to do and nothing to complain about? (see `history_up_to_date`)"""
+    rows = read_rows(database)
+    return rows is not None and history_up_to_date(rows, local)
+
+
+def history_up_to_date(rows: list[Row], local: Mapping[str, str]) -> bool:
+    """`_prisma_migrations` rows (any provider) against the local folders.
 
     `local` maps every migration folder name to the checksum of its
     migration.sql. True only when each has exactly one applied row with that
     checksum, no row is failed (P3009) and no applied row is unknown locally.
-    Anything else, including an unreadable database, is False: Prisma decides.
+    Anything else is False: Prisma decides.
     """
-    rows = read_rows(database)
-    if rows is None or not local:
+    if not local:
         return False
     if any(row.failed for row in rows):
         return False

@@ -7,6 +7,8 @@
 //     -> {"id": 1, "ok": true, "engine": "<@prisma/schema-engine-wasm version>", "wasm": "<sha256>"}
 //   {"id": 2, "op": "diff-from-empty", "provider": "sqlite", "cli": "...", "files": [["/abs/schema.prisma", "<text>"]]}
 //     -> {"id": 2, "ok": true, "sql": "<what `migrate diff --from-empty --to-schema-datamodel … --script` writes>"}
+//   {"id": 3, "op": "postgres-history", "url": "postgresql://…", "cli": "..."}
+//     -> {"id": 3, "ok": true, "rows": [{"migration_name", "checksum", "finished", "rolled_back"}] | null (no table)}
 //   errors: {"id": n, "ok": false, "context": "pin"|"engine"|"protocol"|"worker", "message": "..."}
 //
 // Pinning (the engine's JS API is internal to Prisma): the worker loads @prisma/schema-engine-wasm
@@ -120,12 +122,37 @@ async function diffFromEmpty(request) {
   return { ok: true, sql: result.stdout || "" };
 }
 
+// --- PostgreSQL: read `_prisma_migrations` (the no-op check) ---------------------------------------
+
+/**
+ * The rows of `_prisma_migrations` in the URL's database (and `?schema=`, through the search_path the
+ * migrate adapter sets too), or null when there is no such table. Read-only; one short connection.
+ */
+async function postgresHistory(request) {
+  const { postgresConfig } = require("./adapters.cjs");
+  const pg = requireFor(request.cli)("pg").module;
+  const { config } = postgresConfig(request.url);
+  const client = new pg.Client({ ...config, connectionTimeoutMillis: 10000, statement_timeout: 10000 });
+  await client.connect();
+  try {
+    const result = await client.query(
+      'SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back FROM "_prisma_migrations"',
+    );
+    return { ok: true, rows: result.rows };
+  } catch (error) {
+    if (error && error.code === "42P01") return { ok: true, rows: null }; // undefined_table
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
 async function hello(request) {
   const state = await loadEngine(request.cli);
   return { ok: true, engine: state.version, wasm: state.wasmHash, pid: process.pid };
 }
 
-const handlers = { hello, "diff-from-empty": diffFromEmpty, ping: async () => ({ ok: true, pid: process.pid }) };
+const handlers = { hello, "diff-from-empty": diffFromEmpty, "postgres-history": postgresHistory, ping: async () => ({ ok: true, pid: process.pid }) };
 
 // Requests are answered one at a time, in order (the Python side sends one at a time anyway).
 let queue = Promise.resolve();

@@ -39,7 +39,7 @@ from azora_tasks.migrate.fastpath import MigrateWorker, StateStore, WorkerError,
 from azora_tasks.migrate.engine import CommandResult, Diff, Engine, Transcript, applied_names
 from azora_tasks.migrate.locks import KeyedLocks
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
-from azora_tasks.migrate.targets import Target, TargetError, resolve_target
+from azora_tasks.migrate.targets import Target, TargetError, mask, resolve_target
 from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
@@ -256,24 +256,40 @@ class _ServiceRun:
         return schema_files(self.task.manifest, self.service)
 
     def no_op(self) -> ServiceResult | None:
-        """"Nothing to do", decided without Prisma, or None to take the Prisma path.
+        """"Nothing to do", decided without a Prisma process, or None to take the Prisma path.
 
-        SQLite only: `_prisma_migrations` must show every local migration
-        applied with its checksum (and nothing failed or unknown); in
-        development mode the recorded fingerprint must also say that the
-        migrations still produce the schema.
+        In development mode the recorded fingerprint must say that the
+        migrations still produce the schema (checked first: it needs no
+        database). Then `_prisma_migrations` must show every local migration
+        applied with its checksum and nothing failed or unknown: read with
+        `sqlite3` on SQLite, by the run's one Node worker (`pg`) on PostgreSQL.
         """
-        if self.target.sqlite_file is None:
+        if self.target.provider not in ("sqlite", "postgresql"):
             return None
         checksums = local_checksums(self.migrations)
-        if not checksums or not sqlite_history.up_to_date(self.target.sqlite_file, checksums):
+        if not checksums:
             return None
         if self.task.mode == DEVELOP:
             current = fingerprint(self.schema_files(), self.migrations, self.target, self.task.toolchain, checksums)
             if not self.task.state.matches(self.service.name, current):
                 return None
+        if not self.history_up_to_date(checksums):
+            return None
         self.transcript.note(f"{NO_OP_SUMMARY}: schema and {len(checksums)} migration(s) unchanged since recorded; all applied per _prisma_migrations")
         return self.result(Status.OK, NO_OP_SUMMARY, state="up to date", fast_path="no-op")
+
+    def history_up_to_date(self, checksums: dict[str, str]) -> bool:
+        if self.target.sqlite_file is not None:
+            return sqlite_history.up_to_date(self.target.sqlite_file, checksums)
+        worker = self.task.worker()
+        if worker is None:
+            return False
+        try:
+            rows = worker.postgres_history(self.target.url)
+        except WorkerError as error:
+            self.transcript.note(f"could not read _prisma_migrations without Prisma ({mask(str(error), (self.target.password,))}); using the Prisma CLI")
+            return False
+        return rows is not None and sqlite_history.history_up_to_date(rows, checksums)
 
     def record_state(self, result: ServiceResult) -> None:
         """After a successful development run the migrations produce the schema: remember that."""

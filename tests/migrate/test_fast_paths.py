@@ -454,3 +454,33 @@ def test_fingerprint_changes_with_every_input(tmp_path: Path) -> None:
     assert fastpath.fingerprint([schema], folder, target, "tool") != with_lock
     schema.write_text("model A { id Int @id }\nmodel B { id Int @id }\n")
     assert fastpath.fingerprint([schema], folder, target, "tool") not in (base, with_lock)
+
+
+# --- PostgreSQL no-op -------------------------------------------------------------------------------
+
+
+@pytest.mark.prisma
+def test_postgres_no_op_reads_the_history_without_prisma(tmp_path: Path, migrate, spawned: list[list[str]], postgres_server: str, pg_database: str) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import pg_query
+
+    server = postgres_server.replace("postgresql://postgres@", "postgresql://postgres:Sup3rSecretPw@")
+    services = {name: f"{server}/{pg_database}?schema={name.replace('-', '_')}" for name in ("auth", "user-service")}
+    root = make_monorepo(tmp_path, services, provider="postgresql", schemas={name: schema_for("postgresql") for name in services})
+    first = migrate(root)
+    assert first.code == 0, first.output
+    assert all("fast_path" not in entry["details"] for entry in first.services.values())  # fresh PostgreSQL: Prisma
+    spawned.clear()
+
+    again = migrate(root)
+    assert again.code == 0, again.output
+    assert {entry["summary"] for entry in again.services.values()} == {"up to date (checked without Prisma)"}
+    assert not any(str(PRISMA_CLI) in " ".join(args) for args in spawned)
+    assert sum("migrate_worker.cjs" in " ".join(args) for args in spawned) == 1
+
+    # A failed row in one schema (and only there) sends that service back to Prisma, which reports it.
+    pg_query(postgres_server, pg_database, 'UPDATE auth."_prisma_migrations" SET finished_at = NULL')
+    spawned.clear()
+    failed = migrate(root)
+    assert failed.services["auth"]["status"] == "failed" and failed.services["auth"]["details"]["error_code"] == "P3009"
+    assert failed.services["user-service"]["summary"] == "up to date (checked without Prisma)"
+    assert "Sup3rSecretPw" not in failed.output + str(failed.data)
