@@ -715,12 +715,13 @@ def machine_info() -> dict[str, Any]:
     }
 
 
-def build_record(bench: Bench, targets: list[dict[str, Any]], started: datetime.datetime, total_seconds: float) -> dict[str, Any]:
-    sha = git("rev-parse", "HEAD")
+def build_record(bench: Bench, targets: list[dict[str, Any]], started: datetime.datetime, total_seconds: float, sha: str) -> dict[str, Any]:
+    """`sha` is HEAD when the run started; `sha_at_end` differs when someone committed during the run."""
     return {
         "format": RECORD_FORMAT,
         "date": started.isoformat(timespec="seconds"),
-        "git": {"sha": sha, "short": sha[:9], "branch": git("rev-parse", "--abbrev-ref", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))},
+        "git": {"sha": sha, "short": sha[:9], "sha_at_end": git("rev-parse", "HEAD"), "branch": git("rev-parse", "--abbrev-ref", "HEAD"),
+                "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))},
         "machine": machine_info(),
         "config": {
             "services": bench.options.services, "repeat": bench.options.repeat, "seed_repeat": bench.options.seed_repeat,
@@ -774,7 +775,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a TERM stops the running command and cleans up too
     started = datetime.datetime.now(datetime.timezone.utc)
     clock = time.perf_counter()
-    output = options.output or RESULTS_DIR / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{git('rev-parse', '--short=9', 'HEAD') or 'nogit'}.json"
+    sha = git("rev-parse", "HEAD")
+    output = options.output or RESULTS_DIR / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{sha[:9] or 'nogit'}.json"
     root = Path(tempfile.mkdtemp(prefix=f"azora-bench-{options.services}-"))
     try:
         print(f"bench: synthesising {options.services} services in {root} (azora-tasks generate)...", file=sys.stderr, flush=True)
@@ -786,7 +788,7 @@ def main(argv: list[str] | None = None) -> int:
             getattr(bench, scenario)()
         targets = bench.target_rows()
         print_table(bench, targets)
-        record = build_record(bench, targets, started, time.perf_counter() - clock)
+        record = build_record(bench, targets, started, time.perf_counter() - clock, sha)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"bench: record written to {output}")
