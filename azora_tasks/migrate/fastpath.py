@@ -72,9 +72,6 @@ class StateStore:
         except OSError:
             pass  # a read-only tree only loses the fast path
 
-    def forget(self, service: str) -> None:
-        self.store._entry_path(STATE_TASK, service).unlink(missing_ok=True)
-
 
 class MigrateWorker(NodeWorker):
     """One Node process per run diffing datamodels with Prisma's WebAssembly schema engine."""
