@@ -13,6 +13,14 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from azora_tasks.nox_sessions import register_sessions  # noqa: E402
-
 __all__ = ["__version__", "register_sessions"]
+
+
+def register_sessions(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """Register the azora-tasks nox sessions; see `azora_tasks.nox_sessions.register_sessions`.
+
+    Imported on call so the console script never pays for importing nox.
+    """
+    from azora_tasks.nox_sessions import register_sessions as register
+
+    return register(*args, **kwargs)

@@ -16,6 +16,7 @@ deleting or editing an output invalidates the entry without hashing megabytes.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import hashlib
 import json
@@ -197,3 +198,9 @@ class CachedWork:
         outputs = snapshot() if snapshot else []
         self.store.write(self.task, result, inputs, outputs)
         return result
+
+
+def add_cache_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("cache")
+    group.add_argument("--no-cache", action="store_true", help="ignore and do not update the content-hash cache")
+    group.add_argument("--dry-run", action="store_true", dest="explain", help="say per service whether it would run or hit the cache, and why; run nothing")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from azora_tasks import __version__
-from azora_tasks.workflow import COMMANDS, execute
+from azora_tasks.workflow import COMMANDS, execute, resolve
 
 EPILOG = """\
 selection (every task; criteria combine, e.g. --phase 1 --shard 2/4):
@@ -56,7 +56,9 @@ def run_options() -> argparse.ArgumentParser:
     return parent
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The full parser; only the command named in `argv` gets its task-specific options loaded
+    (each task module is imported on demand, so `--help` and cached runs start fast)."""
     parser = argparse.ArgumentParser(
         prog="azora-tasks",
         description="Run Prisma schema work across every service of a monorepo, driven by services.toml.",
@@ -65,16 +67,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"azora-tasks {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    parents = [selection_options(), run_options()]
+    chosen = next((arg for arg in argv if arg in COMMANDS), None)
     for command in COMMANDS.values():
-        sub = commands.add_parser(command.name, help=command.help, description=command.help, parents=parents if command.selects else [run_options()], epilog=command.epilog or EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-        command.add_arguments(sub)
+        parents = [selection_options(), run_options()] if command.selects else [run_options()]
+        sub = commands.add_parser(
+            command.name, help=command.help, description=command.help, parents=parents,
+            epilog=command.epilog or EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if command.name == chosen:
+            add_arguments = resolve(command.add_arguments) if isinstance(command.add_arguments, str) else command.add_arguments
+            add_arguments(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    options = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    options = build_parser(arguments).parse_args(arguments)
     return execute(options)
 
 

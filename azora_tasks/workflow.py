@@ -12,16 +12,18 @@ from __future__ import annotations
 import argparse
 import datetime
 import difflib
+import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from azora_tasks import discover, matrix, report, state
+from azora_tasks import discover
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.cache import (
     CachedWork,
@@ -37,18 +39,13 @@ from azora_tasks.manifest import (
     find_manifest,
     load_manifest,
 )
-from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
+from azora_tasks.prisma import PrismaCli, PrismaError
 from azora_tasks.results import RunResult, ServiceResult, write_results
 from azora_tasks.runner import ProcessGroup, run_services
 from azora_tasks.schema_text import env_variables_used
 from azora_tasks.selection import Criteria, SelectionError, Shard, select_services
-from azora_tasks.tasks.clients import ClientsTask, add_clients_arguments
-from azora_tasks.tasks.generate import add_generate_arguments, build_generate
-from azora_tasks.tasks.migrate import add_migrate_arguments, build_migrate
-from azora_tasks.tasks.validate import ValidateTask, add_validate_arguments
 
 Work = Callable[[Service], ServiceResult]
-WorkBuilder = Callable[[Manifest, ProcessGroup, argparse.Namespace], Work]
 USAGE_ERROR = 2
 SHARDABLE_TASKS = ("validate", "clients", "generate", "migrate")
 
@@ -59,7 +56,7 @@ class Command:
     help: str
     run: Callable[[argparse.Namespace, Manifest, Console], int]
     selects: bool = True  # takes the selection options
-    add_arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None
+    add_arguments: str | Callable[[argparse.ArgumentParser], None] = lambda parser: None  # or "module:function"
     epilog: str | None = None
 
 
@@ -129,13 +126,20 @@ def explain_step(name: str, services: list[Service], work: Work, console: Consol
     return 0
 
 
-def task_command(name: str, build: WorkBuilder) -> Callable[[argparse.Namespace, Manifest, Console], int]:
-    """Chain the steps for a per-service task."""
+def resolve(reference: str) -> Any:
+    """`"package.module:name"` -> the object. Commands name their task modules this way so a
+    run imports only the task it runs (a warm, cached run is mostly interpreter start-up)."""
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def task_command(name: str, build: str) -> Callable[[argparse.Namespace, Manifest, Console], int]:
+    """Chain the steps for a per-service task; `build` names the task module's builder."""
 
     def run(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
         services = select_step(options, manifest)
         processes = ProcessGroup()
-        task = build(manifest, processes, options)
+        task = resolve(build)(manifest, processes, options)
         work = cache_step(name, options, manifest, task)
         try:
             if getattr(options, "explain", False):
@@ -161,24 +165,6 @@ def execute(options: argparse.Namespace) -> int:
     except (ManifestError, SelectionError, PrismaError) as error:
         console.print(f"[bold red]error:[/] {escape(str(error))}")
         return USAGE_ERROR
-
-
-# --- task builders -----------------------------------------------------------------
-
-
-def build_validate(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> Work:
-    prisma = None if options.lint_only else find_prisma(manifest)  # the lint alone needs no Node
-    return ValidateTask(manifest, prisma, processes, engine=options.engine, lint=not options.no_lint, prisma_check=not options.lint_only)
-
-
-def build_clients(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> Work:
-    return ClientsTask(manifest, find_prisma(manifest), processes, engine=options.engine)
-
-
-def add_cache_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("cache")
-    group.add_argument("--no-cache", action="store_true", help="ignore and do not update the content-hash cache")
-    group.add_argument("--dry-run", action="store_true", dest="explain", help="say per service whether it would run or hit the cache, and why; run nothing")
 
 
 # --- non-task commands ---------------------------------------------------------------
@@ -216,6 +202,8 @@ def _cache_arguments(parser: argparse.ArgumentParser) -> None:
 
 def report_command(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
     """load states -> build the report -> render -> write or check."""
+    from azora_tasks import report, state
+
     states = state.collect_states(manifest, state.load_last_results(manifest, options.merge))
     as_of = datetime.date.fromisoformat(options.date) if options.date else (report.last_change_date(manifest) or datetime.date.today())
     progress = report.build_report(manifest, states, as_of)
@@ -254,6 +242,8 @@ def _report_arguments(parser: argparse.ArgumentParser) -> None:
 
 def matrix_command(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
     """A GitHub Actions matrix of shards for one task, balanced by earlier durations when known."""
+    from azora_tasks import matrix
+
     services = select_step(options, manifest)
     durations = matrix.recorded_durations(manifest, options.task, options.durations)
     shards = options.shards or manifest.settings.ci_shards
@@ -264,7 +254,7 @@ def matrix_command(options: argparse.Namespace, manifest: Manifest, console: Con
 
 def _matrix_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--task", required=True, choices=sorted(SHARDABLE_TASKS), help="the task the jobs will run")
-    parser.add_argument("--shards", type=int, metavar="N", help=f"number of jobs (default: settings.ci_shards; at most {matrix.GITHUB_MATRIX_LIMIT})")
+    parser.add_argument("--shards", type=int, metavar="N", help="number of jobs (default: settings.ci_shards; at most 256, GitHub's matrix limit)")
     parser.add_argument("--durations", nargs="+", type=Path, default=[], metavar="RESULTS", help="--json results of an earlier run to balance by (default: the cache's)")
     parser.add_argument("--compact", action="store_true", help="one line of JSON (for $GITHUB_OUTPUT)")
 
@@ -292,10 +282,10 @@ def _manifest_arguments(parser: argparse.ArgumentParser) -> None:
 COMMANDS: dict[str, Command] = {
     command.name: command
     for command in (
-        Command("generate", "write a checklist-conformant schema for every service that has none", task_command("generate", build_generate), add_arguments=add_generate_arguments),
-        Command("validate", "validate every selected schema with Prisma and lint it against the quality checklist", task_command("validate", build_validate), add_arguments=lambda parser: (add_validate_arguments(parser), add_cache_arguments(parser))),
-        Command("clients", "generate every selected service's Prisma client (prisma generate), cached", task_command("clients", build_clients), add_arguments=lambda parser: (add_clients_arguments(parser), add_cache_arguments(parser))),
-        Command("migrate", "create and apply Prisma migrations for every selected service, each on its own database", task_command("migrate", build_migrate), add_arguments=add_migrate_arguments),
+        Command("generate", "write a checklist-conformant schema for every service that has none", task_command("generate", "azora_tasks.tasks.generate:build_generate"), add_arguments="azora_tasks.tasks.generate:add_generate_arguments"),
+        Command("validate", "validate every selected schema with Prisma and lint it against the quality checklist", task_command("validate", "azora_tasks.tasks.validate:build_validate"), add_arguments="azora_tasks.tasks.validate:add_validate_arguments"),
+        Command("clients", "generate every selected service's Prisma client (prisma generate), cached", task_command("clients", "azora_tasks.tasks.clients:build_clients"), add_arguments="azora_tasks.tasks.clients:add_clients_arguments"),
+        Command("migrate", "create and apply Prisma migrations for every selected service, each on its own database", task_command("migrate", "azora_tasks.tasks.migrate:build_migrate"), add_arguments="azora_tasks.tasks.migrate:add_migrate_arguments"),
         Command("cache", "inspect or clear the content-hash cache", cache_command, selects=False, add_arguments=_cache_arguments),
         Command("report", "write the progress page from the manifest, the tree and the last results", report_command, selects=False, add_arguments=_report_arguments),
         Command("matrix", "print a GitHub Actions matrix of shards for a task", matrix_command, add_arguments=_matrix_arguments),

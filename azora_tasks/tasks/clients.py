@@ -19,7 +19,8 @@ from typing import Any
 
 from azora_tasks.client_worker import ClientWorker, batch_available
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.prisma import PrismaCli, native_query_engine, service_env
+from azora_tasks.cache import add_cache_arguments
+from azora_tasks.prisma import PrismaCli, find_prisma, native_query_engine, service_env
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import client_output_dir, generators
@@ -34,6 +35,11 @@ def add_clients_arguments(parser: argparse.ArgumentParser) -> None:
         "--engine", choices=ENGINES, default="auto",
         help="batch: one Node worker for the run (same output as the CLI); cli: `prisma generate` per service; auto = batch when installed",
     )
+    add_cache_arguments(parser)
+
+
+def build_clients(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> ClientsTask:
+    return ClientsTask(manifest, find_prisma(manifest), processes, engine=options.engine)
 
 
 def resolve_outputs(manifest: Manifest, service: Service) -> list[Path]:

@@ -19,17 +19,21 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from azora_tasks.lint import Finding, LintConfig, LintResult, Severity, lint_files, merge_configs
-from azora_tasks.lint.formats import format_human, format_junit, format_sarif
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.prisma import PrismaCli, service_env
+from azora_tasks.cache import add_cache_arguments
+from azora_tasks.prisma import PrismaCli, find_prisma, service_env
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import env_variables_used, schema_provider
 from azora_tasks.schema_worker import SchemaWorker, wasm_available
 from azora_tasks.atomic import write_text_atomically
+
+if TYPE_CHECKING:
+    from azora_tasks.lint import LintConfig, LintResult
+
+# The lint package is imported where it is used: a cached run never needs it.
 
 VALIDATE_TIMEOUT_SECONDS = 120
 ENGINES = ("auto", "wasm", "cli")
@@ -47,9 +51,17 @@ def add_validate_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--junit", type=Path, metavar="PATH", help="write lint results as JUnit XML (one test case per service x rule)")
     group.add_argument("--sarif", type=Path, metavar="PATH", help="write lint results as SARIF 2.1.0 (GitHub code scanning)")
     group.add_argument("--lint-json", type=Path, metavar="PATH", help="write lint findings as JSON")
+    add_cache_arguments(parser)
+
+
+def build_validate(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> ValidateTask:
+    prisma = None if options.lint_only else find_prisma(manifest)  # the lint alone needs no Node
+    return ValidateTask(manifest, prisma, processes, engine=options.engine, lint=not options.no_lint, prisma_check=not options.lint_only)
 
 
 def lint_config_for(manifest: Manifest, service: Service) -> LintConfig:
+    from azora_tasks.lint import merge_configs
+
     category = manifest.categories.get(service.category)
     return merge_configs(manifest.lint, category.lint if category else None, service.lint)
 
@@ -112,6 +124,9 @@ class ValidateTask:
             if not valid:
                 problems.append(describe_prisma_error(output))
         if self.lint:
+            from azora_tasks.lint import lint_files
+            from azora_tasks.lint.formats import format_human
+
             result = lint_files(sources, config=lint_config_for(self.manifest, service), provider=self._provider(service, sources))
             details["lint"] = lint_details(result)
             if result.findings:
@@ -150,6 +165,8 @@ class ValidateTask:
         """JUnit / SARIF / JSON lint reports for CI, from this run's (or the cache's) results."""
         if not self.lint:
             return []
+        from azora_tasks.lint.formats import format_json, format_junit, format_sarif
+
         results = {r.service: lint_result_from_details(r.details.get("lint")) for r in run.results if "lint" in r.details}
         written = []
         if options.junit:
@@ -160,8 +177,6 @@ class ValidateTask:
             write_text_atomically(options.sarif, format_sarif(results))
             written.append(options.sarif)
         if options.lint_json:
-            from azora_tasks.lint.formats import format_json
-
             write_text_atomically(options.lint_json, format_json(results))
             written.append(options.lint_json)
         return written
@@ -175,6 +190,8 @@ def _relative(path: Path, folder: Path) -> str:
 
 
 def lint_details(result: LintResult) -> dict[str, Any]:
+    from azora_tasks.lint import Severity
+
     return {
         "findings": len(result.findings),
         "errors": len(result.by_severity(Severity.ERROR)),
@@ -185,6 +202,8 @@ def lint_details(result: LintResult) -> dict[str, Any]:
 
 
 def lint_result_from_details(details: dict[str, Any] | None) -> LintResult:
+    from azora_tasks.lint import Finding, LintResult, Severity
+
     if not details:
         return LintResult()
     findings = [Finding(**{**item, "severity": Severity(item["severity"])}) for item in details.get("items", [])]
@@ -192,6 +211,8 @@ def lint_result_from_details(details: dict[str, Any] | None) -> LintResult:
 
 
 def _count_words(result: LintResult) -> str:
+    from azora_tasks.lint import Severity
+
     parts = []
     for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
         count = len(result.by_severity(severity))
