@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from azora_tasks import __version__
+from azora_tasks.console import FULL_TABLE_LIMIT
 from azora_tasks.workflow import COMMANDS, execute, resolve
 
 EPILOG = """\
@@ -53,6 +54,7 @@ def run_options() -> argparse.ArgumentParser:
     group.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="services in parallel (default: manifest concurrency, else CPU count)")
     group.add_argument("--json", type=Path, metavar="PATH", dest="json_path", help="also write machine-readable results to PATH")
     group.add_argument("--no-color", action="store_true", help="plain output without colours")
+    group.add_argument("-v", "--verbose", action="store_true", help=f"list every service in the summary table (by default only those that are not ok once there are more than {FULL_TABLE_LIMIT})")
     return parent
 
 

@@ -84,13 +84,14 @@ class PlainProgress:
         self._task, self._total, self._done = task, total, 0
 
     def advance(self, result: ServiceResult) -> None:
+        # Plain text straight to the stream: a log has no styling to render, and
+        # 190 rich renders cost more than a whole cached run.
         self._done += 1
         width = len(str(self._total))
-        style = _STYLES[result.status]
-        extra = f" - {escape(result.summary)}" if result.summary else ""
-        self._console.print(
-            f"[{self._done:>{width}}/{self._total}] {self._task} [{style}]{status_label(result):<9}[/{style}] "
-            f"{escape(result.service)} ({result.duration:.2f}s){extra}"
+        extra = f" - {result.summary}" if result.summary else ""
+        self._console.file.write(
+            f"[{self._done:>{width}}/{self._total}] {self._task} {status_label(result):<9} "
+            f"{result.service} ({result.duration:.2f}s){extra}\n"
         )
 
     def stop(self) -> None:
@@ -101,8 +102,16 @@ def progress_for(console: Console) -> LiveProgress | PlainProgress:
     return LiveProgress(console) if console.is_terminal else PlainProgress(console)
 
 
-def print_summary(console: Console, run: RunResult) -> None:
-    """Failures first with their output's first lines, then a table of every service, then totals."""
+FULL_TABLE_LIMIT = 30  # above this, the table lists only what needs attention unless --verbose
+
+
+def print_summary(console: Console, run: RunResult, verbose: bool = False) -> None:
+    """Failures first with their output's first lines, then a table, then totals.
+
+    With many services a 190-row table of "ok" buries what matters (and takes
+    longer to print than a cached run takes to compute), so past
+    FULL_TABLE_LIMIT the table keeps only services that are not plain "ok".
+    """
     ordered = sorted(run.results, key=lambda r: (_ORDER.index(r.status), r.service))
     for result in ordered:
         if not result.status.is_failure or result.status is Status.CANCELLED:
@@ -116,15 +125,23 @@ def print_summary(console: Console, run: RunResult) -> None:
         if len(lines) > FAILURE_OUTPUT_LINES:
             console.print(f"  ... ({len(lines) - FAILURE_OUTPUT_LINES} more lines; --json PATH keeps the full output)")
 
-    table = Table(title=f"{run.task}: {len(run.results)} services in {run.duration:.1f}s", title_justify="left")
+    shown = ordered if verbose or len(ordered) <= FULL_TABLE_LIMIT else [r for r in ordered if r.status is not Status.OK]
+    hidden = len(ordered) - len(shown)
+    title = f"{run.task}: {len(run.results)} services in {run.duration:.1f}s"
+    if hidden:
+        title += f" ({hidden} ok not listed; --verbose lists every service)"
+    table = Table(title=title, title_justify="left")
     table.add_column("service")
     table.add_column("status")
     table.add_column("time", justify="right")
     table.add_column("details", overflow="fold")
-    for result in ordered:
+    for result in shown:
         style = _STYLES[result.status]
         table.add_row(escape(result.service), f"[{style}]{status_label(result)}[/{style}]", f"{result.duration:.2f}s", escape(result.summary))
-    console.print(table)
+    if shown:
+        console.print(table)
+    else:
+        console.print(title)
 
     counts = run.counts()
     parts = [f"[{_STYLES[s]}]{counts[s.value]} {s.value}[/{_STYLES[s]}]" for s in _ORDER if counts[s.value]]

@@ -14,9 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tomlkit
-
-from azora_tasks.manifest import Manifest, ManifestError, Service, parse_manifest
+from azora_tasks.manifest import Manifest, ManifestError, Service, parse_manifest, parse_text
 
 
 class SelectionError(Exception):
@@ -138,8 +136,8 @@ def _manifest_changes(manifest: Manifest, ref: str, manifest_name: str) -> set[s
         old_text = subprocess.run(
             ["git", "show", f"{ref}:./{manifest_name}"], cwd=manifest.root, capture_output=True, text=True, check=True
         ).stdout
-        old = parse_manifest(tomlkit.parse(old_text), manifest.path, old_text)
-    except (subprocess.CalledProcessError, ManifestError, tomlkit.exceptions.TOMLKitError):
+        old = parse_manifest(parse_text(manifest.path, old_text), manifest.path, old_text)
+    except (subprocess.CalledProcessError, ManifestError):
         return set(manifest.services)  # no comparable old manifest: everything may have changed
     if old.settings != manifest.settings or old.lint != manifest.lint or old.categories != manifest.categories:
         return set(manifest.services)

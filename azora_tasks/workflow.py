@@ -84,7 +84,7 @@ def run_step(task: str, options: argparse.Namespace, manifest: Manifest, service
 
 
 def summarise_step(options: argparse.Namespace, run: RunResult, console: Console) -> int:
-    print_summary(console, run)
+    print_summary(console, run, verbose=getattr(options, "verbose", False))
     if options.json_path:
         write_results(options.json_path, [run])
         console.print(f"results written to {escape(str(options.json_path))}")

@@ -163,7 +163,7 @@ class ValidateTask:
 
     def write_reports(self, run: RunResult, options: argparse.Namespace) -> list[Path]:
         """JUnit / SARIF / JSON lint reports for CI, from this run's (or the cache's) results."""
-        if not self.lint:
+        if not self.lint or not (options.junit or options.sarif or options.lint_json):
             return []
         from azora_tasks.lint.formats import format_json, format_junit, format_sarif
 
