@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import nox
 
 import azora_tasks
@@ -24,3 +26,9 @@ def tests(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=False)
+def bench(session: nox.Session) -> None:
+    """Time validate/clients/migrate against the seed's bash loops on N synthetic services (bench/run.py --help)."""
+    session.run(sys.executable, "bench/run.py", *session.posargs, external=True)
