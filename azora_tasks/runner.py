@@ -138,49 +138,90 @@ def run_services(
     processes: ProcessGroup,
     jobs: int = 0,
     progress: Progress | None = None,
+    known: Callable[[Service], ServiceResult | None] | None = None,
 ) -> RunResult:
-    """Run `work` for every service on a bounded thread pool and collect results in input order."""
+    """Run `work` for every service on a bounded thread pool and collect results in input order.
+
+    `known(service)` may return a result without running anything (a cache hit);
+    it is asked in this thread before the pool starts, because handing a
+    millisecond lookup to a worker thread costs more than the lookup.
+    """
     progress = progress or _NoProgress()
-    workers = max(1, min(jobs or default_jobs(), len(services) or 1))
     results: dict[str, ServiceResult] = {}
     started = time.monotonic()
     progress.start(task, len(services))
-    interrupted = False
-    executor = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"azora-{task}")
     try:
-        futures = {executor.submit(_isolated, work, service, processes): service for service in services}
-        pending = set(futures)
-        try:
-            while pending:
-                # A short timeout keeps the main thread responsive to Ctrl-C.
-                done, pending = concurrent.futures.wait(pending, timeout=0.2, return_when=concurrent.futures.FIRST_COMPLETED)
-                for future in done:
-                    result = future.result()
-                    results[result.service] = result
-                    progress.advance(result)
-        except KeyboardInterrupt:
-            interrupted = True
-            processes.terminate_all()
-            for future in pending:
-                future.cancel()
-            for future, service in futures.items():
-                if future.cancelled():
-                    results[service.name] = ServiceResult(service.name, Status.CANCELLED, summary="not started (interrupted)")
-                elif service.name not in results:
-                    result = future.result()
-                    results[result.service] = result
+        to_run = _take_known(services, known, processes, results, progress) if known else list(services)
+        interrupted = _run_pool(task, to_run, work, processes, jobs, results, progress)
+    except KeyboardInterrupt:  # during the lookups, before anything ran
+        interrupted = True
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
         progress.stop()
-    ordered = [results[service.name] for service in services if service.name in results]
+    for service in services:
+        results.setdefault(service.name, ServiceResult(service.name, Status.CANCELLED, summary="not started (interrupted)"))
+    ordered = [results[service.name] for service in services]
     return RunResult(task, ordered, time.monotonic() - started, interrupted)
 
 
-def _isolated(work: Callable[[Service], ServiceResult], service: Service, processes: ProcessGroup) -> ServiceResult:
+def _take_known(
+    services: Sequence[Service], known: Callable[[Service], ServiceResult | None], processes: ProcessGroup,
+    results: dict[str, ServiceResult], progress: Progress,
+) -> list[Service]:
+    """Record the results known without running; return the services left to run."""
+    to_run = []
+    for service in services:
+        result = _isolated(known, service, processes)
+        if result is None:
+            to_run.append(service)
+        else:
+            results[service.name] = result
+            progress.advance(result)
+    return to_run
+
+
+def _run_pool(
+    task: str, services: Sequence[Service], work: Callable[[Service], ServiceResult], processes: ProcessGroup,
+    jobs: int, results: dict[str, ServiceResult], progress: Progress,
+) -> bool:
+    """Run the services on the pool; returns True when interrupted by Ctrl-C."""
+    if not services:
+        return False
+    workers = max(1, min(jobs or default_jobs(), len(services)))
+    executor = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"azora-{task}")
+    futures = {executor.submit(_isolated, work, service, processes): service for service in services}
+    pending = set(futures)
+    try:
+        while pending:
+            # A short timeout keeps the main thread responsive to Ctrl-C.
+            done, pending = concurrent.futures.wait(pending, timeout=0.2, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in done:
+                _record(future.result(), results, progress)
+        return False
+    except KeyboardInterrupt:
+        processes.terminate_all()
+        for future in pending:
+            future.cancel()
+        for future in futures:
+            if not future.cancelled() and futures[future].name not in results:
+                _record(future.result(), results, progress)
+        return True
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _record(result: ServiceResult | None, results: dict[str, ServiceResult], progress: Progress) -> None:
+    if result is not None:
+        results[result.service] = result
+        progress.advance(result)
+
+
+def _isolated(work: Callable[[Service], ServiceResult | None], service: Service, processes: ProcessGroup) -> ServiceResult | None:
     """Run one service's work; any exception becomes that service's failure, not the run's."""
     started = time.monotonic()
     try:
         result = work(service)
+        if result is None:
+            return None
     except Cancelled:
         result = ServiceResult(service.name, Status.CANCELLED, summary="not started (interrupted)")
     except Exception as error:  # noqa: BLE001 - isolation is the point

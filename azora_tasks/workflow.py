@@ -28,8 +28,8 @@ from azora_tasks.atomic import write_text_atomically
 from azora_tasks.cache import (
     CachedWork,
     CacheStore,
+    SharedInputs,
     service_inputs,
-    toolchain_fingerprint,
 )
 from azora_tasks.console import make_console, print_summary, progress_for
 from azora_tasks.manifest import (
@@ -80,7 +80,8 @@ def select_step(options: argparse.Namespace, manifest: Manifest) -> list[Service
 
 def run_step(task: str, options: argparse.Namespace, manifest: Manifest, services: list[Service], work: Work, processes: ProcessGroup, console: Console) -> RunResult:
     jobs = options.jobs or manifest.settings.concurrency
-    return run_services(task, services, work, processes=processes, jobs=jobs, progress=progress_for(console))
+    known = work.lookup if isinstance(work, CachedWork) else None
+    return run_services(task, services, work, processes=processes, jobs=jobs, progress=progress_for(console), known=known)
 
 
 def summarise_step(options: argparse.Namespace, run: RunResult, console: Console) -> int:
@@ -96,13 +97,12 @@ def cache_step(name: str, options: argparse.Namespace, manifest: Manifest, work:
     if getattr(options, "no_cache", True) or not hasattr(work, "cache_options"):
         return work
     prisma: PrismaCli | None = getattr(work, "prisma", None)
-    toolchain = toolchain_fingerprint(manifest, prisma.version if prisma else "not used")
-    task_options = work.cache_options()  # type: ignore[attr-defined]
+    shared = SharedInputs.compute(manifest, prisma.version if prisma else "not used", work.cache_options())  # type: ignore[attr-defined]
 
     def inputs(service: Service) -> dict[str, str]:
         schema = manifest.schema_file(service)
         names = env_variables_used(schema.read_text(encoding="utf-8")) if schema.is_file() else []
-        return service_inputs(manifest, service, toolchain=toolchain, options=task_options, env_names=names)
+        return service_inputs(manifest, service, shared, env_names=names)
 
     return CachedWork(name, work, CacheStore(manifest.root), inputs, getattr(work, "outputs", None))
 

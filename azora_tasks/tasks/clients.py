@@ -51,12 +51,12 @@ def resolve_outputs(manifest: Manifest, service: Service) -> list[Path]:
     return [client_output_dir(generator, schema, manifest.root) for generator in generators(text) if generator.is_client]
 
 
-def find_collisions(manifest: Manifest) -> dict[str, list[str]]:
+def find_collisions(outputs: dict[str, list[Path]]) -> dict[str, list[str]]:
     """service -> the other services writing their client into the same folder."""
     writers: dict[Path, list[str]] = defaultdict(list)
-    for service in manifest.services.values():
-        for output in resolve_outputs(manifest, service):
-            writers[output].append(service.name)
+    for name, folders in outputs.items():
+        for output in folders:
+            writers[output].append(name)
     collisions: dict[str, list[str]] = {}
     for names in writers.values():
         if len(names) > 1:
@@ -75,7 +75,10 @@ class ClientsTask:
     _worker: ClientWorker | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.collisions = find_collisions(self.manifest)
+        # Resolved once per run for every service of the manifest: collisions are a
+        # property of the whole tree, and the cache compares these folders per service.
+        self._outputs = {name: resolve_outputs(self.manifest, service) for name, service in self.manifest.services.items()}
+        self.collisions = find_collisions(self._outputs)
         self._native_engine = native_query_engine(self.manifest.root)
         if self.engine == "auto":
             self.engine = "batch" if batch_available(self.manifest.root) else "cli"
@@ -89,7 +92,7 @@ class ClientsTask:
             self._worker.close()
 
     def outputs(self, service: Service) -> list[Path]:
-        return resolve_outputs(self.manifest, service)
+        return self._outputs.get(service.name) or resolve_outputs(self.manifest, service)
 
     def __call__(self, service: Service) -> ServiceResult:
         schema = self.manifest.schema_file(service)
