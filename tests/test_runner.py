@@ -145,3 +145,19 @@ def _alive(pid: int) -> bool:
             return "zombie" not in status.read()
     except FileNotFoundError:
         return False
+
+
+def test_known_results_skip_the_pool_and_keep_order() -> None:
+    ran: list[str] = []
+
+    def known(service: Service) -> ServiceResult | None:
+        return ServiceResult(service.name, Status.OK, summary="cached") if service.name in ("svc-0", "svc-3") else None
+
+    def work(service: Service) -> ServiceResult:
+        ran.append(service.name)
+        return ServiceResult(service.name, Status.FAILED if service.name == "svc-5" else Status.OK)
+
+    run = run_services("demo", SERVICES, work, processes=ProcessGroup(), jobs=2, known=known)
+    assert sorted(ran) == ["svc-1", "svc-2", "svc-4", "svc-5"]
+    assert [r.service for r in run.results] == [s.name for s in SERVICES]
+    assert run.results[0].summary == "cached" and run.exit_code == 1
