@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,27 @@ def test_this_repos_progress_page_is_up_to_date(tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(REPO_ROOT), str(clone)], check=True)
     assert main(["report", "--check", "--manifest", str(clone / "services.toml")]) == 0
+
+
+@pytest.mark.prisma
+def test_shard_sessions_run_in_parallel_under_nox_parallel(planned_repo: Path, prisma_cli: Path) -> None:
+    import inspect
+
+    import nox
+
+    if "allow_parallel" not in inspect.signature(nox.session).parameters:
+        pytest.skip("this nox has no --parallel (needs nox >= 2026.08.10)")
+    write_schema(planned_repo, "search-service")
+    manifest = planned_repo / "services.toml"
+    manifest.write_text(manifest.read_text().replace('plan_start = "2025-01-06"', 'plan_start = "2025-01-06"\nci_shards = 2'))
+    (planned_repo / "noxfile.py").write_text(NOXFILE)
+    env = {**os.environ, "CI": "true"}
+    env.pop("DATABASE_URL", None)
+    completed = subprocess.run(
+        [sys.executable, "-m", "nox", "-j", "2", "-s", "validate", "--", "--no-cache"],
+        cwd=planned_repo, capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    combined = completed.stdout + completed.stderr
+    assert "validate(shard='1/2')" in combined and "validate(shard='2/2')" in combined
+    assert combined.count("OK validate: 2 ok") == 2  # 4 services, 2 per shard
