@@ -13,7 +13,7 @@
 // Requests are handled one at a time; env changes are undone after each request.
 "use strict";
 
-const readline = require("node:readline");
+const { serve } = require("./jsonl.cjs");
 
 const root = process.argv[2] || process.cwd();
 const load = (name) => require(require.resolve(name, { paths: [root] }));
@@ -77,30 +77,12 @@ async function generate(request) {
   });
 }
 
-const handlers = { generate, ping: async () => ({ ok: true, pid: process.pid }) };
-
-let queue = Promise.resolve();
-const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-lines.on("line", (line) => {
-  if (!line.trim()) return;
-  queue = queue.then(async () => {
-    let request;
-    try {
-      request = JSON.parse(line);
-    } catch (error) {
-      protocolWrite(JSON.stringify({ id: null, ok: false, message: `bad request: ${error.message}` }) + "\n");
-      return;
-    }
-    captured.length = 0;
-    let response;
-    try {
-      const handler = handlers[request.op];
-      response = handler ? await handler(request) : { ok: false, message: `unknown op ${request.op}` };
-    } catch (error) {
-      response = { ok: false, message: String(error && error.message ? error.message : error) };
-    }
-    response.log = captured.join("");
-    protocolWrite(JSON.stringify({ id: request.id, ...response }) + "\n");
-  });
-});
-lines.on("close", () => queue.then(() => process.exit(0)));
+serve(
+  { generate: (request) => generate(request).catch((error) => ({ ok: false, message: String(error && error.message ? error.message : error) })),
+    ping: async () => ({ ok: true, pid: process.pid }) },
+  {
+    write: protocolWrite,
+    before: () => { captured.length = 0; },
+    after: (response) => ({ ...response, log: captured.join("") }),
+  },
+);

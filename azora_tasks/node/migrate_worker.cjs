@@ -22,7 +22,7 @@
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
-const readline = require("node:readline");
+const { serve } = require("./jsonl.cjs");
 const { createRequire } = require("node:module");
 const { pathToFileURL } = require("node:url");
 
@@ -154,29 +154,4 @@ async function hello(request) {
 
 const handlers = { hello, "diff-from-empty": diffFromEmpty, "postgres-history": postgresHistory, ping: async () => ({ ok: true, pid: process.pid }) };
 
-// Requests are answered one at a time, in order (the Python side sends one at a time anyway).
-let queue = Promise.resolve();
-const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-lines.on("line", (line) => {
-  if (!line.trim()) return;
-  queue = queue.then(async () => {
-    let request;
-    try {
-      request = JSON.parse(line);
-    } catch (error) {
-      process.stdout.write(JSON.stringify({ id: null, ok: false, context: "protocol", message: `bad request: ${error.message}` }) + "\n");
-      return;
-    }
-    let response;
-    try {
-      const handler = handlers[request.op];
-      response = handler ? await handler(request) : { ok: false, context: "protocol", message: `unknown op ${request.op}` };
-    } catch (error) {
-      response = { ok: false, context: (error && error.context) || "worker", message: String(error && error.stack && !error.context ? error.stack : error && error.message ? error.message : error) };
-    }
-    process.stdout.write(JSON.stringify({ id: request.id, ...response }) + "\n");
-  });
-});
-lines.on("close", () => {
-  queue.then(() => process.exit(0));
-});
+serve(handlers);

@@ -8,8 +8,7 @@
 // The module is resolved from the monorepo (argv[2]) so the pinned version is used.
 "use strict";
 
-const path = require("node:path");
-const readline = require("node:readline");
+const { serve } = require("./jsonl.cjs");
 
 const root = process.argv[2] || process.cwd();
 const wasm = require(require.resolve("@prisma/prisma-schema-wasm", { paths: [root] }));
@@ -48,25 +47,4 @@ function format(request) {
   return { ok: true, formatted: wasm.format(text, JSON.stringify({ textDocument: { uri: "file:/schema.prisma" }, options: { tabSize: 2, insertSpaces: true } })) };
 }
 
-const handlers = { validate, format, ping: () => ({ ok: true, pid: process.pid }) };
-
-const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-lines.on("line", (line) => {
-  if (!line.trim()) return;
-  let request;
-  try {
-    request = JSON.parse(line);
-  } catch (error) {
-    process.stdout.write(JSON.stringify({ id: null, ok: false, context: "protocol", message: `bad request: ${error.message}` }) + "\n");
-    return;
-  }
-  let response;
-  try {
-    const handler = handlers[request.op];
-    response = handler ? handler(request) : { ok: false, context: "protocol", message: `unknown op ${request.op}` };
-  } catch (error) {
-    response = { ok: false, context: "worker", message: String(error && error.stack ? error.stack : error) };
-  }
-  process.stdout.write(JSON.stringify({ id: request.id, ...response }) + "\n");
-});
-lines.on("close", () => process.exit(0));
+serve({ validate, format, ping: () => ({ ok: true, pid: process.pid }) });
