@@ -6,7 +6,7 @@
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
-const { requireFromProject, providerOf, maskUrl, onShutdown } = require("./runtime.cjs");
+const { requireFromProject, requireBeside, providerOf, maskUrl, onShutdown } = require("./runtime.cjs");
 
 // The DDL Prisma's schema engine itself uses for its bookkeeping table on SQLite.
 const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -148,16 +148,30 @@ function postgresConfig(url) {
 }
 
 let pgPatched = false;
-/** pg_catalog's `"char"` columns (OID 18) fail to deserialize in the adapter: report them as text. */
+/**
+ * pg_catalog's `"char"` columns (OID 18) fail to deserialize in the adapter: report them as text.
+ * Patched on the copy of `pg` that @prisma/adapter-pg itself loads (it may have a nested one) and on
+ * the monorepo's top-level copy, which the tool's own connections use.
+ */
 function patchPgCharType() {
   if (pgPatched) return;
   pgPatched = true;
-  const Result = requireFromProject("pg/lib/result");
-  const original = Result.prototype.addFields;
-  Result.prototype.addFields = function addFields(fields) {
-    for (const field of fields) if (field.dataTypeID === 18) field.dataTypeID = 25;
-    return original.call(this, fields);
-  };
+  const copies = new Set();
+  for (const load of [() => requireBeside("@prisma/adapter-pg", "pg/lib/result"), () => requireFromProject("pg/lib/result")]) {
+    try {
+      copies.add(load());
+    } catch (error) {
+      if (!error || error.code !== "MODULE_NOT_FOUND") throw error;
+    }
+  }
+  if (copies.size === 0) throw new Error("cannot find pg/lib/result next to @prisma/adapter-pg: run `npm ci` in the monorepo root");
+  for (const Result of copies) {
+    const original = Result.prototype.addFields;
+    Result.prototype.addFields = function addFields(fields) {
+      for (const field of fields) if (field.dataTypeID === 18) field.dataTypeID = 25;
+      return original.call(this, fields);
+    };
+  }
 }
 
 function shadowName() {
@@ -167,7 +181,7 @@ function shadowName() {
 
 function postgresFactory(url) {
   patchPgCharType();
-  const pg = requireFromProject("pg");
+  const pg = requireBeside("@prisma/adapter-pg", "pg");
   const { PrismaPg } = requireFromProject("@prisma/adapter-pg");
   const { config, schema } = postgresConfig(url);
   const options = schema ? { schema } : undefined;
@@ -328,4 +342,4 @@ function adapterFactory(url) {
   throw new Error(`no driver adapter for ${maskUrl(url)}`);
 }
 
-module.exports = { adapterFactory, splitStatements, sqliteFile, postgresConfig, mysqlConfig, SQLITE_MIGRATIONS_TABLE };
+module.exports = { adapterFactory, postgresFactory, patchPgCharType, splitStatements, sqliteFile, postgresConfig, mysqlConfig, SQLITE_MIGRATIONS_TABLE };

@@ -11,12 +11,19 @@ Modes (one per run):
 * `--reset`: drop everything and re-apply every migration.
 
 Fast paths (`--engine auto`, the default; `--engine prisma` turns them off):
-a service with nothing to do is recognised without any Prisma process, and a
+a service with nothing to do is recognised without any Prisma process; a
 fresh SQLite service gets its `init` from one long-lived schema-engine worker
-and is applied through `sqlite3` (see `azora_tasks.migrate.fastpath`).
+and is applied through `sqlite3` (see `azora_tasks.migrate.fastpath`); a
+PostgreSQL service is migrated entirely by that worker (`_ServiceRun.server_fast`:
+create the database, diff from the migrations folder through a shadow database
+it always drops, apply in one transaction with Prisma's own rows); `--status`
+reads `_prisma_migrations` and a catalog hash instead of running Prisma
+(`_ServiceRun.fast_status`).
 
-Services sharing a Prisma migration lock (one PostgreSQL database, one MySQL
-server) take turns through `KeyedLocks`; everything else runs in parallel.
+Every service's work holds a cross-process lock (`locks.service_lock`), so two
+runs on one tree never both write an `init`. Services sharing a Prisma
+migration lock (one PostgreSQL database, one MySQL server) take turns through
+`KeyedLocks`; everything else runs in parallel.
 """
 
 from __future__ import annotations
@@ -32,12 +39,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from azora_tasks.cache import schema_files, toolchain_fingerprint
+from azora_tasks.cache import CACHE_DIR_NAME, schema_files, toolchain_fingerprint
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.migrate import guard, history, sqlite_history
-from azora_tasks.migrate.fastpath import MigrateWorker, StateStore, WorkerError, fingerprint, local_checksums
+from azora_tasks.migrate import guard, history, messages, sqlite_history
+from azora_tasks.migrate.fastpath import EngineError, MigrateWorker, PgApply, StateStore, WorkerError, fingerprint, local_checksums
 from azora_tasks.migrate.engine import CommandResult, Diff, Engine, Transcript, applied_names
-from azora_tasks.migrate.locks import KeyedLocks
+from azora_tasks.migrate.locks import KeyedLocks, service_lock
+from azora_tasks.migrate.schemadiff import diff_to_schema, is_empty
+from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
 from azora_tasks.migrate.targets import Target, TargetError, mask, resolve_target
 from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
@@ -177,7 +186,7 @@ class MigrateTask:
         shadow_prefix = f"prisma_shadow_{self.run_id}_{zlib.crc32(service.name.encode()):08x}"
         env = self.engine.env(target, text, shadow_prefix)
         run = _ServiceRun(self, service, schema, target, env, shadow_prefix)
-        with self.locks.hold(target.lock_key):
+        with service_lock(self.manifest.root / CACHE_DIR_NAME, service.name), self.locks.hold(target.lock_key):
             try:
                 result = run.execute()
             finally:
@@ -224,15 +233,19 @@ class _ServiceRun:
                 state="unsupported offline",
             )
         if self.task.mode == STATUS:
-            return self.status()
+            return (self.task.fast and self.fast_status()) or self.status()
         if self.task.fast and self.task.mode in (DEVELOP, DEPLOY):
             nothing_to_do = self.no_op()
             if nothing_to_do is not None:
                 return nothing_to_do
+            if self.target.provider == "postgresql":
+                done = self.server_fast()
+                if done is not None:
+                    return done
         ensured, created_db = self.engine.ensure_database(self.target, self.schema, self.env)
         if not ensured.ok:
             self.transcript.add("ensure database", ensured)
-            return self.result(Status.FAILED, f"cannot create database {self.target.masked}: {ensured.output.strip()[-300:]}")
+            return self.result(Status.FAILED, database_failure(self.target, ensured.output))
         if created_db and self.target.provider != "sqlite":
             self.transcript.note(f"created database {self.target.masked}")
         if self.task.mode == RESET:
@@ -291,13 +304,19 @@ class _ServiceRun:
             return False
         return rows is not None and sqlite_history.history_up_to_date(rows, checksums)
 
-    def record_state(self, result: ServiceResult) -> None:
-        """After a successful development run the migrations produce the schema: remember that."""
+    def record_state(self, result: ServiceResult, catalog: str | None = None) -> None:
+        """After a successful development run the migrations produce the schema: remember that.
+
+        `catalog` is the database structure's hash when it is known to be
+        exactly what the migrations make (applied into an empty schema, or onto
+        a structure that matched the last recorded one): `--status` then
+        decides "no drift" by comparing hashes instead of running Prisma.
+        """
         try:
             current = fingerprint(self.schema_files(), self.migrations, self.target, self.task.toolchain)
         except OSError:
             return
-        self.task.state.record(result, current)
+        self.task.state.record(result, current, catalog)
 
     def fresh(self) -> ServiceResult | None:
         """Create and apply `init` without Prisma; None when this service must take the Prisma path."""
@@ -339,7 +358,201 @@ class _ServiceRun:
             return self.result(Status.FAILED, f"P3018: migration failed in {name}{hint}", error_code="P3018", failed_migration=name)
         self.counts.applied.append(name)
         self.transcript.note(f"applied {name} with sqlite3 and recorded it in _prisma_migrations")
-        return self.result(Status.OK, f"created {name}, applied 1 (without Prisma)", fast_path="fresh")
+        result = self.result(Status.OK, f"created {name}, applied 1 (without Prisma)", fast_path="fresh")
+        self.record_state(result, sqlite_catalog(database))
+        return result
+
+    # --- PostgreSQL through the worker ---------------------------------------------------------
+
+    def server_fast(self) -> ServiceResult | None:
+        """Develop or deploy a PostgreSQL service in the run's one worker; None to take the Prisma path.
+
+        Create the database if missing, diff the migrations folder (or empty)
+        to the schema with Prisma's engine (shadow database created and always
+        dropped by the worker), write the migration after the guard, and apply
+        everything pending in one transaction with Prisma's `_prisma_migrations`
+        rows under Prisma's advisory lock.
+        """
+        worker = self.task.worker()
+        if worker is None or self.schema_files() != [self.schema]:
+            return None  # multi-file schemas: Prisma decides
+        local = history.local_migrations(self.migrations)
+        findings: list[guard.Finding] = []
+        sql = ""
+        if self.task.mode == DEVELOP:
+            # Diffed before anything is created: an invalid schema fails with no database made.
+            try:
+                sql = diff_to_schema(worker, self.target, [self.schema], self.migrations)
+            except EngineError as error:
+                self.transcript.note(f"schema engine ({error.context}): {error.message}")
+                if error.context == "connect":
+                    return self.result(Status.FAILED, database_failure(self.target, error.message))
+                return self.result(Status.FAILED, messages.summarize(error.message, self.task.manifest.root), error_code=error.code)
+            except WorkerError as error:
+                return self.worker_gave_up(error)
+            self.transcript.note(f"migrate diff {'--from-migrations' if local else '--from-empty'} (schema-engine worker): {'changes' if sql else 'no change'}")
+        try:
+            created_db = worker.pg_ensure(self.target.url)
+        except EngineError as error:
+            return self.result(Status.FAILED, database_failure(self.target, error.message))
+        except WorkerError as error:
+            return self.worker_gave_up(error)
+        if created_db:
+            self.transcript.note(f"created database {self.target.masked}")
+        if sql:
+            history.ensure_lock_file(self.migrations, self.target.provider)
+            written = self.write_new_migration(sql, local)
+            if isinstance(written, ServiceResult):
+                return written
+            findings = written
+            local = history.local_migrations(self.migrations)
+        if not local:
+            return self.result(Status.OK, "up to date")
+        applied = self.apply_on_server(worker, local)
+        if isinstance(applied, ServiceResult):
+            return applied
+        created = self.counts.created
+        verb = f"created {created[0]}, " if created else ""
+        if self.counts.applied or created:
+            summary = f"{verb}applied {len(self.counts.applied)}"
+        else:
+            summary = "up to date"
+        result = self.result(Status.OK, summary, fast_path="worker", findings=[finding.__dict__ for finding in findings])
+        if self.task.mode == DEVELOP:
+            clean = applied.fresh or (applied.before is not None and applied.before == self.task.state.catalog(self.service.name))
+            self.record_state(result, applied.after if clean else None)
+        return result
+
+    def worker_gave_up(self, error: WorkerError) -> None:
+        self.transcript.note(f"schema-engine worker: {error}; using the Prisma CLI")
+        self.task.worker_failed(str(error))
+        return None
+
+    def apply_on_server(self, worker: MigrateWorker, local: list[str]) -> PgApply | ServiceResult:
+        scripts = [(name, sql) for name, sql in zip(local, history.migration_sql(self.migrations, local))]
+        try:
+            outcome = worker.pg_apply(self.target.url, scripts)
+        except EngineError as error:
+            if error.context == "P3009":
+                failed = error.extra.get("failed") or []
+                self.counts.pending = [name for name in local if name in failed]
+                return self.result(
+                    Status.FAILED,
+                    f"P3009: failed migration {', '.join(failed)} in the database blocks this service"
+                    " (fix it, then `prisma migrate resolve --rolled-back <name>`)",
+                    error_code="P3009", failed_migration=failed[0] if failed else None,
+                )
+            if error.context == "apply":
+                name = str(error.extra.get("migration") or "?")
+                self.counts.pending = [entry for entry in local if entry >= name]
+                self.transcript.note(f"applying {name} failed; the transaction was rolled back:\n{error.message}")
+                return self.result(
+                    Status.FAILED,
+                    f"P3018: {name} failed: {messages.first_meaningful_line(error.message, 160)}"
+                    f" (rolled back, nothing applied; fix prisma/migrations/{name}/migration.sql and rerun)",
+                    error_code="P3018", failed_migration=name,
+                )
+            return self.result(Status.FAILED, database_failure(self.target, error.message))
+        self.counts.applied.extend(outcome.applied)
+        if outcome.applied:
+            self.transcript.note(f"applied {', '.join(outcome.applied)} in one transaction (schema-engine worker; Prisma's _prisma_migrations rows)")
+        return outcome
+
+    def write_new_migration(self, sql: str, local: list[str]) -> list[guard.Finding] | ServiceResult:
+        """Guard, name and write a new migration; a failed result when the guard stops it."""
+        findings = guard.scan(sql, history.migration_sql(self.migrations, local))
+        name = history.new_migration_name(local, self.task.name or ("init" if not local else DEFAULT_NAME_LATER))
+        if findings:
+            self.transcript.note("destructive-change guard:\n" + "\n".join(f"  {finding}" for finding in findings))
+            accepted = self.task.accept_data_loss or (
+                self.task.confirm is not None
+                and self.task.confirm(f"{self.service.name}: migration {name} " + "; ".join(map(str, findings)) + ". Apply it?")
+            )
+            if not accepted:
+                self.transcript.note(f"not written: {name}\n{sql}")
+                codes = sorted({finding.code for finding in findings})
+                return self.result(
+                    Status.FAILED, f"blocked {name}: {', '.join(codes)} (review, then --accept-data-loss)",
+                    findings=[finding.__dict__ for finding in findings],
+                )
+        history.write_migration(self.migrations, name, sql)
+        self.counts.created.append(name)
+        return findings
+
+    # --- --status without Prisma ---------------------------------------------------------------
+
+    def fast_status(self) -> ServiceResult | None:
+        """`--status` from `_prisma_migrations`, the recorded fingerprint and a catalog hash; None: ask Prisma."""
+        if self.target.provider not in ("sqlite", "postgresql"):
+            return None
+        local = history.local_migrations(self.migrations)
+        if self.target.sqlite_file is not None:
+            if not self.target.sqlite_file.exists():
+                return None  # the Prisma path's own message
+            rows, catalog = sqlite_history.read_rows(self.target.sqlite_file), sqlite_catalog(self.target.sqlite_file)
+        else:
+            worker = self.task.worker()
+            if worker is None:
+                return None
+            try:
+                live = worker.pg_status(self.target.url)
+            except EngineError as error:
+                return self.result(Status.FAILED, database_failure(self.target, error.message), state="error")
+            except WorkerError as error:
+                return self.worker_gave_up(error)
+            if not live.database:
+                self.counts.pending = list(local)
+                return self.result(Status.FAILED, f"no database yet; {len(local)} pending", state="missing database")
+            rows, catalog = live.rows, live.catalog
+        rows = rows or []
+        failed = [row.migration_name for row in rows if row.failed]
+        applied = {row.migration_name for row in rows if row.applied}
+        unknown = sorted(applied - set(local))
+        pending = [name for name in local if name not in applied]
+        self.counts.pending = pending
+        extra: dict[str, object] = {"failed_migrations": failed, "unknown_migrations": unknown,
+                                    "applied_count": len([name for name in local if name in applied]), "fast_path": "status"}
+        if failed:
+            return self.result(Status.FAILED, f"failed: {', '.join(failed)}", state="failed", **extra)
+        if unknown:
+            return self.result(Status.FAILED, f"history diverged: {len(unknown)} in the database only, {len(pending)} not applied", state="diverged", **extra)
+        if pending:
+            return self.result(Status.FAILED, f"{len(pending)} pending: {', '.join(pending)}", state="pending", **extra)
+        if not local:
+            return self.result(Status.FAILED, "no migrations yet (run `migrate`)", state="no migrations", **extra)
+        changed = self.schema_changed(local)
+        if changed is None:
+            return None
+        if changed:
+            return self.result(Status.FAILED, "schema changed, no migration (run `azora-tasks migrate --name <change>`)", state="schema changed", **extra)
+        recorded = self.task.state.catalog(self.service.name)
+        if recorded is None or catalog != recorded:
+            if self.drifted():
+                return self.result(Status.FAILED, "drifted: the database schema differs from the migrations", state="drifted", **extra)
+            self.transcript.note("no drift (checked with prisma db pull + migrate diff)")
+        else:
+            self.transcript.note("no drift: the database structure hashes to what it was after the last migrate")
+        return self.result(Status.OK, f"up to date ({len(local)} applied)", state="up to date", **extra)
+
+    def schema_changed(self, local: list[str]) -> bool | None:
+        """Does the schema need a migration the folder does not have? None when it cannot be told."""
+        current = fingerprint(self.schema_files(), self.migrations, self.target, self.task.toolchain)
+        if self.task.state.matches(self.service.name, current):
+            return False
+        worker = self.task.worker()
+        if worker is None or self.schema_files() != [self.schema]:
+            return None
+        try:
+            sql = diff_to_schema(worker, self.target, [self.schema], self.migrations)
+        except EngineError as error:
+            self.transcript.note(f"schema engine ({error.context}): {error.message}")
+            return None
+        except WorkerError as error:
+            self.worker_gave_up(error)
+            return None
+        if sql:
+            self.transcript.note(f"the schema needs a migration the folder does not have:\n{sql}")
+        return bool(sql)
 
     # --- steps -----------------------------------------------------------------------------
 
@@ -377,27 +590,15 @@ class _ServiceRun:
         self.transcript.add("prisma migrate diff", diff.result)
         if not diff.result.ok:
             self.shadow_risk = True
-            return self.result(Status.FAILED, f"{diff.result.error_code or 'diff failed'}: {_last_line(diff.result.output)}")
+            return self.result(Status.FAILED, messages.summarize(diff.result.output, self.task.manifest.root), error_code=diff.result.error_code)
         if diff.empty:
             applied = len(self.counts.applied)
             return self.result(Status.OK, f"applied {applied}" if applied else "up to date")
-        findings = guard.scan(diff.sql, history.migration_sql(self.migrations, local))
-        name = history.new_migration_name(local, self.task.name or ("init" if not local else DEFAULT_NAME_LATER))
-        if findings:
-            self.transcript.note("destructive-change guard:\n" + "\n".join(f"  {finding}" for finding in findings))
-            accepted = self.task.accept_data_loss or (
-                self.task.confirm is not None
-                and self.task.confirm(f"{self.service.name}: migration {name} " + "; ".join(map(str, findings)) + ". Apply it?")
-            )
-            if not accepted:
-                self.transcript.note(f"not written: {name}\n{diff.sql}")
-                codes = sorted({finding.code for finding in findings})
-                return self.result(
-                    Status.FAILED, f"blocked {name}: {', '.join(codes)} (review, then --accept-data-loss)",
-                    findings=[finding.__dict__ for finding in findings],
-                )
-        history.write_migration(self.migrations, name, diff.sql)
-        self.counts.created.append(name)
+        written = self.write_new_migration(diff.sql, local)
+        if isinstance(written, ServiceResult):
+            return written
+        findings = written
+        name = self.counts.created[-1]
         failure = self.deploy()
         if failure:
             return failure
@@ -461,3 +662,12 @@ def _failed_migration(output: str) -> str | None:
 def _last_line(output: str) -> str:
     lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
     return lines[-1][:300] if lines else "no output"
+
+
+def database_failure(target: Target, text: str) -> str:
+    """One line for a database that could not be reached or created (a refused connection is not "cannot create")."""
+    lowered = text.lower()
+    if any(word in lowered for word in ("econnrefused", "cannot connect", "connection refused", "enotfound", "etimedout", "ehostunreach")):
+        line = next((part for part in text.splitlines() if "cannot connect" in part.lower()), "")
+        return line.strip() or f"cannot connect to the database server of {target.masked}: is it running?"
+    return f"cannot create database {target.masked}: {messages.first_meaningful_line(text)}"
