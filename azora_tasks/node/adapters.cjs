@@ -86,6 +86,34 @@ function sqliteFile(url) {
   return path.isAbsolute(rest) ? rest : path.resolve(schemaDirectory(), rest);
 }
 
+/** libsql's execute() runs only the first statement of a script: route multi-statement text to executeScript. */
+function cureSqliteScripts(adapter) {
+  return override(adapter, {
+    async executeRaw(query) {
+      if ((!query.args || query.args.length === 0) && splitStatements(query.sql).length > 1) {
+        await adapter.executeScript(query.sql);
+        return 0;
+      }
+      return adapter.executeRaw(query);
+    },
+  });
+}
+
+/**
+ * An in-memory SQLite factory for diffs in the migrate worker: a diff from empty touches no database,
+ * and a diff from a migrations folder replays it into an in-memory shadow (nothing to drop).
+ */
+function sqliteScratchFactory() {
+  const { PrismaLibSql } = requireFromProject("@prisma/adapter-libsql");
+  const base = new PrismaLibSql({ url: ":memory:" });
+  return {
+    provider: "sqlite",
+    adapterName: base.adapterName,
+    connect: async () => cureSqliteScripts(await base.connect()),
+    connectToShadowDb: async () => cureSqliteScripts(await base.connectToShadowDb()),
+  };
+}
+
 function sqliteFactory(url) {
   const { PrismaLibSql } = requireFromProject("@prisma/adapter-libsql");
   const file = sqliteFile(url);
@@ -342,4 +370,4 @@ function adapterFactory(url) {
   throw new Error(`no driver adapter for ${maskUrl(url)}`);
 }
 
-module.exports = { adapterFactory, postgresFactory, patchPgCharType, splitStatements, sqliteFile, postgresConfig, mysqlConfig, SQLITE_MIGRATIONS_TABLE };
+module.exports = { adapterFactory, postgresFactory, sqliteScratchFactory, patchPgCharType, splitStatements, sqliteFile, postgresConfig, mysqlConfig, SQLITE_MIGRATIONS_TABLE };

@@ -101,16 +101,16 @@ async function loadEngine(cli) {
  * databases are created per diff and always dropped (`connectToShadowDb` in node/adapters.cjs).
  */
 function adapterFactory(find, provider, url) {
+  const { resolveFromProject } = require("./runtime.cjs");
   if (provider === "sqlite") {
-    const libsql = find("@prisma/adapter-libsql");
+    const { sqliteScratchFactory } = require("./adapters.cjs");
     // The driver-adapter-utils the adapter itself uses, so its error types match.
-    const utils = createRequire(libsql.resolve("@prisma/adapter-libsql"))("@prisma/driver-adapter-utils");
-    return utils.bindMigrationAwareSqlAdapterFactory(new libsql.module.PrismaLibSql({ url: ":memory:" }));
+    const utils = createRequire(resolveFromProject("@prisma/adapter-libsql"))("@prisma/driver-adapter-utils");
+    return utils.bindMigrationAwareSqlAdapterFactory(sqliteScratchFactory());
   }
   if (provider === "postgresql") {
     if (!url) throw Object.assign(new Error("a PostgreSQL diff needs the target's URL"), { context: "protocol" });
     const { postgresFactory } = require("./adapters.cjs");
-    const { resolveFromProject } = require("./runtime.cjs");
     const utils = createRequire(resolveFromProject("@prisma/adapter-pg"))("@prisma/driver-adapter-utils");
     return utils.bindMigrationAwareSqlAdapterFactory(postgresFactory(url));
   }

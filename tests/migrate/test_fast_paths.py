@@ -254,7 +254,7 @@ def test_no_op_starts_no_node_process(tmp_path: Path, migrate, spawned: list[lis
     root = make_monorepo(tmp_path, {"auth": None, "user-service": None, "course-service": None})
     assert migrate(root).code == 0
     assert sum("migrate_worker.cjs" in " ".join(args) for args in spawned) == 1  # one worker for the whole fresh run
-    assert not any(str(PRISMA_CLI) in " ".join(args) for args in spawned)  # and no Prisma CLI call
+    assert not any(str(PRISMA_CLI.resolve()) in " ".join(args) for args in spawned)  # and no Prisma CLI call
     spawned.clear()
 
     again = migrate(root)
@@ -271,7 +271,7 @@ def test_no_op_starts_no_node_process(tmp_path: Path, migrate, spawned: list[lis
 
     forced = migrate(root, "--engine", "prisma", "auth")
     assert forced.code == 0 and forced.services["auth"]["summary"] == "up to date"
-    assert any(str(PRISMA_CLI) in " ".join(args) for args in spawned)
+    assert any(str(PRISMA_CLI.resolve()) in " ".join(args) for args in spawned)
 
 
 @pytest.mark.prisma
@@ -289,7 +289,7 @@ def test_changed_schema_falls_through_to_prisma_and_creates_exactly_one_migratio
     assert run.services["auth"]["summary"] == f"created {auth[1]}, applied 1"  # the Prisma path
     assert run.services["user-service"]["summary"] == "up to date (checked without Prisma)"
     assert len(migrations(root, "user-service")) == 1
-    assert any(str(PRISMA_CLI) in " ".join(args) for args in spawned)
+    assert any(str(PRISMA_CLI.resolve()) in " ".join(args) for args in spawned)
     assert [row["migration_name"] for row in rows(root, "auth")] == auth
 
     spawned.clear()
@@ -313,7 +313,7 @@ def test_corrupt_state_or_history_falls_back_to_prisma(tmp_path: Path, migrate, 
     for service in ("auth", "user-service"):
         assert run.services[service]["summary"] == "up to date"  # Prisma's diff decided
         assert len(migrations(root, service)) == 1
-    assert any(str(PRISMA_CLI) in " ".join(args) for args in spawned)
+    assert any(str(PRISMA_CLI.resolve()) in " ".join(args) for args in spawned)
     json.loads(state.read_text())  # rewritten
 
     # A database whose history disagrees with the folder (edited checksum) is Prisma's to judge, too.
@@ -322,7 +322,7 @@ def test_corrupt_state_or_history_falls_back_to_prisma(tmp_path: Path, migrate, 
     spawned.clear()
     again = migrate(root, "auth")
     assert again.services["auth"]["summary"] != "up to date (checked without Prisma)"
-    assert any(str(PRISMA_CLI) in " ".join(args) for args in spawned)
+    assert any(str(PRISMA_CLI.resolve()) in " ".join(args) for args in spawned)
 
 
 # --- failures -----------------------------------------------------------------------------------
@@ -468,13 +468,13 @@ def test_postgres_no_op_reads_the_history_without_prisma(tmp_path: Path, migrate
     root = make_monorepo(tmp_path, services, provider="postgresql", schemas={name: schema_for("postgresql") for name in services})
     first = migrate(root)
     assert first.code == 0, first.output
-    assert all("fast_path" not in entry["details"] for entry in first.services.values())  # fresh PostgreSQL: Prisma
+    assert all(entry["details"]["fast_path"] == "worker" for entry in first.services.values())  # fresh PostgreSQL: the worker
     spawned.clear()
 
     again = migrate(root)
     assert again.code == 0, again.output
     assert {entry["summary"] for entry in again.services.values()} == {"up to date (checked without Prisma)"}
-    assert not any(str(PRISMA_CLI) in " ".join(args) for args in spawned)
+    assert not any(str(PRISMA_CLI.resolve()) in " ".join(args) for args in spawned)
     assert sum("migrate_worker.cjs" in " ".join(args) for args in spawned) == 1
 
     # A failed row in one schema (and only there) sends that service back to Prisma, which reports it.
