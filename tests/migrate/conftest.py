@@ -26,7 +26,7 @@ from azora_tasks.cli import main
 from azora_tasks.migrate.engine import DBTOOL
 from conftest import PRISMA_CLI, REPO_ROOT
 
-RUN_PREFIX = f"azt{secrets.token_hex(3)}"
+RUN_PREFIX = f"azt{secrets.token_hex(3)}"  # (database names: RUN_PREFIX_<random>)
 
 MANIFEST = """\
 [settings]
