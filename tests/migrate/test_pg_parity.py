@@ -208,4 +208,4 @@ def test_status_reports_a_schema_change_without_migration(tmp_path: Path, migrat
     assert ledger["details"]["state"] == "schema changed"
     assert ledger["summary"] == "schema changed, no migration (run `azora-tasks migrate --name <change>`)"
     assert 'ADD COLUMN     "iban" TEXT' in ledger["output"]
-    assert len(migrations(root, "ledger")) == 2  # migration folder + lock file: nothing was written
+    assert len(migrations(root, "ledger")) == 1  # nothing was written
