@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from azora_tasks.atomic import write_text_atomically
+from azora_tasks.migrate.sqlite_history import read_only_uri
 
 LOCK_FILE = "migration_lock.toml"
 _NAME = re.compile(r"^(\d{14})_(.+)$")
@@ -71,7 +72,7 @@ def sqlite_applied(database: Path) -> set[str] | None:
     if not database.is_file():
         return None
     try:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+        connection = sqlite3.connect(read_only_uri(database), uri=True, timeout=5)
         try:
             rows = connection.execute("SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations").fetchall()
         finally:

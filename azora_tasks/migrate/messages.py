@@ -16,16 +16,18 @@ _CODE = re.compile(r"\b(P\d{4})\b")
 _NOISE = re.compile(r"^(?:\s*at |\s*\d+: |\s*\||\s*$|\{|\[)")
 
 
-def relative(path: str, root: Path | None) -> str:
+def relative(path: str, root: Path | None, cwd: Path | None = None) -> str:
+    """`path` relative to the monorepo root; a relative `path` is taken from `cwd` (where the CLI ran)."""
     if root is None:
         return path
     try:
-        return str(Path(path).resolve().relative_to(root.resolve()))
+        absolute = Path(path) if Path(path).is_absolute() or cwd is None else cwd / path
+        return str(absolute.resolve().relative_to(root.resolve()))
     except (ValueError, OSError):
         return path
 
 
-def schema_error(text: str, root: Path | None = None) -> str | None:
+def schema_error(text: str, root: Path | None = None, cwd: Path | None = None) -> str | None:
     """`prisma validate`-style errors → "schema invalid: <first error> (file:line)", else None."""
     match = _ERROR_LINE.search(text)
     if not match or ("-->" not in text and "P1012" not in text):
@@ -33,7 +35,7 @@ def schema_error(text: str, root: Path | None = None) -> str | None:
     where = _LOCATION.search(text)
     count = len(_ERROR_LINE.findall(text))
     more = f" (+{count - 1} more)" if count > 1 else ""
-    location = f" at {relative(where.group(1), root)}:{where.group(2)}" if where else ""
+    location = f" at {relative(where.group(1), root, cwd)}:{where.group(2)}" if where else ""
     return f"schema invalid{location}: {match.group(1).rstrip('.')}{more} (run `azora-tasks validate` for every error)"
 
 
@@ -47,6 +49,23 @@ def first_meaningful_line(text: str, limit: int = 240) -> str:
     return "no details (see the transcript with --verbose)"
 
 
-def summarize(text: str, root: Path | None = None) -> str:
+def summarize(text: str, root: Path | None = None, cwd: Path | None = None) -> str:
     """The best one-line description of an engine or CLI error text."""
-    return schema_error(text, root) or first_meaningful_line(text)
+    return schema_error(text, root, cwd) or first_meaningful_line(text)
+
+
+_DATABASE_ERROR = re.compile(
+    r"(?:Database error:\s*\n\s*(?:ERROR:\s*)?|DriverAdapterError:\s*|SqliteError:\s*|\bERROR:\s+|^Error:[ \t]+(?!P\d{4}\s*$))([^\n]+)",
+    re.MULTILINE,
+)
+
+
+def deploy_failure(output: str, code: str | None, migration: str | None) -> str:
+    """`prisma migrate deploy` failed: which migration, the database's own words, what to do."""
+    reason_match = _DATABASE_ERROR.search(output)
+    reason = reason_match.group(1).strip()[:200] if reason_match else first_meaningful_line(output, 200)
+    if code == "P3009":
+        return f"P3009: a failed migration{' ' + migration if migration else ''} in the database blocks this service (fix it, then `prisma migrate resolve`)"
+    if migration:
+        return f"{code or 'P3018'}: {migration} failed: {reason} (fix it, then `prisma migrate resolve --rolled-back {migration}`)"
+    return f"{code + ': ' if code else ''}migrate deploy failed: {reason}"

@@ -6,13 +6,15 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
+from azora_tasks.migrate.sqlite_history import read_only_uri
+
 
 def sqlite_catalog(database: Path) -> str | None:
     """SHA-256 of every object's `CREATE` text in `sqlite_master` (Prisma's own table left out); None if unreadable."""
     if not database.is_file():
         return None
     try:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
+        connection = sqlite3.connect(read_only_uri(database), uri=True, timeout=30)
         try:
             rows = connection.execute(
                 "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master"

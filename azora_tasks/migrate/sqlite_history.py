@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import sqlite3
+import urllib.parse
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -47,6 +48,11 @@ MIGRATIONS_TABLE_DDL = """CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
 )"""
 BUSY_TIMEOUT_SECONDS = 30.0
+
+
+def read_only_uri(database: Path) -> str:
+    """A `file:` URI opening `database` read-only; the path percent-encoded so `#`, `%`, `?` and spaces stay part of it."""
+    return "file:" + urllib.parse.quote(str(database.absolute()), safe="/") + "?mode=ro"
 
 
 def checksum(sql: str | bytes) -> str:
@@ -93,7 +99,7 @@ def read_rows(database: Path) -> list[Row] | None:
     if not database.is_file():
         return None
     try:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        connection = sqlite3.connect(read_only_uri(database), uri=True, timeout=BUSY_TIMEOUT_SECONDS)
         try:
             rows = connection.execute(f'SELECT {_COLUMNS} FROM "{MIGRATIONS_TABLE}"').fetchall()
         finally:
@@ -150,7 +156,7 @@ def is_fresh(database: Path) -> bool:
     if not database.exists():
         return True
     try:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        connection = sqlite3.connect(read_only_uri(database), uri=True, timeout=BUSY_TIMEOUT_SECONDS)
         try:
             return _fresh(connection)
         finally:

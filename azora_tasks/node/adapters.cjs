@@ -6,6 +6,7 @@
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
+const { pathToFileURL } = require("node:url");
 const { requireFromProject, requireBeside, providerOf, maskUrl, onShutdown } = require("./runtime.cjs");
 
 // The DDL Prisma's schema engine itself uses for its bookkeeping table on SQLite.
@@ -118,7 +119,9 @@ function sqliteFactory(url) {
   const { PrismaLibSql } = requireFromProject("@prisma/adapter-libsql");
   const file = sqliteFile(url);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const base = new PrismaLibSql({ url: `file:${file}` });
+  // A file URL, percent-encoded: libsql parses it as a URL, so a raw `#` would start a fragment and a
+  // raw `%` an escape (paths with `#`, `%` or spaces must work on every run).
+  const base = new PrismaLibSql({ url: pathToFileURL(file).href });
 
   // libsql's execute() runs only the first statement of a script; the engine sends whole scripts
   // through executeRaw (bogus drift). Route multi-statement text to executeScript.

@@ -48,7 +48,7 @@ from azora_tasks.migrate.locks import KeyedLocks, service_lock
 from azora_tasks.migrate.schemadiff import diff_to_schema, is_empty
 from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
-from azora_tasks.migrate.targets import Target, TargetError, mask, resolve_target
+from azora_tasks.migrate.targets import SCHEMA_URL_SOURCE, Target, TargetError, literal_url, mask, resolve_target
 from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
@@ -180,7 +180,7 @@ class MigrateTask:
         started = time.monotonic()
         text = schema.read_text(encoding="utf-8")
         try:
-            target = resolve_target(self.manifest, service, schema_provider(text))
+            target = resolve_target(self.manifest, service, schema_provider(text), schema_text=text)
         except TargetError as error:
             return ServiceResult(service.name, Status.FAILED, summary=str(error))
         shadow_prefix = f"prisma_shadow_{self.run_id}_{zlib.crc32(service.name.encode()):08x}"
@@ -193,7 +193,13 @@ class MigrateTask:
                 if run.shadow_risk:
                     self.engine.drop_shadows(target, schema, env, shadow_prefix)
         result.duration = time.monotonic() - started
+        literal = literal_url(text)
+        if literal:
+            # The schema names a database itself: say which one was used.
+            where = "the schema's url" if target.source == SCHEMA_URL_SOURCE else f"{target.source}, not the schema's url"
+            result.summary = f"{result.summary} [{target.masked} from {where}]"
         result.details.setdefault("database", target.masked)
+        result.details.setdefault("database_source", target.source)
         result.details.setdefault("mode", self.mode)
         result.output = run.transcript.text
         return result
@@ -331,11 +337,12 @@ class _ServiceRun:
             return None
         try:
             sql = worker.diff_from_empty(self.target.provider, [(str(self.schema), self.schema.read_text(encoding="utf-8"))])
+        except EngineError as error:
+            # The schema itself is wrong: say so before any database file is made.
+            self.transcript.note(f"schema engine ({error.context}): {error.message}")
+            return self.result(Status.FAILED, messages.summarize(error.message, self.task.manifest.root), error_code=error.code)
         except WorkerError as error:
-            self.transcript.note(f"schema-engine worker: {error}; using the Prisma CLI")
-            if not str(error).startswith("engine:"):
-                self.task.worker_failed(str(error))
-            return None
+            return self.worker_gave_up(error)
         diff = Diff(CommandResult(0, ""), sql)
         if diff.empty or guard.scan(sql, []):
             return None
@@ -386,7 +393,7 @@ class _ServiceRun:
             except EngineError as error:
                 self.transcript.note(f"schema engine ({error.context}): {error.message}")
                 if error.context == "connect":
-                    return self.result(Status.FAILED, database_failure(self.target, error.message))
+                    return self.result(Status.FAILED, database_failure(self.target, self.connection_problem(worker) or error.message))
                 return self.result(Status.FAILED, messages.summarize(error.message, self.task.manifest.root), error_code=error.code)
             except WorkerError as error:
                 return self.worker_gave_up(error)
@@ -422,6 +429,14 @@ class _ServiceRun:
             clean = applied.fresh or (applied.before is not None and applied.before == self.task.state.catalog(self.service.name))
             self.record_state(result, applied.after if clean else None)
         return result
+
+    def connection_problem(self, worker: MigrateWorker) -> str | None:
+        """Why the server cannot be reached, in the driver's words (ECONNREFUSED...), without creating anything."""
+        try:
+            worker.pg_status(self.target.url)
+        except WorkerError as error:
+            return getattr(error, "message", str(error))
+        return None
 
     def worker_gave_up(self, error: WorkerError) -> None:
         self.transcript.note(f"schema-engine worker: {error}; using the Prisma CLI")
@@ -530,8 +545,10 @@ class _ServiceRun:
             if self.drifted():
                 return self.result(Status.FAILED, "drifted: the database schema differs from the migrations", state="drifted", **extra)
             self.transcript.note("no drift (checked with prisma db pull + migrate diff)")
-        else:
-            self.transcript.note("no drift: the database structure hashes to what it was after the last migrate")
+            result = self.result(Status.OK, f"up to date ({len(local)} applied)", state="up to date", **extra)
+            self.record_state(result, catalog)  # the next --status compares hashes instead
+            return result
+        self.transcript.note("no drift: the database structure hashes to what it was after the last clean check")
         return self.result(Status.OK, f"up to date ({len(local)} applied)", state="up to date", **extra)
 
     def schema_changed(self, local: list[str]) -> bool | None:
@@ -571,11 +588,9 @@ class _ServiceRun:
             return None
         failed = _failed_migration(result.output)
         # The wasm engine reports a failed script without Prisma's P3018 code; name it like the native engine does.
-        code = result.error_code or ("P3018" if failed else "error")
-        where = f" in {failed}" if failed else ""
-        hint = " (a failed migration blocks this service: fix it, then `prisma migrate resolve`)" if code in ("P3009", "P3018") else ""
+        code = result.error_code or ("P3018" if failed else None)
         self.counts.pending = [name for name in local if name not in self.counts.applied]
-        return self.result(Status.FAILED, f"{code}: migration failed{where}{hint}", error_code=code, failed_migration=failed)
+        return self.result(Status.FAILED, messages.deploy_failure(result.output, code, failed), error_code=code or "error", failed_migration=failed)
 
     def develop(self) -> ServiceResult:
         local = history.local_migrations(self.migrations)
@@ -590,7 +605,8 @@ class _ServiceRun:
         self.transcript.add("prisma migrate diff", diff.result)
         if not diff.result.ok:
             self.shadow_risk = True
-            return self.result(Status.FAILED, messages.summarize(diff.result.output, self.task.manifest.root), error_code=diff.result.error_code)
+            summary = messages.summarize(diff.result.output, self.task.manifest.root, self.schema.parent.parent)
+            return self.result(Status.FAILED, summary, error_code=diff.result.error_code)
         if diff.empty:
             applied = len(self.counts.applied)
             return self.result(Status.OK, f"applied {applied}" if applied else "up to date")
@@ -667,7 +683,9 @@ def _last_line(output: str) -> str:
 def database_failure(target: Target, text: str) -> str:
     """One line for a database that could not be reached or created (a refused connection is not "cannot create")."""
     lowered = text.lower()
-    if any(word in lowered for word in ("econnrefused", "cannot connect", "connection refused", "enotfound", "etimedout", "ehostunreach")):
-        line = next((part for part in text.splitlines() if "cannot connect" in part.lower()), "")
-        return line.strip() or f"cannot connect to the database server of {target.masked}: is it running?"
-    return f"cannot create database {target.masked}: {messages.first_meaningful_line(text)}"
+    unreachable = ("econnrefused", "cannot connect", "connection refused", "enotfound", "etimedout", "ehostunreach",
+                   "can't reach database server", "timed out fetching a new connection")
+    if any(word in lowered for word in unreachable):
+        code = next((code for code in ("ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH") if code.lower() in lowered), "server unreachable")
+        return f"cannot connect to {target.provider} at {target.server} ({code}): is the server running and the URL right?"
+    return f"cannot create database {target.masked}: {messages.first_meaningful_line(mask(text, (target.password,)))}"
