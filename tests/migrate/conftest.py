@@ -26,7 +26,8 @@ from azora_tasks.cli import main
 from azora_tasks.migrate.engine import DBTOOL
 from conftest import PRISMA_CLI, REPO_ROOT
 
-RUN_PREFIX = f"azt{secrets.token_hex(3)}"  # (database names: RUN_PREFIX_<random>)
+# Database names: RUN_PREFIX_<random>; AZORA_TEST_DB_PREFIX tells parallel runs on one server apart (e.g. i11azt).
+RUN_PREFIX = f"{os.environ.get('AZORA_TEST_DB_PREFIX', 'azt')}{secrets.token_hex(3)}"
 
 MANIFEST = """\
 [settings]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,7 @@ def test_failing_migration_on_postgres_leaves_the_rest_applied(tmp_path: Path, m
 
 
 def test_run_prefix_is_random() -> None:
-    assert RUN_PREFIX.startswith("azt") and len(RUN_PREFIX) == 9
+    assert RUN_PREFIX.startswith(os.environ.get("AZORA_TEST_DB_PREFIX", "azt")) and len(RUN_PREFIX) == len(os.environ.get("AZORA_TEST_DB_PREFIX", "azt")) + 6
 
 
 def test_mariadb_without_native_engine_says_why(tmp_path: Path, migrate, mariadb_server: str) -> None:  # type: ignore[no-untyped-def]
