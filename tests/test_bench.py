@@ -84,7 +84,7 @@ def test_bench_writes_a_complete_record(tmp_path: Path) -> None:
     assert "| `validate cold` |" in summary.stdout and "N = 3" in summary.stdout
 
 
-def test_postgres_bench_measures_every_migrate_step_and_drops_its_databases(tmp_path: Path, postgres_server: str) -> None:
+def test_postgres_bench_measures_every_migrate_step_and_drops_its_databases(tmp_path: Path, postgres_server: str) -> None:  # noqa: F811
     """`--provider postgresql` on 2 services: seed loops, fresh, no-op, --status, second migration; nothing left behind."""
     server = postgres_server
     prefix = f"{RUN_PREFIX}_bench"

@@ -45,7 +45,7 @@ from azora_tasks.migrate import guard, history, messages, sqlite_history
 from azora_tasks.migrate.fastpath import EngineError, MigrateWorker, PgApply, StateStore, WorkerError, fingerprint, local_checksums
 from azora_tasks.migrate.engine import CommandResult, Diff, Engine, Transcript, applied_names
 from azora_tasks.migrate.locks import KeyedLocks, service_lock
-from azora_tasks.migrate.schemadiff import diff_to_schema, is_empty
+from azora_tasks.migrate.schemadiff import diff_to_schema
 from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
 from azora_tasks.migrate.targets import SCHEMA_URL_SOURCE, Target, TargetError, literal_url, mask, resolve_target
@@ -342,7 +342,8 @@ class _ServiceRun:
             self.transcript.note(f"schema engine ({error.context}): {error.message}")
             return self.result(Status.FAILED, messages.summarize(error.message, self.task.manifest.root), error_code=error.code)
         except WorkerError as error:
-            return self.worker_gave_up(error)
+            self.worker_gave_up(error)
+            return None
         diff = Diff(CommandResult(0, ""), sql)
         if diff.empty or guard.scan(sql, []):
             return None
@@ -396,14 +397,16 @@ class _ServiceRun:
                     return self.result(Status.FAILED, database_failure(self.target, self.connection_problem(worker) or error.message))
                 return self.result(Status.FAILED, messages.summarize(error.message, self.task.manifest.root), error_code=error.code)
             except WorkerError as error:
-                return self.worker_gave_up(error)
+                self.worker_gave_up(error)
+                return None
             self.transcript.note(f"migrate diff {'--from-migrations' if local else '--from-empty'} (schema-engine worker): {'changes' if sql else 'no change'}")
         try:
             created_db = worker.pg_ensure(self.target.url)
         except EngineError as error:
             return self.result(Status.FAILED, database_failure(self.target, error.message))
         except WorkerError as error:
-            return self.worker_gave_up(error)
+            self.worker_gave_up(error)
+            return None
         if created_db:
             self.transcript.note(f"created database {self.target.masked}")
         if sql:
@@ -514,7 +517,8 @@ class _ServiceRun:
             except EngineError as error:
                 return self.result(Status.FAILED, database_failure(self.target, error.message), state="error")
             except WorkerError as error:
-                return self.worker_gave_up(error)
+                self.worker_gave_up(error)
+                return None
             if not live.database:
                 self.counts.pending = list(local)
                 return self.result(Status.FAILED, f"no database yet; {len(local)} pending", state="missing database")

@@ -203,7 +203,6 @@ def pg_database(postgres_server: str) -> Iterator[str]:
 
 
 def pg_databases(server: str) -> set[str]:
-    import urllib.parse
 
     out = subprocess.run(
         ["node", "-e", "const {Client}=require('pg');const c=new Client({connectionString:process.argv[1]});"
