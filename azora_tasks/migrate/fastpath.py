@@ -181,6 +181,16 @@ class MigrateWorker(NodeWorker):
             for row in rows
         ]
 
+    def close(self) -> None:
+        """Drop the shadow databases the worker kept for reuse, then stop it."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            try:
+                self.request({"op": "release-shadows"})
+            except WorkerError:
+                pass  # a dead worker's shadows were dropped by its signal handler, or are the backstop's
+        super().close()
+
     def hello(self) -> dict[str, Any]:
         return self.request({"op": "hello", "cli": str(self._cli)})
 

@@ -112,7 +112,7 @@ function adapterFactory(find, provider, url) {
     if (!url) throw Object.assign(new Error("a PostgreSQL diff needs the target's URL"), { context: "protocol" });
     const { postgresFactory } = require("./adapters.cjs");
     const utils = createRequire(resolveFromProject("@prisma/adapter-pg"))("@prisma/driver-adapter-utils");
-    return utils.bindMigrationAwareSqlAdapterFactory(postgresFactory(url));
+    return utils.bindMigrationAwareSqlAdapterFactory(postgresFactory(url, { reuseShadow: true }));
   }
   throw Object.assign(new Error(`no schema-engine adapter for ${provider}`), { context: "engine" });
 }
@@ -255,6 +255,8 @@ const handlers = {
   "pg-ensure": guarded(pgHistory.ensureDatabase),
   "pg-status": guarded(pgHistory.status),
   "pg-apply": guarded(pgHistory.apply),
+  // Before the worker is closed: drop the shadow databases kept for reuse (node/adapters.cjs).
+  "release-shadows": guarded(async () => ({ ok: true, dropped: await require("./adapters.cjs").releaseShadows() })),
   "diff-from-empty": diffFromEmpty, "postgres-history": postgresHistory, ping: async () => ({ ok: true, pid: process.pid }) };
 
 serve(handlers);
