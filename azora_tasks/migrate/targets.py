@@ -2,10 +2,10 @@
 
 Precedence, most specific first: the environment variable
 `AZORA_DATABASE_URL_<SERVICE>` (name upper-cased, non-alphanumerics as `_`),
-the service's `database_url` in the manifest, a literal `url = "..."` in the
-schema's datasource (not `env(...)`: the schema names its own database, as
-plain Prisma would use it), the environment template `AZORA_DATABASE_URL`
-(applies to services whose schema provider matches its scheme), then the
+the environment template `AZORA_DATABASE_URL` (applies to services whose
+schema provider matches its scheme), the service's `database_url` in the
+manifest, a literal `url = "..."` in the schema's datasource (not `env(...)`:
+the schema names its own database, as plain Prisma would use it), then the
 manifest's template for the schema's provider. Templates
 take `{service}` and `{db}`. A global `DATABASE_URL` is deliberately ignored:
 it would point the whole fleet at one database.
@@ -131,13 +131,13 @@ def resolve_target(
     candidates: list[tuple[str, str]] = []
     if environ.get(env_name(service)):
         candidates.append((environ[env_name(service)], f"${env_name(service)}"))
+    if environ.get(ENV_TEMPLATE) and provider_of_url(environ[ENV_TEMPLATE]) == provider:
+        candidates.append((environ[ENV_TEMPLATE], f"${ENV_TEMPLATE}"))
     if service.database_url:
         candidates.append((service.database_url, f"services.{service.name}.database_url"))
     literal = literal_url(schema_text) if schema_text else None
     if literal:
         candidates.append((literal.replace("{", "{{").replace("}", "}}"), SCHEMA_URL_SOURCE))
-    if environ.get(ENV_TEMPLATE) and provider_of_url(environ[ENV_TEMPLATE]) == provider:
-        candidates.append((environ[ENV_TEMPLATE], f"${ENV_TEMPLATE}"))
     if provider in manifest.settings.database_urls:
         candidates.append((manifest.settings.database_urls[provider], f"settings.database_urls.{provider}"))
     if not candidates:
