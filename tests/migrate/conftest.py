@@ -203,7 +203,6 @@ def pg_database(postgres_server: str) -> Iterator[str]:
 
 
 def pg_databases(server: str) -> set[str]:
-
     out = subprocess.run(
         ["node", "-e", "const {Client}=require('pg');const c=new Client({connectionString:process.argv[1]});"
          "c.connect().then(()=>c.query('SELECT datname FROM pg_database')).then(r=>{console.log(JSON.stringify(r.rows.map(x=>x.datname)));return c.end()})",
