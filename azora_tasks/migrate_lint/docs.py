@@ -28,7 +28,7 @@ nox -s migrate -- --check --lint --sarif results/migrations.sarif --junit result
 
 For each selected service, `prisma migrate diff --from-migrations <committed folder>
 --to-schema-datamodel <schema>` runs against a **throw-away scratch database**: a temporary
-SQLite file, or for PostgreSQL (and MySQL with a native engine) a database `azora_check_<run>_<hash>`
+SQLite file, or for PostgreSQL (and MySQL with a native engine) a database `<db>_azcheck_<run>_<hash>`
 created on the configured server and always dropped afterwards (the engine's own shadow database
 is dropped too). The service's real database is never opened. A service whose schema has changes
 that no migration covers fails, and its output is the SQL a new migration would contain; a service
