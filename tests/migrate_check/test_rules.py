@@ -125,3 +125,13 @@ def test_mysql_forms() -> None:
     sql = "ALTER TABLE `Post` DROP FOREIGN KEY `Post_authorId_fkey`;\nDROP INDEX `Post_authorId_idx` ON `Post`;\nCREATE UNIQUE INDEX `Post_authorId_key` ON `Post`(`authorId`);"
     codes = sorted(f.code for f in lint_sql(sql, "m.sql", previous=[init], provider="mysql").findings)
     assert codes == ["CD101", "MF102"]  # no PostgreSQL rules on MySQL
+
+
+def test_committed_docs_page_is_generated_from_the_registry() -> None:
+    from azora_tasks.migrate_lint.docs import render_markdown
+    from tests.conftest import REPO_ROOT
+
+    page = (REPO_ROOT / "docs" / "migration-lint.md").read_text(encoding="utf-8")
+    assert page == render_markdown(), "regenerate: python -m azora_tasks.migrate_lint.docs > docs/migration-lint.md"
+    for rule in RULES:
+        assert f"### {rule.code} {rule.name}" in page
