@@ -141,3 +141,26 @@ def test_postgres_check_uses_a_scratch_database_and_leaves_the_real_one_alone(pg
     assert again.code == 0, again.output
     assert {service: pg_query(server, url.rsplit("/", 1)[1], query) for service, url in urls.items()} == before
     assert ours() == databases_before
+
+
+def test_nox_session_migrate_check_fails_with_the_sql(tmp_path: Path, migrate) -> None:  # type: ignore[no-untyped-def]
+    """`nox -s migrate -- --check` as a real nox subprocess takes the same options and exit status."""
+    import os
+    import subprocess
+    import sys
+
+    root = make_monorepo(tmp_path, {"auth": None})
+    assert migrate(root).code == 0
+    (root / "noxfile.py").write_text("import azora_tasks\nazora_tasks.register_sessions(manifest='services.toml')\n")
+    env = {**os.environ, "CI": "true"}
+
+    def nox(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "nox", "-s", "migrate", "--", *args], cwd=root, capture_output=True, text=True, env=env, timeout=300)
+
+    assert nox("--check").returncode == 0
+    schema = _schema(root, "auth")
+    schema.write_text(schema.read_text().replace(*ADD_NAME))
+    failed = nox("--check", "--lint", "--sarif", "out.sarif")
+    assert failed.returncode != 0
+    assert 'ALTER TABLE "User" ADD COLUMN "name" TEXT' in failed.stdout + failed.stderr
+    assert json.loads((root / "out.sarif").read_text())["runs"][1]["results"][0]["properties"]["service"] == "auth"
