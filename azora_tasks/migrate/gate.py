@@ -24,8 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from azora_tasks.atomic import write_text_atomically
+from azora_tasks.cache import (
+    CacheStore,
+    result_from_entry,
+    schema_files,
+    sha256_bytes,
+    sha256_json,
+    toolchain_fingerprint,
+)
 from azora_tasks.console import FAILURE_OUTPUT_LINES
-from azora_tasks.cache import CacheStore, result_from_entry, schema_files, sha256_bytes, sha256_json, toolchain_fingerprint
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.migrate import history
 from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
@@ -197,7 +204,12 @@ class GateTask:
 
     def write_reports(self, run: RunResult, options: argparse.Namespace) -> list[Path]:
         """Print each uncovered service's whole SQL when the summary would cut it, then write JUnit/SARIF/JSON."""
-        from azora_tasks.migrate_lint.formats import format_json, format_junit, format_sarif, result_from_dict
+        from azora_tasks.migrate_lint.formats import (
+            format_json,
+            format_junit,
+            format_sarif,
+            result_from_dict,
+        )
 
         checks = {r.service: r.details["check"] for r in run.results if "check" in r.details}
         for service, check in sorted(checks.items()):

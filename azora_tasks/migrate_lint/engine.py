@@ -21,7 +21,7 @@ from azora_tasks.migrate_lint.sql import Script, parse_script
 from azora_tasks.migrate_lint.suppressions import MARKER, build_index
 
 LOCK_FILE = "migration_lock.toml"
-_LOCK_PROVIDER = re.compile(r'^\s*provider\s*=\s*"([^"]+)"', re.M)
+_LOCK_PROVIDER = re.compile(r'^\s*provider\s*=\s*"([^"]+)"', re.MULTILINE)
 _PROVIDERS = {"postgres": "postgresql", "postgresql": "postgresql", "sqlite": "sqlite", "mysql": "mysql", "mariadb": "mysql", "cockroachdb": "postgresql"}
 
 

@@ -13,6 +13,7 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from azora_tasks.lint.findings import Finding, LintResult, Severity
 from azora_tasks.migrate_lint.rules import RULES, Rule
@@ -45,9 +46,9 @@ def result_to_dict(result: LintResult) -> dict[str, object]:
 def result_from_dict(data: Mapping[str, object] | None) -> LintResult:
     if not data:
         return LintResult()
-    items = data.get("findings", [])
-    findings = [Finding(**{**item, "severity": Severity(item["severity"])}) for item in items]  # type: ignore[union-attr,index]
-    return LintResult(findings, int(data.get("suppressed", 0)))  # type: ignore[arg-type]
+    items: Any = data.get("findings", [])
+    suppressed: Any = data.get("suppressed", 0)
+    return LintResult([Finding(**{**item, "severity": Severity(item["severity"])}) for item in items], int(suppressed))
 
 
 def format_json(lint: Mapping[str, LintResult], check: Mapping[str, str] | None = None) -> str:

@@ -23,29 +23,29 @@ from azora_tasks.migrate_lint.sql import Statement, parse_script
 
 _IDENT = r'(?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[A-Za-z_][\w$]*)'
 _QUALIFIED = rf"{_IDENT}(?:\s*\.\s*{_IDENT})?"
-_CREATE_TABLE = re.compile(rf"^CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?({_QUALIFIED})\s*\((.*)\)[^)]*$", re.I | re.S)
-_DROP_TABLE = re.compile(rf"^DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?({_QUALIFIED}(?:\s*,\s*{_QUALIFIED})*)", re.I)
-_DROP_SCHEMA = re.compile(rf"^DROP\s+SCHEMA\s+(?:IF\s+EXISTS\s+)?({_IDENT})", re.I)
-_ALTER_TABLE = re.compile(rf"^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?({_QUALIFIED})\s+(.*)$", re.I | re.S)
+_CREATE_TABLE = re.compile(rf"^CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?({_QUALIFIED})\s*\((.*)\)[^)]*$", re.IGNORECASE | re.DOTALL)
+_DROP_TABLE = re.compile(rf"^DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?({_QUALIFIED}(?:\s*,\s*{_QUALIFIED})*)", re.IGNORECASE)
+_DROP_SCHEMA = re.compile(rf"^DROP\s+SCHEMA\s+(?:IF\s+EXISTS\s+)?({_IDENT})", re.IGNORECASE)
+_ALTER_TABLE = re.compile(rf"^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?({_QUALIFIED})\s+(.*)$", re.IGNORECASE | re.DOTALL)
 _CREATE_INDEX = re.compile(
     rf"^CREATE\s+(UNIQUE\s+)?INDEX\s+(CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?({_QUALIFIED})?\s*ON\s+(?:ONLY\s+)?({_QUALIFIED})"
     rf"\s*(?:USING\s+\w+\s*)?\((.*?)\)\s*(?:INCLUDE|WHERE|WITH|TABLESPACE|NULLS|$)",
-    re.I | re.S,
+    re.IGNORECASE | re.DOTALL,
 )
-_DROP_INDEX = re.compile(rf"^DROP\s+INDEX\s+(CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?({_QUALIFIED})(?:\s+ON\s+({_QUALIFIED}))?", re.I)
-_INSERT_SELECT = re.compile(rf"^INSERT\s+INTO\s+({_QUALIFIED})\s*\((.*?)\)\s*SELECT\s+.*?\s+FROM\s+({_QUALIFIED})", re.I | re.S)
-_RENAME_TABLE = re.compile(rf"^RENAME\s+TO\s+({_QUALIFIED})$", re.I)
-_ADD_COLUMN = re.compile(rf"^ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?!CONSTRAINT\b|PRIMARY\b|UNIQUE\b|INDEX\b|KEY\b|FOREIGN\b|CHECK\b|FULLTEXT\b|SPATIAL\b)({_IDENT})\s+(.*)$", re.I | re.S)
-_DROP_COLUMN = re.compile(rf"^DROP\s+(?:COLUMN\s+)?(?!CONSTRAINT\b|PRIMARY\b|INDEX\b|KEY\b|FOREIGN\b|CHECK\b)(?:IF\s+EXISTS\s+)?({_IDENT})(?:\s+(?:CASCADE|RESTRICT))?$", re.I)
-_ALTER_TYPE = re.compile(rf"^ALTER\s+(?:COLUMN\s+)?({_IDENT})\s+(?:SET\s+DATA\s+)?TYPE\s+(.*)$", re.I | re.S)
-_SET_NOT_NULL = re.compile(rf"^ALTER\s+(?:COLUMN\s+)?({_IDENT})\s+SET\s+NOT\s+NULL$", re.I)
-_MODIFY = re.compile(rf"^(?:MODIFY|CHANGE)\s+(?:COLUMN\s+)?({_IDENT})\s+(.*)$", re.I | re.S)
-_RENAME_COLUMN = re.compile(rf"^RENAME\s+COLUMN\s+({_IDENT})\s+TO\s+({_IDENT})$", re.I)
-_ADD_CONSTRAINT = re.compile(rf"^ADD\s+(?:CONSTRAINT\s+({_IDENT})\s+)?(UNIQUE|FOREIGN\s+KEY|CHECK|PRIMARY\s+KEY)\b(.*)$", re.I | re.S)
-_DROP_CONSTRAINT = re.compile(rf"^DROP\s+(?:CONSTRAINT|FOREIGN\s+KEY)\s+(?:IF\s+EXISTS\s+)?({_IDENT})", re.I)
-_NOT_COLUMN = re.compile(r"^(CONSTRAINT|PRIMARY|UNIQUE|INDEX|KEY|FOREIGN|CHECK|FULLTEXT|SPATIAL|EXCLUDE)\b", re.I)
-_INLINE_FK = re.compile(rf"^(?:CONSTRAINT\s+({_IDENT})\s+)?FOREIGN\s+KEY\s*\((.*?)\)\s*REFERENCES\s+({_QUALIFIED})", re.I | re.S)
-_UNIQUE_USING_INDEX = re.compile(r"\bUSING\s+INDEX\b", re.I)
+_DROP_INDEX = re.compile(rf"^DROP\s+INDEX\s+(CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?({_QUALIFIED})(?:\s+ON\s+({_QUALIFIED}))?", re.IGNORECASE)
+_INSERT_SELECT = re.compile(rf"^INSERT\s+INTO\s+({_QUALIFIED})\s*\((.*?)\)\s*SELECT\s+.*?\s+FROM\s+({_QUALIFIED})", re.IGNORECASE | re.DOTALL)
+_RENAME_TABLE = re.compile(rf"^RENAME\s+TO\s+({_QUALIFIED})$", re.IGNORECASE)
+_ADD_COLUMN = re.compile(rf"^ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?!CONSTRAINT\b|PRIMARY\b|UNIQUE\b|INDEX\b|KEY\b|FOREIGN\b|CHECK\b|FULLTEXT\b|SPATIAL\b)({_IDENT})\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_DROP_COLUMN = re.compile(rf"^DROP\s+(?:COLUMN\s+)?(?!CONSTRAINT\b|PRIMARY\b|INDEX\b|KEY\b|FOREIGN\b|CHECK\b)(?:IF\s+EXISTS\s+)?({_IDENT})(?:\s+(?:CASCADE|RESTRICT))?$", re.IGNORECASE)
+_ALTER_TYPE = re.compile(rf"^ALTER\s+(?:COLUMN\s+)?({_IDENT})\s+(?:SET\s+DATA\s+)?TYPE\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_SET_NOT_NULL = re.compile(rf"^ALTER\s+(?:COLUMN\s+)?({_IDENT})\s+SET\s+NOT\s+NULL$", re.IGNORECASE)
+_MODIFY = re.compile(rf"^(?:MODIFY|CHANGE)\s+(?:COLUMN\s+)?({_IDENT})\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_RENAME_COLUMN = re.compile(rf"^RENAME\s+COLUMN\s+({_IDENT})\s+TO\s+({_IDENT})$", re.IGNORECASE)
+_ADD_CONSTRAINT = re.compile(rf"^ADD\s+(?:CONSTRAINT\s+({_IDENT})\s+)?(UNIQUE|FOREIGN\s+KEY|CHECK|PRIMARY\s+KEY)\b(.*)$", re.IGNORECASE | re.DOTALL)
+_DROP_CONSTRAINT = re.compile(rf"^DROP\s+(?:CONSTRAINT|FOREIGN\s+KEY)\s+(?:IF\s+EXISTS\s+)?({_IDENT})", re.IGNORECASE)
+_NOT_COLUMN = re.compile(r"^(CONSTRAINT|PRIMARY|UNIQUE|INDEX|KEY|FOREIGN|CHECK|FULLTEXT|SPATIAL|EXCLUDE)\b", re.IGNORECASE)
+_INLINE_FK = re.compile(rf"^(?:CONSTRAINT\s+({_IDENT})\s+)?FOREIGN\s+KEY\s*\((.*?)\)\s*REFERENCES\s+({_QUALIFIED})", re.IGNORECASE | re.DOTALL)
+_UNIQUE_USING_INDEX = re.compile(r"\bUSING\s+INDEX\b", re.IGNORECASE)
 
 
 def unquote(identifier: str) -> str:
@@ -57,7 +57,9 @@ def unquote(identifier: str) -> str:
 
 def split_top_level(text: str) -> list[str]:
     """Split on commas outside parentheses and quotes (column lists, MySQL ALTER clauses)."""
-    parts, depth, quote, current = [], 0, "", []
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
     for ch in text:
         if quote:
             if ch == quote:
@@ -79,7 +81,7 @@ def split_top_level(text: str) -> list[str]:
 
 
 def _columns_of(text: str) -> tuple[str, ...]:
-    return tuple(unquote(re.split(r"\s+(?:ASC|DESC|COLLATE|NULLS)\b", part.strip(), flags=re.I)[0]) for part in split_top_level(text))
+    return tuple(unquote(re.split(r"\s+(?:ASC|DESC|COLLATE|NULLS)\b", part.strip(), flags=re.IGNORECASE)[0]) for part in split_top_level(text))
 
 
 @dataclass(frozen=True)
@@ -132,17 +134,17 @@ class Change:
 
 
 def column_definition(definition: str) -> Column | None:
-    match = re.match(rf"^({_IDENT})\s+(.*)$", definition.strip(), re.S)
+    match = re.match(rf"^({_IDENT})\s+(.*)$", definition.strip(), re.DOTALL)
     if not match or _NOT_COLUMN.match(definition.strip()):
         return None
     rest = match.group(2)
     type_match = re.match(
         r"^([A-Za-z_][\w ]*?(?:\([^)]*\))?(?:\[\])?)(?=\s+(?:NOT|NULL|DEFAULT|PRIMARY|UNIQUE|REFERENCES|COLLATE|CHARACTER|AUTO_INCREMENT|GENERATED|CHECK|ON|CONSTRAINT)\b|\s*$)",
-        rest, re.I,
+        rest, re.IGNORECASE,
     )
     column_type = (type_match.group(1) if type_match else rest.split()[0]).strip().upper()
-    not_null = bool(re.search(r"\bNOT\s+NULL\b|\bPRIMARY\s+KEY\b", rest, re.I))
-    has_default = bool(re.search(r"\bDEFAULT\b|\bAUTO_INCREMENT\b|\bAUTOINCREMENT\b|\bGENERATED\b", rest, re.I)) or "SERIAL" in column_type
+    not_null = bool(re.search(r"\bNOT\s+NULL\b|\bPRIMARY\s+KEY\b", rest, re.IGNORECASE))
+    has_default = bool(re.search(r"\bDEFAULT\b|\bAUTO_INCREMENT\b|\bAUTOINCREMENT\b|\bGENERATED\b", rest, re.IGNORECASE)) or "SERIAL" in column_type
     return Column(unquote(match.group(1)), column_type, not_null, has_default)
 
 
@@ -237,14 +239,14 @@ def _statement(state: _Pass, statement: Statement) -> None:
     if match := _CREATE_INDEX.match(text):
         table = unquote(match.group(4))
         name = unquote(match.group(3)) if match.group(3) else f"{table}_idx_{len(model.indexes)}"
-        columns = _columns_of(match.group(5))
+        indexed = _columns_of(match.group(5))
         unique = bool(match.group(1))
-        before = [index for index in state.before.indexes.values() if index.table == table and index.columns == columns]
+        before = [index for index in state.before.indexes.values() if index.table == table and index.columns == indexed]
         state.add(
-            "index-created", statement, table, unique=unique, concurrently=bool(match.group(2)), name=name, columns=columns,
+            "index-created", statement, table, unique=unique, concurrently=bool(match.group(2)), name=name, columns=indexed,
             had_unique=any(index.unique for index in before), had_plain=any(not index.unique for index in before),
         )
-        model.indexes[name] = Index(name, table, columns, unique)
+        model.indexes[name] = Index(name, table, indexed, unique)
         return
     if match := _DROP_INDEX.match(text):
         name = unquote(match.group(2))
@@ -279,16 +281,16 @@ def _alter(state: _Pass, statement: Statement, table: str, clause: str) -> None:
             state.created.add(new_name)
         return
     if match := _RENAME_COLUMN.match(clause):
-        old, new = unquote(match.group(1)), unquote(match.group(2))
-        if old in columns:
-            columns[new] = Column(new, columns[old].type, columns[old].not_null, columns[old].has_default)
-            del columns[old]
+        old_name, new_name = unquote(match.group(1)), unquote(match.group(2))
+        if old_name in columns:
+            kept = columns.pop(old_name)
+            columns[new_name] = Column(new_name, kept.type, kept.not_null, kept.has_default)
         return
     if match := _ADD_CONSTRAINT.match(clause):
         name = unquote(match.group(1)) if match.group(1) else ""
         kind = " ".join(match.group(2).upper().split())
         rest = match.group(3)
-        not_valid = bool(re.search(r"\bNOT\s+VALID\b", rest, re.I))
+        not_valid = bool(re.search(r"\bNOT\s+VALID\b", rest, re.IGNORECASE))
         if kind == "FOREIGN KEY":
             model.foreign_keys[name or f"fk_{len(model.foreign_keys)}"] = table
             state.dropped_fks.pop(name, None)
@@ -313,8 +315,8 @@ def _alter(state: _Pass, statement: Statement, table: str, clause: str) -> None:
         return
     if match := _DROP_COLUMN.match(clause):
         name = unquote(match.group(1))
-        old = columns.pop(name, Column(name, "?", False, False))
-        state.dropped_columns.setdefault(table, {})[name] = (old, statement)
+        dropped = columns.pop(name, Column(name, "?", False, False))
+        state.dropped_columns.setdefault(table, {})[name] = (dropped, statement)
         state.add("column-dropped", statement, table, name)
         return
     if match := _ADD_COLUMN.match(clause):
@@ -333,21 +335,21 @@ def _alter(state: _Pass, statement: Statement, table: str, clause: str) -> None:
         return
     if match := _ALTER_TYPE.match(clause):
         name = unquote(match.group(1))
-        new_type = re.split(r"\s+USING\s+", match.group(2), flags=re.I)[0].strip().upper()
-        new_type = re.split(r"\s+COLLATE\s+", new_type, flags=re.I)[0].strip()
-        old = columns.get(name)
-        if old:
-            columns[name] = Column(name, new_type, old.not_null, old.has_default)
-        state.add("column-type-changed", statement, table, name, old=old.type if old else None, new=new_type)
+        new_type = re.split(r"\s+USING\s+", match.group(2), flags=re.IGNORECASE)[0].strip().upper()
+        new_type = re.split(r"\s+COLLATE\s+", new_type, flags=re.IGNORECASE)[0].strip()
+        current = columns.get(name)
+        if current:
+            columns[name] = Column(name, new_type, current.not_null, current.has_default)
+        state.add("column-type-changed", statement, table, name, old=current.type if current else None, new=new_type)
         return
     if match := _MODIFY.match(clause):
         column = column_definition(f"{match.group(1)} {match.group(2)}")
         if column:
-            old = columns.get(column.name)
+            previous = columns.get(column.name)
             columns[column.name] = column
-            if old and old.type != column.type:
-                state.add("column-type-changed", statement, table, column.name, old=old.type, new=column.type)
-            if old and column.not_null and not old.not_null:
+            if previous and previous.type != column.type:
+                state.add("column-type-changed", statement, table, column.name, old=previous.type, new=column.type)
+            if previous and column.not_null and not previous.not_null:
                 state.add("column-made-not-null", statement, table, column.name)
 
 

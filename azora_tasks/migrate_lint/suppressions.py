@@ -19,8 +19,8 @@ from azora_tasks.migrate_lint.rules import find_rule
 from azora_tasks.migrate_lint.sql import Comment, Script, Statement
 
 MARKER = "azora-lint-ignore"
-_DIRECTIVE = re.compile(r"^azora-lint-ignore(?P<file>-file)?(?=\s|$)\s*(?P<rest>.*)$", re.S)
-_RULES_AND_REASON = re.compile(r"^(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)\s*(?P<reason>.*)$", re.S)
+_DIRECTIVE = re.compile(r"^azora-lint-ignore(?P<file>-file)?(?=\s|$)\s*(?P<rest>.*)$", re.DOTALL)
+_RULES_AND_REASON = re.compile(r"^(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)\s*(?P<reason>.*)$", re.DOTALL)
 
 
 @dataclass

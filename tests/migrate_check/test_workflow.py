@@ -19,12 +19,12 @@ INPUTS = ("services.toml", "services/**/prisma/**", "package-lock.json")  # what
 def _jobs(text: str) -> dict[str, str]:
     """Job id -> its block of text (two-space indented keys under `jobs:`)."""
     body = text.split("\njobs:\n", 1)[1]
-    parts = re.split(r"^  ([A-Za-z0-9_-]+):\n", body, flags=re.M)
+    parts = re.split(r"^  ([A-Za-z0-9_-]+):\n", body, flags=re.MULTILINE)
     return dict(zip(parts[1::2], parts[2::2]))
 
 
 def _steps(job: str) -> list[str]:
-    return re.split(r"^      - ", job, flags=re.M)[1:]
+    return re.split(r"^      - ", job, flags=re.MULTILINE)[1:]
 
 
 def test_workflow_passes_actionlint() -> None:
@@ -56,7 +56,7 @@ def test_every_cache_step_is_keyed_on_the_inputs_and_matrix_shards_restore_and_s
     for name, steps in cache_steps.items():
         for step in steps:
             assert "path: .azora-cache" in step
-            key = re.search(r"^\s+key: (.+)$", step, re.M)
+            key = re.search(r"^\s+key: (.+)$", step, re.MULTILINE)
             assert key, step
             hashed = re.search(r"hashFiles\(([^)]*)\)", key.group(1))
             assert hashed, key.group(1)
