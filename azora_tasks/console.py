@@ -12,12 +12,17 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
-from typing import ContextManager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
@@ -117,7 +122,7 @@ class PlainProgress:
     def stop(self) -> None:
         pass
 
-    def paused(self) -> ContextManager[None]:
+    def paused(self) -> AbstractContextManager[None]:
         return nullcontext()
 
 
