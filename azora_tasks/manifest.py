@@ -24,7 +24,7 @@ from azora_tasks.toml_positions import locate_key
 
 DEFAULT_MANIFEST_NAME = "services.toml"
 PROVIDERS = ("sqlite", "postgresql", "mysql")
-SAFE_SERVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+SAFE_SERVICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")  # \Z, not $: "auth\n" is not safe
 MILESTONE_CONDITION = re.compile(
     r"^\s*(?:implemented\s*>=\s*(?P<implemented>\d+)|coverage\s*>=\s*(?P<coverage>\d+)\s*%"
     r"|phase\s+(?P<phase>\d+)\s+complete|category\s+(?P<category>[A-Za-z0-9_-]+)\s+complete)\s*$"
@@ -252,10 +252,7 @@ def find_manifest(start: Path | None = None, name: str = DEFAULT_MANIFEST_NAME) 
 
 def read_document(path: Path) -> tuple[str, tomlkit.TOMLDocument]:
     """Parse the manifest with tomlkit for editing (keeps comments and layout)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ManifestError(path, None, "manifest", "file not found", "check the path given to --manifest") from None
+    text = _read_manifest_text(path)
     try:
         return text, tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as error:
@@ -294,13 +291,26 @@ def parse_text(path: Path, text: str) -> dict[str, Any]:
         raise ManifestError(path, line, "syntax", f"{message}{column}", "fix the TOML syntax on that line") from None
 
 
+def _read_manifest_text(path: Path) -> str:
+    """The manifest's text; a missing file, a folder or a file that is not UTF-8 is a located error."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ManifestError(path, None, "manifest", "file not found", "check the path given to --manifest") from None
+    except IsADirectoryError:
+        raise ManifestError(path, None, "manifest", "is a folder, not a file", f"pass the file itself, e.g. --manifest {path / DEFAULT_MANIFEST_NAME}") from None
+    except UnicodeDecodeError as error:
+        data = path.read_bytes()
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ManifestError(path, line, "encoding", f"not UTF-8 (byte 0x{data[error.start]:02X} at line {line})", "re-save the file as UTF-8 (TOML requires it)") from None
+    except OSError as error:
+        raise ManifestError(path, None, "manifest", f"cannot be read: {error.strerror or error}", "check the path and its permissions") from None
+
+
 def load_manifest(path: Path | str) -> Manifest:
     """Read and validate a manifest file; raises `ManifestError` on the first problem."""
     path = Path(path).resolve()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ManifestError(path, None, "manifest", "file not found", "check the path given to --manifest") from None
+    text = _read_manifest_text(path)
     return parse_manifest(parse_text(path, text), path, text)
 
 
@@ -438,7 +448,7 @@ def _parse_services(check: _Checker, raw: Any, phases: Mapping[int, Phase], cate
     services: dict[str, Service] = {}
     seen_folded: dict[str, str] = {}
     for name, value in check.table(raw, ("services",), _AnyKeys()).items():
-        if not SAFE_SERVICE_NAME.match(name) or ".." in name:
+        if not SAFE_SERVICE_NAME.fullmatch(name) or ".." in name:
             raise check.fail(
                 ("services", name), f"{name!r} is not a safe directory name",
                 "use letters, digits, '-', '_' and '.', starting with a letter or digit (no '/', '..' or leading dot)",

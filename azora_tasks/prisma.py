@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,12 @@ class PrismaCli:
 def find_prisma(manifest: Manifest) -> PrismaCli:
     """Locate the CLI named by `settings.prisma_cli` and refuse versions we do not support."""
     script = (manifest.root / manifest.settings.prisma_cli).resolve()
+    if shutil.which("node") is None:  # checked once here, not as a FileNotFoundError per service
+        raise PrismaError(
+            "Node.js (`node`) is not on PATH: the Prisma CLI needs it\n  fix: install Node.js 18 or newer"
+            " (https://nodejs.org, `apt install nodejs`, `brew install node` or nvm) and make sure `node --version` works;"
+            " `validate --lint-only` runs without it"
+        )
     if not script.is_file():
         raise PrismaError(
             f"Prisma CLI not found at {script}\n  fix: run `npm ci` in {manifest.root} (package.json pins prisma 6.19.3),"

@@ -136,7 +136,7 @@ def _lint_count(result: Mapping[str, Any] | None) -> int | None:
 def service_state(manifest: Manifest, service: Service, last: LastResults, first_seen: Mapping[str, datetime.date]) -> ServiceState:
     schema_path = manifest.schema_file(service)
     if schema_path.is_file():
-        owner = ownership(schema_path.read_text(encoding="utf-8"))
+        owner = ownership(schema_path.read_bytes().decode("utf-8", errors="replace"))  # a non-UTF-8 schema is validate's to report
         schema = SchemaState.GENERATED if owner is Ownership.GENERATED else SchemaState.CUSTOMISED
     else:
         schema = SchemaState.MISSING

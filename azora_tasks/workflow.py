@@ -31,7 +31,7 @@ from azora_tasks.cache import (
     SharedInputs,
     service_inputs,
 )
-from azora_tasks.console import make_console, print_summary, progress_for
+from azora_tasks.console import make_console, print_summary, progress_for, prompt_for
 from azora_tasks.manifest import (
     Manifest,
     ManifestError,
@@ -41,8 +41,8 @@ from azora_tasks.manifest import (
 )
 from azora_tasks.prisma import PrismaCli, PrismaError
 from azora_tasks.results import RunResult, ServiceResult, write_results
-from azora_tasks.runner import ProcessGroup, run_services
-from azora_tasks.schema_text import env_variables_used
+from azora_tasks.runner import ProcessGroup, Progress, run_services
+from azora_tasks.schema_text import env_variables_used, read_schema_text
 from azora_tasks.selection import Criteria, SelectionError, Shard, select_services
 
 Work = Callable[[Service], ServiceResult]
@@ -78,10 +78,13 @@ def select_step(options: argparse.Namespace, manifest: Manifest) -> list[Service
     return select_services(manifest, criteria)
 
 
-def run_step(task: str, options: argparse.Namespace, manifest: Manifest, services: list[Service], work: Work, processes: ProcessGroup, console: Console) -> RunResult:
+def run_step(task: str, options: argparse.Namespace, manifest: Manifest, services: list[Service], work: Work, processes: ProcessGroup, console: Console, progress: Progress | None = None) -> RunResult:
     jobs = options.jobs or manifest.settings.concurrency
     known = work.lookup if isinstance(work, CachedWork) else None
-    return run_services(task, services, work, processes=processes, jobs=jobs, progress=progress_for(console), known=known)
+    run = run_services(task, services, work, processes=processes, jobs=jobs, progress=progress or progress_for(console), known=known)
+    if isinstance(work, CachedWork) and work.write_error:
+        console.print(f"[yellow]warning:[/] cache not updated: {escape(work.write_error)}; the results above are correct, the next run will redo this work")
+    return run
 
 
 def summarise_step(options: argparse.Namespace, run: RunResult, console: Console) -> int:
@@ -101,7 +104,7 @@ def cache_step(name: str, options: argparse.Namespace, manifest: Manifest, work:
 
     def inputs(service: Service) -> dict[str, str]:
         schema = manifest.schema_file(service)
-        names = env_variables_used(schema.read_text(encoding="utf-8")) if schema.is_file() else []
+        names = env_variables_used(read_schema_text(schema, manifest.root)) if schema.is_file() else []
         return service_inputs(manifest, service, shared, env_names=names)
 
     return CachedWork(name, work, CacheStore(manifest.root), inputs, getattr(work, "outputs", None))
@@ -139,12 +142,14 @@ def task_command(name: str, build: str) -> Callable[[argparse.Namespace, Manifes
     def run(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
         services = select_step(options, manifest)
         processes = ProcessGroup()
+        progress = progress_for(console)
+        options.ask = prompt_for(progress)  # tasks that ask (migrate's guard) get a prompt that pauses the bar
         task = resolve(build)(manifest, processes, options)
         work = cache_step(name, options, manifest, task)
         try:
             if getattr(options, "explain", False):
                 return explain_step(name, services, work, console)
-            result = run_step(name, options, manifest, services, work, processes, console)
+            result = run_step(name, options, manifest, services, work, processes, console, progress)
         finally:
             close = getattr(task, "close", None)
             if close:
@@ -161,6 +166,11 @@ def execute(options: argparse.Namespace) -> int:
     console = make_console(getattr(options, "no_color", False))
     try:
         manifest = load_manifest_step(options)
+        if not manifest.services and options.command not in ("manifest", "cache"):
+            raise ManifestError(
+                manifest.path, None, "services", "no services are declared, so there is nothing to run (nothing was written)",
+                "add a [services.NAME] table per service, or run `azora-tasks manifest discover` to list the folders under services/",
+            )
         return COMMANDS[options.command].run(options, manifest, console)
     except (ManifestError, SelectionError, PrismaError) as error:
         console.print(f"[bold red]error:[/] {escape(str(error))}")

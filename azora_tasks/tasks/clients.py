@@ -23,7 +23,7 @@ from azora_tasks.cache import add_cache_arguments
 from azora_tasks.prisma import PrismaCli, find_prisma, native_query_engine, service_env
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
-from azora_tasks.schema_text import client_output_dir, generators
+from azora_tasks.schema_text import SchemaEncodingError, client_output_dir, generators, read_schema_text
 from azora_tasks.tasks.validate import describe_prisma_error
 
 GENERATE_TIMEOUT_SECONDS = 300
@@ -47,7 +47,10 @@ def resolve_outputs(manifest: Manifest, service: Service) -> list[Path]:
     schema = manifest.schema_file(service)
     if not schema.is_file():
         return []
-    text = schema.read_text(encoding="utf-8")
+    try:
+        text = read_schema_text(schema, manifest.root)
+    except SchemaEncodingError:
+        return []  # that service alone fails when it runs; the others' outputs are still resolved
     return [client_output_dir(generator, schema, manifest.root) for generator in generators(text) if generator.is_client]
 
 
@@ -105,7 +108,7 @@ class ClientsTask:
                 output=f"client output collides with {others}",
                 summary=f"client output shared with {others}: add a per-service `output = \"../generated/client\"` to the generator block",
             )
-        text = schema.read_text(encoding="utf-8")
+        text = read_schema_text(schema, self.manifest.root)
         client_generators = [g for g in generators(text) if g.is_client]
         # A library-engine client embeds the native query engine; never embed a placeholder.
         needs_engine = any(g.engine_type != "client" for g in client_generators)

@@ -26,7 +26,7 @@ from azora_tasks.cache import add_cache_arguments
 from azora_tasks.prisma import PrismaCli, find_prisma, service_env
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
-from azora_tasks.schema_text import env_variables_used, schema_provider
+from azora_tasks.schema_text import env_variables_used, read_schema_text, schema_provider
 from azora_tasks.schema_worker import SchemaWorker, wasm_available
 from azora_tasks.atomic import write_text_atomically
 
@@ -139,14 +139,14 @@ class ValidateTask:
 
     def _provider(self, service: Service, sources: list[Path]) -> str:
         for path in sources:
-            provider = schema_provider(path.read_text(encoding="utf-8"))
+            provider = schema_provider(read_schema_text(path, self.manifest.root))
             if provider:
                 return provider
         return self.manifest.provider_for(service)
 
     def _prisma_verdict(self, service: Service, sources: list[Path]) -> tuple[bool, str]:
         service_dir = self.manifest.service_dir(service)
-        texts = {path: path.read_text(encoding="utf-8") for path in sources}
+        texts = {path: read_schema_text(path, self.manifest.root) for path in sources}
         env = service_env(self.manifest, service, "\n".join(texts.values()))
         schema_arg = self.manifest.schema_file(service)
         if self.engine == "wasm":
