@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PRISMA_CLI, REPO_ROOT, VALID_SCHEMA, write_manifest, write_schema
+from tests.conftest import PRISMA_CLI, REPO_ROOT, VALID_SCHEMA, write_manifest, write_schema
 from migrate.conftest import postgres_server  # noqa: F401 - the fixture: local PostgreSQL, or a throwaway one
 
 SERVICES = ("auth", "user-service", "course-service", "search-service")
