@@ -26,7 +26,7 @@ from typing import Any
 from azora_tasks.cache import CacheStore
 from azora_tasks.generate.header import Ownership, ownership
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.tasks.clients import resolve_outputs
+from azora_tasks.client_settings import resolve_outputs
 
 LastResults = dict[str, dict[str, dict[str, Any]]]  # task -> service -> result JSON
 RESULT_TASKS = ("validate", "clients", "migrate")
