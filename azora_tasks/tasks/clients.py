@@ -190,6 +190,8 @@ class ClientsTask:
         folders = self.outputs(service)
         for folder in folders:
             remove_engine_files(folder, keep_native=library)
+            if effective != text:
+                _name_the_real_schema(folder, schema)
         outputs = [_display(path, self.manifest.root) for path in folders]
         summary = f"generated {', '.join(outputs) or '(no client generator)'}"
         if not runnable:
@@ -207,6 +209,17 @@ class ClientsTask:
             cwd=self.manifest.service_dir(service), env=env, timeout=GENERATE_TIMEOUT_SECONDS,
         )
         return completed.returncode == 0, completed.stdout
+
+
+def _name_the_real_schema(folder: Path, schema: Path) -> None:
+    """The client records the file it was generated from: name the schema, not the hidden copy."""
+    hidden = f"{EFFECTIVE_SCHEMA_PREFIX}{schema.name}"
+    for name in ("index.js", "edge.js", "wasm.js", "default.js", "client.js"):
+        path = folder / name
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            if hidden in text:
+                write_text_atomically(path, text.replace(f"/{hidden}\"", f"/{schema.name}\""))
 
 
 @contextmanager
