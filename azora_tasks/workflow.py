@@ -119,7 +119,7 @@ def cache_step(name: str, options: argparse.Namespace, manifest: Manifest, work:
         names = env_variables_used(schema.read_text(encoding="utf-8")) if schema.is_file() else []
         return service_inputs(manifest, service, shared, env_names=names)
 
-    return CachedWork(name, work, CacheStore(manifest.root), inputs, getattr(work, "outputs", None))
+    return CachedWork(getattr(work, "cache_name", name), work, CacheStore(manifest.root), inputs, getattr(work, "outputs", None))
 
 
 def explain_step(name: str, services: list[Service], work: Work, console: Console) -> int:

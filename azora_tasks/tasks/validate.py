@@ -90,6 +90,12 @@ class ValidateTask:
         if self.engine == "auto":
             self.engine = "wasm" if wasm_available(self.manifest.root) else "cli"
 
+    @property
+    def cache_name(self) -> str:
+        """Where the cache keeps this run's results: a `--lint-only` run must not replace
+        the last result that holds Prisma's verdict (the report reads both)."""
+        return "validate" if self.prisma_check else "validate-lint"
+
     def cache_options(self) -> dict[str, object]:
         """The options that change this task's result (part of the cache key)."""
         return {"engine": self.engine, "lint": self.lint, "prisma": self.prisma_check}
