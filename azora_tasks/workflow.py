@@ -64,6 +64,8 @@ class Command:
 # Commands that (for some options) run before any manifest exists: `manifest init`, `doctor`.
 WITHOUT_MANIFEST: dict[str, Callable[[argparse.Namespace], bool]] = {
     "manifest": lambda options: options.action == "init",
+    "doctor": lambda options: True,
+    "node": lambda options: True,
 }
 
 
@@ -353,6 +355,8 @@ COMMANDS: dict[str, Command] = {
         Command("report", "write the progress page from the manifest, the tree and the last results", report_command, selects=False, add_arguments=_report_arguments),
         Command("matrix", "print a GitHub Actions matrix of shards for a task", matrix_command, add_arguments=_matrix_arguments),
         Command("list", "list the selected services and whether each has a schema", list_command),
+        Command("doctor", "print which Node, Prisma CLI and npm packages each task will use, and what is missing", lambda *_: 0, selects=False, add_arguments="azora_tasks.node_commands:_doctor_arguments", run_without_manifest="azora_tasks.node_commands:doctor_command"),
+        Command("node", "set up the Node side in this monorepo (init: pinned devDependencies + npm install)", lambda *_: 0, selects=False, add_arguments="azora_tasks.node_commands:_node_arguments", run_without_manifest="azora_tasks.node_commands:node_command"),
         Command("manifest", "write or edit the manifest (init: a starter services.toml; discover: add unlisted services)", manifest_command, selects=False, add_arguments=_manifest_arguments, run_without_manifest="azora_tasks.workflow:manifest_init_command"),
     )
 }

@@ -32,6 +32,7 @@ from azora_tasks.cache import add_cache_arguments
 from azora_tasks.client_settings import effective_schema, resolve_outputs
 from azora_tasks.client_worker import ClientWorker, batch_available
 from azora_tasks.manifest import Manifest, ManifestError, Service
+from azora_tasks.node_setup import CLIENT_RUNTIME, runtime_for
 from azora_tasks.prisma import PrismaCli, find_prisma, native_query_engine, service_env
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
@@ -180,6 +181,9 @@ class ClientsTask:
         # A library-engine client embeds the native query engine; offline there is none.
         library = any(g.engine_type != "client" for g in client_generators)
         runnable = not library or self._native_engine is not None
+        mismatch = self._runtime_problem(self.outputs(service))
+        if mismatch:
+            return ServiceResult(service.name, Status.FAILED, output=mismatch, summary=mismatch.splitlines()[0])
         started = time.monotonic()
         env = service_env(self.manifest, service, effective, query_engine_placeholder=library and self._native_engine is None)
         with _schema_to_generate(schema, text, effective) as source:
@@ -198,6 +202,26 @@ class ClientsTask:
             summary += " (library engine: cannot run offline; see docs/clients.md)"
         details = {"outputs": outputs, "engine": self.engine, "runnable": runnable, "settings applied": effective != text}
         return ServiceResult(service.name, Status.OK, duration, output, summary, details=details)
+
+    def _runtime_problem(self, folders: list[Path]) -> str | None:
+        """Why a client generated into these folders would not run with the `@prisma/client` Node
+        resolves from them (the one the app loads), or None. Generated code and runtime must be
+        the same version as the CLI that generates them."""
+        for folder in folders:
+            found = runtime_for(folder)
+            if found is None:
+                return (
+                    f"no {CLIENT_RUNTIME} installed where {_display(folder, self.manifest.root)} can load it\n"
+                    f"  fix: run `azora-tasks node init` in {self.manifest.root} (pins {CLIENT_RUNTIME} {self.prisma.version})"
+                )
+            path, version = found
+            if version != self.prisma.version:
+                return (
+                    f"{CLIENT_RUNTIME} {version} at {_display(path, self.manifest.root)} does not match the Prisma CLI {self.prisma.version}:"
+                    f" a client generated here would not run\n"
+                    f"  fix: pin {CLIENT_RUNTIME} {self.prisma.version} (`azora-tasks node init --force`), or point settings.prisma_cli at a CLI {version}"
+                )
+        return None
 
     def _generate(self, service: Service, schema: Path, env: dict[str, str]) -> tuple[bool, str]:
         if self.engine == "batch":
