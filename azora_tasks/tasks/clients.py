@@ -94,26 +94,24 @@ def _display(path: Path, root: Path) -> str:
 
 
 def remove_engine_files(folder: Path, *, keep_native: bool) -> list[str]:
-    """Delete query-engine files a client must not carry; returns their names.
+    """Delete files a client must not carry; returns their names.
 
-    An `engineType = "client"` client needs none (a library copied there by an
-    earlier generation is stale), and a library-engine client generated offline
-    got a copy of the placeholder file the CLI was pointed at, not an engine.
+    A library-engine client generated offline gets a copy of the placeholder
+    file the CLI was pointed at (this package's `prisma.py`, under its own
+    name), not an engine. An `engineType = "client"` client needs no engine at
+    all, so query-engine files left there by an earlier generation are stale.
     """
-    placeholder = Path(__file__).resolve().parent.parent / "prisma.py"
-    placeholder_bytes = placeholder.read_bytes()
-    removed = []
+    placeholder = (Path(__file__).resolve().parent.parent / "prisma.py").read_bytes()
+    removed: list[str] = []
     if not folder.is_dir():
         return removed
     for path in folder.iterdir():
-        if not path.is_file() or not path.name.startswith(_ENGINE_FILE_PREFIXES):
+        if not path.is_file():
             continue
-        if keep_native and path.stat().st_size != len(placeholder_bytes):
-            continue
-        if keep_native and path.read_bytes() != placeholder_bytes:
-            continue
-        path.unlink()
-        removed.append(path.name)
+        stale_engine = not keep_native and path.name.startswith(_ENGINE_FILE_PREFIXES)
+        if stale_engine or (path.stat().st_size == len(placeholder) and path.read_bytes() == placeholder):
+            path.unlink()
+            removed.append(path.name)
     return removed
 
 
