@@ -14,7 +14,12 @@ from pathlib import Path
 import tomlkit
 
 from azora_tasks.atomic import write_text_atomically
-from azora_tasks.manifest import SAFE_SERVICE_NAME, Manifest, ManifestError, read_document
+from azora_tasks.manifest import (
+    SAFE_SERVICE_NAME,
+    Manifest,
+    ManifestError,
+    read_document,
+)
 
 
 @dataclass(frozen=True)

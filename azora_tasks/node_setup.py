@@ -25,7 +25,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from azora_tasks.atomic import write_text_atomically
 from azora_tasks.paths import PACKAGE_DIR
 
 PINS_FILE = PACKAGE_DIR / "node_env" / "package.json"
@@ -88,13 +87,13 @@ def plan_package_json(root: Path, *, force: bool = False) -> PackagePlan:
         original = path.read_text(encoding="utf-8")
         try:
             data = json.loads(original)
-        except ValueError as error:
+        except json.JSONDecodeError as error:
             raise NodeSetupError(f"{path}:{error.lineno}: not valid JSON ({error.msg})\n  fix: repair package.json, then run `azora-tasks node init` again") from None
         indent = _indent_of(original)
     else:
         data = {"name": _package_name(root.name), "private": True}
         indent = 2
-    sections = {key: data.get(key) or {} for key in ("dependencies", "devDependencies")}
+    sections: dict[str, dict[str, str]] = {key: dict(data.get(key) or {}) for key in ("dependencies", "devDependencies")}
     added: dict[str, str] = {}
     changed: dict[str, tuple[str, str]] = {}
     kept: dict[str, str] = {}
@@ -118,9 +117,9 @@ def plan_package_json(root: Path, *, force: bool = False) -> PackagePlan:
             + f"\n  a generated client only runs with the {CLIENT_RUNTIME} of the CLI's version, so the monorepo must use one version."
             + "\n  fix: run `azora-tasks node init --force` to pin these versions (then test your apps), or set settings.prisma_cli to a CLI of your version"
         )
-    for key, section in sections.items():
-        if section:
-            data[key] = dict(sorted(section.items()))
+    for key, entries in sections.items():
+        if entries:
+            data[key] = dict(sorted(entries.items()))
     text = json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
     return PackagePlan(path, text, added, changed, kept)
 

@@ -18,7 +18,12 @@ import tomlkit
 
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.discover import NOT_SERVICES, Discovery, service_folders
-from azora_tasks.manifest import DEFAULT_MANIFEST_NAME, PROVIDERS, ManifestError, load_manifest
+from azora_tasks.manifest import (
+    DEFAULT_MANIFEST_NAME,
+    PROVIDERS,
+    ManifestError,
+    load_manifest,
+)
 from azora_tasks.schema_text import schema_provider
 
 CANDIDATE_SERVICE_DIRS = ("services", "apps", "packages")

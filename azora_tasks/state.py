@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from azora_tasks.cache import CacheStore
+from azora_tasks.client_settings import effective_schema, resolve_outputs
 from azora_tasks.generate.header import Ownership, ownership
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.client_settings import effective_schema, resolve_outputs
 
 LastResults = dict[str, dict[str, dict[str, Any]]]  # task -> service -> result JSON
 RESULT_TASKS = ("validate", "clients", "migrate")

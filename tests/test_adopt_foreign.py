@@ -36,7 +36,7 @@ def test_init_then_clients_gives_every_service_its_own_client(tmp_path: Path, ca
 
     # The same tree without [settings.clients]: every schema writes node_modules/.prisma/client.
     unconfigured = tmp_path / "unconfigured.toml"
-    unconfigured.write_text(re.sub(r"\[settings\.clients\].*?engine_type = \"client\"\n", "", manifest_path.read_text(), flags=re.S))
+    unconfigured.write_text(re.sub(r"\[settings\.clients\].*?engine_type = \"client\"\n", "", manifest_path.read_text(), flags=re.DOTALL))
     assert main(["clients", "--manifest", str(unconfigured), "--no-color"]) == 2
     message = capsys.readouterr().out.strip().splitlines()
     assert len(message) <= 20, message

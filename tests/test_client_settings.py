@@ -45,7 +45,7 @@ def test_edited_schema_is_stable_under_prisma_format(tmp_path: Path, prisma_cli:
     schema.write_text(apply_client_settings(foreign_schema("auth", "sqlite"), BOTH, "auth"))
     before = schema.read_text()
     env = {**offline_engine_env(os.environ), "DATABASE_URL": "file:./x.db"}
-    completed = subprocess.run(["node", str(PRISMA_CLI), "format", "--schema", str(schema)], env=env, capture_output=True, text=True, timeout=120)
+    completed = subprocess.run(["node", str(PRISMA_CLI), "format", "--schema", str(schema)], env=env, capture_output=True, text=True, timeout=120, check=False)
     assert completed.returncode == 0, completed.stderr
     generator = before[before.index("generator client"):before.index("}", before.index("generator client")) + 1]
     assert generator in schema.read_text()  # Prisma's formatter leaves our block as we wrote it

@@ -13,7 +13,12 @@ import pytest
 
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.cli import build_parser, main
-from azora_tasks.manifest import _SETTINGS_KEYS, ManifestError, find_manifest, load_manifest
+from azora_tasks.manifest import (
+    _SETTINGS_KEYS,
+    ManifestError,
+    find_manifest,
+    load_manifest,
+)
 from azora_tasks.workflow import COMMANDS
 from tests.conftest import REPO_ROOT, VALID_SCHEMA, write_schema
 from tests.foreign_monorepo import build_foreign_monorepo

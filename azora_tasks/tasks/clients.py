@@ -45,7 +45,7 @@ NAMES_SHOWN = 5  # per collision finding; the rest is "(+N more)"
 EFFECTIVE_SCHEMA_PREFIX = ".azora-clients."  # the hidden copy generated from when settings apply
 _ENGINE_FILE_PREFIXES = ("libquery_engine-", "query_engine-", "query-engine-")
 
-__all__ = ["ClientsTask", "build_clients", "add_clients_arguments", "resolve_outputs", "find_collisions", "collision_report"]
+__all__ = ["ClientsTask", "add_clients_arguments", "build_clients", "collision_report", "find_collisions", "resolve_outputs"]
 
 
 def add_clients_arguments(parser: argparse.ArgumentParser) -> None:
@@ -161,8 +161,8 @@ class ClientsTask:
             return []
         shown = ", ".join(unrunnable[:NAMES_SHOWN]) + (f" … (+{len(unrunnable) - NAMES_SHOWN} more)" if len(unrunnable) > NAMES_SHOWN else "")
         return [
-            f"warning: {len(unrunnable)} clients use the library engine and cannot run here (no native query engine"
-            f" installed; it cannot be downloaded offline): {shown}",
+            (f"warning: {len(unrunnable)} clients use the library engine and cannot run here (no native query engine"
+             f" installed; it cannot be downloaded offline): {shown}"),
             '  fix: set `engine_type = "client"` in [settings.clients] and pass a driver adapter to PrismaClient (docs/clients.md)',
         ]
 

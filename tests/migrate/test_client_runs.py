@@ -13,9 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT
 
 from azora_tasks.cli import main
-from conftest import REPO_ROOT
 from tests.foreign_monorepo import foreign_schema
 from tests.migrate.conftest import make_monorepo
 
@@ -49,7 +49,7 @@ def _create_and_read(root: Path, service: str, url: str, provider: str) -> dict:
     script.write_text(ROW_SCRIPT)
     client = root / "services" / service / "generated" / "client"
     env = {key: value for key, value in os.environ.items() if not key.startswith("PRISMA_")}  # no engine placeholders
-    completed = subprocess.run(["node", str(script), str(client), url, provider], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    completed = subprocess.run(["node", str(script), str(client), url, provider], cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
