@@ -65,9 +65,18 @@ def add_migrate_arguments(parser: argparse.ArgumentParser) -> None:
         help="auto: decide 'nothing to do' without Prisma and create a fresh SQLite service's init in one schema-engine worker;"
              " prisma: every step through the Prisma CLI",
     )
+    # --- CI gate (--check / --lint): azora_tasks.migrate.gate --------------------------------------
+    from azora_tasks.migrate.gate import add_gate_arguments
+
+    add_gate_arguments(parser)
 
 
 def build_migrate(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> MigrateTask:
+    # --- CI gate (--check / --lint): a task of its own, azora_tasks.migrate.gate ------------------
+    from azora_tasks.migrate.gate import build_gate, wants_gate
+
+    if wants_gate(options):
+        return build_gate(manifest, processes, options)  # type: ignore[return-value]
     mode = getattr(options, "migrate_mode", None) or DEVELOP
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if mode == RESET and not getattr(options, "force", False):
