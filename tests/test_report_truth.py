@@ -87,12 +87,10 @@ def test_merged_lint_only_results_never_decide_validity(repo: Path) -> None:
 def test_client_column_needs_the_services_own_current_client(repo: Path) -> None:
     manifest = str(repo / "services.toml")
     # What `npm ci` leaves behind: the placeholder `.prisma/client` (no schema in it).
-    shared = repo / "node_modules_local"
     placeholder = REPO_ROOT / "node_modules" / ".prisma" / "client"
     assert placeholder.is_dir() and not (placeholder / "schema.prisma").exists()
     write_schema(repo, "search-service", VALID_SCHEMA.replace('  output   = "../generated/client"\n', ""))
     assert _states(repo)["search-service"]["client_generated"] is False  # the placeholder is not a client of it
-    del shared
 
     assert main(["clients", "auth", "user-service", "--manifest", manifest]) == 0
     states = _states(repo)
