@@ -56,7 +56,7 @@ def test_init_then_clients_gives_every_service_its_own_client(tmp_path: Path, ca
         generated = (folder / "schema.prisma").read_text()
         assert 'engineType = "client"' in generated and f"// {name}: hand-written" in generated
         assert not [p for p in folder.iterdir() if p.name.startswith(("libquery_engine", "query_engine"))]
-        assert ".azora-clients." not in (folder / "index.js").read_text()
+        assert "azora-clients" not in (folder / "index.js").read_text()
         assert (tmp_path / "services" / name / "prisma" / "schema.prisma").read_bytes() == before[name]  # no schema edited
         assert [p.name for p in (tmp_path / "services" / name / "prisma").iterdir()] == ["schema.prisma"]  # no hidden copy left
 

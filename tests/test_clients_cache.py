@@ -219,3 +219,19 @@ def test_batch_worker_isolates_a_failing_schema(clients_repo: Path) -> None:
     assert code == 1
     assert services["auth"]["status"] == "failed" and "Strin" in services["auth"]["output"]
     assert {services[name]["status"] for name in ("user-service", "course-service", "search-service")} == {"ok"}
+
+
+def test_with_settings_applied_batch_and_cli_write_the_same_client(clients_repo: Path) -> None:
+    write_schema(clients_repo, "auth", NO_OUTPUT_SCHEMA)
+    manifest = clients_repo / "services.toml"
+    manifest.write_text(manifest.read_text().replace("[phases.1]", '[settings.clients]\noutput = "../generated/client"\nengine_type = "client"\n\n[phases.1]'))
+    client = clients_repo / "services" / "auth" / "generated" / "client"
+    assert run(clients_repo, "clients", "auth", "--engine", "cli", "--no-cache")[0] == 0
+    by_cli = _tree(client)
+    shutil.rmtree(client)
+    code, services = run(clients_repo, "clients", "auth", "--engine", "batch", "--no-cache")
+    assert code == 0 and services["auth"]["details"]["settings applied"] is True
+    assert _tree(client) == by_cli
+    assert 'engineType = "client"' in by_cli["schema.prisma"].decode()
+    assert b"azora-clients" not in by_cli["index.js"] and b"/prisma/schema.prisma" in by_cli["index.js"]
+    assert sorted(p.name for p in (clients_repo / "services" / "auth" / "prisma").iterdir()) == ["schema.prisma"]

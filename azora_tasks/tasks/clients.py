@@ -42,10 +42,15 @@ from azora_tasks.tasks.validate import describe_prisma_error
 GENERATE_TIMEOUT_SECONDS = 300
 ENGINES = ("auto", "batch", "cli")
 NAMES_SHOWN = 5  # per collision finding; the rest is "(+N more)"
-EFFECTIVE_SCHEMA_PREFIX = ".azora-clients."  # the hidden copy generated from when settings apply
 _ENGINE_FILE_PREFIXES = ("libquery_engine-", "query_engine-", "query-engine-")
 
 __all__ = ["ClientsTask", "add_clients_arguments", "build_clients", "collision_report", "find_collisions", "resolve_outputs"]
+
+
+def hidden_copy_name(schema: Path) -> str:
+    """The copy generated from when settings apply: hidden, and not `*.prisma`, so no schema glob
+    (the cache's, an editor's, a multi-file schema's) ever picks it up."""
+    return f".{schema.name}.azora-clients"
 
 
 def add_clients_arguments(parser: argparse.ArgumentParser) -> None:
@@ -235,7 +240,7 @@ class ClientsTask:
 
 def _name_the_real_schema(folder: Path, schema: Path) -> None:
     """The client records the file it was generated from: name the schema, not the hidden copy."""
-    hidden = f"{EFFECTIVE_SCHEMA_PREFIX}{schema.name}"
+    hidden = hidden_copy_name(schema)
     for name in ("index.js", "edge.js", "wasm.js", "default.js", "client.js"):
         path = folder / name
         if path.is_file():
@@ -253,7 +258,7 @@ def _schema_to_generate(schema: Path, text: str, effective: str) -> Iterator[Pat
     if effective == text:
         yield schema
         return
-    copy = schema.with_name(f"{EFFECTIVE_SCHEMA_PREFIX}{schema.name}")
+    copy = schema.with_name(hidden_copy_name(schema))
     write_text_atomically(copy, effective)
     try:
         yield copy
