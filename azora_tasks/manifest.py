@@ -51,6 +51,27 @@ class ManifestError(Exception):
         super().__init__(f"{location}: {key}: {problem}\n  fix: {fix}")
 
 
+ENGINE_TYPES = ("client", "library")
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """`[settings.clients]` / `[services.NAME.clients]`: where clients go and which engine they use.
+
+    They apply to every schema whose generator block does not set `output` /
+    `engineType` itself, without editing the schema (`clients` passes them to the
+    generator); "" means "not set here".
+    """
+
+    output: str = ""  # template relative to the schema file, `{service}` allowed
+    engine_type: str = ""  # "client" (runs offline with a driver adapter) or "library"
+
+    def merged(self, override: ClientSettings | None) -> ClientSettings:
+        if override is None:
+            return self
+        return ClientSettings(override.output or self.output, override.engine_type or self.engine_type)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Global settings from the `[settings]` table."""
@@ -65,6 +86,7 @@ class Settings:
     report_path: str = "docs/schema-progress.md"  # where `report` writes the progress page
     plan_start: str = ""  # ISO date of week 1's first day; default: the first schema's commit
     ci_shards: int = 1  # parametrize each task's nox session into this many shards
+    clients: ClientSettings = field(default_factory=ClientSettings)  # [settings.clients]
 
 
 @dataclass(frozen=True)
@@ -107,6 +129,7 @@ class Service:
     models: Mapping[str, Any] = field(default_factory=dict)
     enums: Mapping[str, Any] = field(default_factory=dict)
     lint: Mapping[str, Any] = field(default_factory=dict)
+    clients: ClientSettings | None = None  # [services.NAME.clients]: overrides [settings.clients]
 
 
 @dataclass(frozen=True)
@@ -139,6 +162,10 @@ class Manifest:
     def provider_for(self, service: Service) -> str:
         return service.provider or self.settings.provider
 
+    def client_settings(self, service: Service) -> ClientSettings:
+        """The service's client settings: its own `[services.NAME.clients]` over `[settings.clients]`."""
+        return self.settings.clients.merged(service.clients)
+
 
 # --- the expected shape of each table: key -> (type, required) ---------------
 
@@ -153,7 +180,9 @@ _SETTINGS_KEYS: dict[str, type | tuple[type, ...]] = {
     "report_path": str,
     "plan_start": str,
     "ci_shards": int,
+    "clients": dict,
 }
+_CLIENTS_KEYS: dict[str, type | tuple[type, ...]] = {"output": str, "engine_type": str}
 _TOP_LEVEL_KEYS = ("settings", "phases", "categories", "milestones", "weeks", "services", "lint")
 _PHASE_KEYS: dict[str, type | tuple[type, ...]] = {"title": str}
 _CATEGORY_KEYS: dict[str, type | tuple[type, ...]] = {"title": str, "target": int, "summary": str, "lint": dict}
@@ -168,6 +197,7 @@ _SERVICE_KEYS: dict[str, type | tuple[type, ...]] = {
     "models": dict,
     "enums": dict,
     "lint": dict,
+    "clients": dict,
 }
 
 _TYPE_NAMES = {str: "a string", int: "an integer", dict: "a table", list: "an array", bool: "true or false"}
@@ -246,7 +276,7 @@ def find_manifest(start: Path | None = None, name: str = DEFAULT_MANIFEST_NAME) 
             return candidate
     raise ManifestError(
         here / name, None, "manifest", f"no {name} found in {here} or any parent folder",
-        "run from the monorepo root, pass --manifest PATH, or create one with `azora-tasks manifest discover --init`",
+        "run from the monorepo root, pass --manifest PATH, or create one with `azora-tasks manifest init`",
     )
 
 
@@ -412,7 +442,24 @@ def _parse_settings(check: _Checker, raw: Any) -> Settings:
         report_path=table.get("report_path", Settings.report_path),
         plan_start=plan_start,
         ci_shards=ci_shards,
+        clients=_parse_clients(check, table.get("clients", {}), ("settings", "clients")),
     )
+
+
+def _parse_clients(check: _Checker, raw: Any, keypath: tuple[str, ...]) -> ClientSettings:
+    table = check.table(raw, keypath, _CLIENTS_KEYS)
+    engine_type = table.get("engine_type", "")
+    if engine_type and engine_type not in ENGINE_TYPES:
+        raise check.fail((*keypath, "engine_type"), f"unknown engine type {engine_type!r}", 'write engine_type = "client" (runs offline with a driver adapter) or "library"')
+    output = table.get("output", "")
+    if output:
+        try:
+            output.format(service="x")
+        except (KeyError, IndexError, ValueError):
+            raise check.fail((*keypath, "output"), f"{output!r} uses a placeholder other than {{service}}", 'write output = "../generated/client" or "../../../generated/{service}/client"') from None
+        if Path(output).is_absolute():
+            raise check.fail((*keypath, "output"), f"{output!r} is absolute", 'write a path relative to the schema file, e.g. output = "../generated/client"')
+    return ClientSettings(output, engine_type)
 
 
 def _parse_phases(check: _Checker, raw: Any) -> dict[int, Phase]:
@@ -476,5 +523,6 @@ def _parse_services(check: _Checker, raw: Any, phases: Mapping[int, Phase], cate
             models=table.get("models", {}),
             enums=table.get("enums", {}),
             lint=table.get("lint", {}),
+            clients=_parse_clients(check, table["clients"], ("services", name, "clients")) if "clients" in table else None,
         )
     return services

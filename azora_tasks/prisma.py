@@ -52,8 +52,8 @@ def find_prisma(manifest: Manifest) -> PrismaCli:
         )
     if not script.is_file():
         raise PrismaError(
-            f"Prisma CLI not found at {script}\n  fix: run `npm ci` in {manifest.root} (package.json pins prisma 6.19.3),"
-            " or set settings.prisma_cli in the manifest"
+            f"Prisma CLI not found at {script}\n  fix: run `azora-tasks node init` in {manifest.root} (adds the pinned npm packages"
+            " azora-tasks needs to package.json and installs them; `npm ci` if they are pinned already), or set settings.prisma_cli in the manifest"
         )
     package_json = _package_json_for(script)
     version = json.loads(package_json.read_text(encoding="utf-8")).get("version", "0") if package_json else "0"
