@@ -208,7 +208,7 @@ def test_cache_entry_with_an_unknown_status_is_a_miss(tmp_path: Path) -> None:
     """Row 'a cache entry that is valid JSON with an unknown status'."""
     root = make_repo(tmp_path, {"auth": VALID_SCHEMA})
     assert azora(root, "validate", "auth", "--lint-only").returncode == 0
-    entry_path = root / ".azora-cache" / "validate" / "auth.json"
+    entry_path = root / ".azora-cache" / "validate-lint" / "auth.json"  # --lint-only results are cached apart from Prisma verdicts
     entry = json.loads(entry_path.read_text())
     entry["result"]["status"] = "exploded"
     entry_path.write_text(json.dumps(entry))
@@ -563,6 +563,7 @@ def test_a_destructive_change_is_blocked_when_nobody_can_be_asked(tmp_path: Path
 def test_ctrl_c_in_each_task_with_children(tmp_path: Path, command: list[str]) -> None:
     """Ctrl-C in clients and migrate (validate: above): exit 130, children stopped, JSON written, nothing half-written."""
     root = valid_repo(tmp_path)
+    (root / "node_modules").symlink_to(REPO_ROOT / "node_modules")  # clients checks the @prisma/client the tree loads
     pids = slow_cli(root)
     out = root / "results.json"
     process = start(root, *command, "-j", "2", "--json", str(out), env=azora_env(AZORA_TEST_PIDS=str(pids)))
