@@ -64,6 +64,7 @@ class PgApply:
     before: str | None  # catalog hash before / after applying
     after: str | None
     fresh: bool  # the schema had no tables and no applied migration before
+    created: bool = False  # the database was created by this call
 
 
 def local_checksums(migrations: Path) -> dict[str, str]:
@@ -156,15 +157,19 @@ class MigrateWorker(NodeWorker):
         rows = response.get("rows")
         return PgStatus(bool(response.get("database")), None if rows is None else [_row(row) for row in rows], response.get("catalog"))
 
-    def pg_apply(self, url: str, migrations: Sequence[tuple[str, str]]) -> PgApply:
-        """Apply the migrations that have no applied row, in one transaction under Prisma's advisory lock."""
+    def pg_apply(self, url: str, migrations: Sequence[tuple[str, str]], *, ensure: bool = False) -> PgApply:
+        """Apply the migrations that have no applied row, in one transaction under Prisma's advisory lock.
+
+        With `ensure`, a missing database (and `?schema=`) is created first, on the same connection attempt.
+        """
         from azora_tasks.migrate.sqlite_history import checksum
 
         response = self._ask({
-            "op": "pg-apply", "url": url,
+            "op": "pg-apply", "url": url, "ensure": ensure,
             "migrations": [{"name": name, "sql": sql, "checksum": checksum(sql)} for name, sql in migrations],
         })
-        return PgApply(list(response.get("applied", [])), response.get("before"), response.get("after"), bool(response.get("fresh")))
+        return PgApply(list(response.get("applied", [])), response.get("before"), response.get("after"), bool(response.get("fresh")),
+                       bool(response.get("created")))
 
     def postgres_history(self, url: str) -> list[Row] | None:
         """`_prisma_migrations` of a PostgreSQL database (`?schema=` honoured); None when there is no such table."""

@@ -111,21 +111,43 @@ async function ensureDatabase(request) {
   return { ok: true, created };
 }
 
-/** The schema's structure (tables, columns, indexes, constraints, enums), hashed: equal hashes, no drift. */
+/**
+ * The schema's structure (tables, columns with types/nullability/defaults, indexes, constraints, enums),
+ * hashed from pg_catalog: equal hashes, no drift. `_prisma_migrations` is left out.
+ */
 async function catalogHash(client, schema) {
   const result = await client.query(
-    `SELECT json_build_object(
-      'tables', (SELECT coalesce(json_agg(t ORDER BY t), '[]') FROM (SELECT table_name || ' ' || table_type AS t FROM information_schema.tables WHERE table_schema = $1 AND table_name <> '_prisma_migrations') s),
-      'columns', (SELECT coalesce(json_agg(c ORDER BY c), '[]') FROM (SELECT concat_ws('|', table_name, column_name, data_type, udt_name, is_nullable, column_default, character_maximum_length, numeric_precision, numeric_scale, datetime_precision) AS c FROM information_schema.columns WHERE table_schema = $1 AND table_name <> '_prisma_migrations') s),
-      'indexes', (SELECT coalesce(json_agg(indexdef ORDER BY indexdef), '[]') FROM pg_indexes WHERE schemaname = $1 AND tablename <> '_prisma_migrations'),
-      'constraints', (SELECT coalesce(json_agg(c ORDER BY c), '[]') FROM (SELECT cl.relname || ' ' || co.conname || ' ' || pg_get_constraintdef(co.oid) AS c FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid JOIN pg_namespace n ON n.oid = co.connamespace WHERE n.nspname = $1 AND cl.relname <> '_prisma_migrations') s),
-      'enums', (SELECT coalesce(json_agg(e ORDER BY e), '[]') FROM (SELECT t.typname || '.' || lpad(e.enumsortorder::text, 12) || '.' || e.enumlabel AS e FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1) s)
+    `WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = $1),
+      rel AS (SELECT c.oid, c.relname, c.relkind FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM ns) AND c.relname <> '_prisma_migrations')
+    SELECT json_build_object(
+      'relations', (SELECT coalesce(json_agg(relname || ' ' || relkind::text ORDER BY relname, relkind::text), '[]') FROM rel),
+      'columns', (SELECT coalesce(json_agg(x ORDER BY x), '[]') FROM (
+        SELECT r.relname || '|' || a.attname || '|' || format_type(a.atttypid, a.atttypmod) || '|' || a.attnotnull || '|' || coalesce(pg_get_expr(d.adbin, d.adrelid), '') AS x
+        FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped) s),
+      'indexes', (SELECT coalesce(json_agg(pg_get_indexdef(i.indexrelid) ORDER BY 1), '[]') FROM pg_index i JOIN rel r ON r.oid = i.indrelid),
+      'constraints', (SELECT coalesce(json_agg(r.relname || ' ' || co.conname || ' ' || pg_get_constraintdef(co.oid) ORDER BY 1), '[]')
+        FROM pg_constraint co JOIN rel r ON r.oid = co.conrelid),
+      'enums', (SELECT coalesce(json_agg(t.typname || '.' || lpad(e.enumsortorder::text, 12) || '.' || e.enumlabel ORDER BY 1), '[]')
+        FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typnamespace = (SELECT oid FROM ns))
     ) AS catalog`,
     [schema],
   );
   const catalog = result.rows[0].catalog;
-  const empty = catalog.tables.length === 0 && catalog.enums.length === 0;
+  const empty = catalog.relations.length === 0 && catalog.enums.length === 0;
   return { hash: crypto.createHash("sha256").update(JSON.stringify(catalog)).digest("hex"), empty };
+}
+
+/** Nothing of the user's in the schema (no relation but `_prisma_migrations`, no type): cheaper than a hash. */
+async function schemaIsEmpty(client, schema) {
+  const result = await client.query(
+    `SELECT NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                        WHERE n.nspname = $1 AND c.relname NOT LIKE '\\_prisma\\_migrations%')
+        AND NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                        WHERE n.nspname = $1 AND t.typtype IN ('e', 'd', 'c') AND t.typrelid = 0) AS empty`,
+    [schema],
+  );
+  return result.rows[0].empty;
 }
 
 async function readRows(client) {
@@ -160,6 +182,18 @@ async function withPrismaLock(client, fn) {
   }
 }
 
+/** Connect to the URL's database, creating it first when it does not exist (3D000). */
+async function connectOrCreate(url) {
+  try {
+    const client = await connect(url);
+    return { client, created: false };
+  } catch (error) {
+    if (!error || error.code !== "3D000") throw error; // invalid_catalog_name: no such database
+  }
+  const { created } = await ensureDatabase({ url });
+  return { client: await connect(url), created };
+}
+
 /** Database present? Its `_prisma_migrations` rows and catalog hash. Read-only. */
 async function status(request) {
   const { schema, database } = postgresConfig(request.url);
@@ -185,23 +219,23 @@ async function status(request) {
  */
 async function apply(request) {
   const { schema } = postgresConfig(request.url);
-  const client = await connect(request.url);
+  const namespace = schema || "public";
+  const { client, created } = request.ensure ? await connectOrCreate(request.url) : { client: await connect(request.url), created: false };
   try {
     return await withPrismaLock(client, async () => {
       if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`);
-      const before = await catalogHash(client, schema || "public");
       await client.query(MIGRATIONS_TABLE_DDL);
       const rows = (await readRows(client)) || [];
       const failed = rows.filter((row) => row.finished_at === null && row.rolled_back_at === null).map((row) => row.migration_name);
       if (failed.length) {
-        return { ok: false, context: "P3009", failed, message: `failed migration(s) in the database: ${failed.join(", ")}` };
+        return { ok: false, context: "P3009", failed, created, message: `failed migration(s) in the database: ${failed.join(", ")}` };
       }
       const applied = new Set(rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => row.migration_name));
       const pending = request.migrations.filter((m) => !applied.has(m.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      if (request.requireFresh && (!before.empty || applied.size > 0)) {
-        return { ok: true, applied: [], notFresh: true };
-      }
-      if (pending.length === 0) return { ok: true, applied: [], before: before.hash, after: before.hash, fresh: before.empty };
+      if (pending.length === 0) return { ok: true, applied: [], created, before: null, after: null, fresh: false };
+      // The structure before, to tell whether the one after is exactly what the migrations make.
+      const fresh = applied.size === 0 && (await schemaIsEmpty(client, namespace));
+      const before = fresh ? null : (await catalogHash(client, namespace)).hash;
       await client.query("BEGIN");
       let current = null;
       try {
@@ -223,12 +257,13 @@ async function apply(request) {
           ok: false,
           context: "apply",
           migration: current,
+          created,
           code: error && error.code,
           message: `${(error && error.message) || error}${where}`,
         };
       }
-      const after = await catalogHash(client, schema || "public");
-      return { ok: true, applied: pending.map((m) => m.name), before: before.hash, after: after.hash, fresh: before.empty && applied.size === 0 };
+      const after = (await catalogHash(client, namespace)).hash;
+      return { ok: true, applied: pending.map((m) => m.name), created, before, after, fresh };
     });
   } finally {
     await client.end();

@@ -58,6 +58,9 @@ DEVELOP, DEPLOY, STATUS, RESET = "dev", "deploy", "status", "reset"
 DEFAULT_NAME_LATER = "update"
 ENGINES = ("auto", "prisma")
 NO_OP_SUMMARY = "up to date (checked without Prisma)"
+# Schema-engine workers per run: one per runner thread up to this many (each is a Node process with the
+# wasm engine, ~100 MB); the work is mostly waiting on the database, so a few overlap well.
+MAX_WORKERS = 4
 
 
 def add_migrate_arguments(parser: argparse.ArgumentParser) -> None:
@@ -143,7 +146,9 @@ class MigrateTask:
     def __post_init__(self) -> None:
         self.engine = Engine(self.manifest, self.prisma, self.processes)
         self.state = StateStore(self.manifest.root)
-        self._worker: MigrateWorker | None = None
+        self._worker: MigrateWorker | None = None  # the first one (kept for callers that look at it)
+        self._workers: list[MigrateWorker] = []
+        self._worker_of: dict[int, MigrateWorker] = {}
         self._worker_broken: str | None = None  # why the schema-engine worker cannot be used this run
         self._fast_lock = threading.Lock()
         self._toolchain: str | None = None
@@ -160,12 +165,21 @@ class MigrateTask:
             return self._toolchain
 
     def worker(self) -> MigrateWorker | None:
+        """This thread's schema-engine worker (a few per run, so database round trips overlap), or None."""
         with self._fast_lock:
             if self._worker_broken is not None:
                 return None
-            if self._worker is None:
-                self._worker = MigrateWorker(self.manifest.root, self.prisma.script)
-            return self._worker
+            thread = threading.get_ident()
+            worker = self._worker_of.get(thread)
+            if worker is None:
+                if len(self._workers) < MAX_WORKERS:
+                    worker = MigrateWorker(self.manifest.root, self.prisma.script)
+                    self._workers.append(worker)
+                else:
+                    worker = self._workers[len(self._worker_of) % MAX_WORKERS]
+                self._worker_of[thread] = worker
+            self._worker = self._workers[0]
+            return worker
 
     def worker_failed(self, reason: str) -> None:
         """Stop using the worker for the rest of the run (the Prisma path takes over)."""
@@ -174,12 +188,13 @@ class MigrateTask:
 
     @property
     def worker_starts(self) -> int:
-        return self._worker.starts if self._worker is not None else 0
+        return sum(worker.starts for worker in self._workers)
 
     def close(self) -> None:
         with self._fast_lock:
-            worker, self._worker = self._worker, None
-        if worker is not None:
+            workers, self._workers, self._worker = self._workers, [], None
+            self._worker_of.clear()
+        for worker in workers:
             worker.close()
 
     def __call__(self, service: Service) -> ServiceResult:
@@ -409,15 +424,6 @@ class _ServiceRun:
                 self.worker_gave_up(error)
                 return None
             self.transcript.note(f"migrate diff {'--from-migrations' if local else '--from-empty'} (schema-engine worker): {'changes' if sql else 'no change'}")
-        try:
-            created_db = worker.pg_ensure(self.target.url)
-        except EngineError as error:
-            return self.result(Status.FAILED, database_failure(self.target, error.message))
-        except WorkerError as error:
-            self.worker_gave_up(error)
-            return None
-        if created_db:
-            self.transcript.note(f"created database {self.target.masked}")
         if sql:
             history.ensure_lock_file(self.migrations, self.target.provider)
             written = self.write_new_migration(sql, local)
@@ -427,7 +433,7 @@ class _ServiceRun:
             local = history.local_migrations(self.migrations)
         if not local:
             return self.result(Status.OK, "up to date")
-        applied = self.apply_on_server(worker, local)
+        applied = self.apply_on_server(worker, local)  # creates the database if missing
         if isinstance(applied, ServiceResult):
             return applied
         created = self.counts.created
@@ -458,7 +464,7 @@ class _ServiceRun:
     def apply_on_server(self, worker: MigrateWorker, local: list[str]) -> PgApply | ServiceResult:
         scripts = [(name, sql) for name, sql in zip(local, history.migration_sql(self.migrations, local))]
         try:
-            outcome = worker.pg_apply(self.target.url, scripts)
+            outcome = worker.pg_apply(self.target.url, scripts, ensure=True)
         except EngineError as error:
             if error.context == "P3009":
                 failed = error.extra.get("failed") or []
@@ -480,6 +486,8 @@ class _ServiceRun:
                     error_code="P3018", failed_migration=name,
                 )
             return self.result(Status.FAILED, database_failure(self.target, error.message))
+        if outcome.created:
+            self.transcript.note(f"created database {self.target.masked}")
         self.counts.applied.extend(outcome.applied)
         if outcome.applied:
             self.transcript.note(f"applied {', '.join(outcome.applied)} in one transaction (schema-engine worker; Prisma's _prisma_migrations rows)")

@@ -253,7 +253,7 @@ def test_worker_is_pinned_to_the_clis_engine(tmp_path: Path) -> None:
 def test_no_op_starts_no_node_process(tmp_path: Path, migrate, spawned: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
     root = make_monorepo(tmp_path, {"auth": None, "user-service": None, "course-service": None})
     assert migrate(root).code == 0
-    assert sum("migrate_worker.cjs" in " ".join(args) for args in spawned) == 1  # one worker for the whole fresh run
+    assert 1 <= sum("migrate_worker.cjs" in " ".join(args) for args in spawned) <= 2  # one worker per runner thread (-j 2), not per service
     assert not any(str(PRISMA_CLI.resolve()) in " ".join(args) for args in spawned)  # and no Prisma CLI call
     spawned.clear()
 
@@ -475,7 +475,7 @@ def test_postgres_no_op_reads_the_history_without_prisma(tmp_path: Path, migrate
     assert again.code == 0, again.output
     assert {entry["summary"] for entry in again.services.values()} == {"up to date (checked without Prisma)"}
     assert not any(str(PRISMA_CLI.resolve()) in " ".join(args) for args in spawned)
-    assert sum("migrate_worker.cjs" in " ".join(args) for args in spawned) == 1
+    assert 1 <= sum("migrate_worker.cjs" in " ".join(args) for args in spawned) <= 2  # per runner thread, not per service
 
     # A failed row in one schema (and only there) sends that service back to Prisma, which reports it.
     pg_query(postgres_server, pg_database, 'UPDATE auth."_prisma_migrations" SET finished_at = NULL')
