@@ -259,4 +259,14 @@ const handlers = {
   "release-shadows": guarded(async () => ({ ok: true, dropped: await require("./adapters.cjs").releaseShadows() })),
   "diff-from-empty": diffFromEmpty, "postgres-history": postgresHistory, ping: async () => ({ ok: true, pid: process.pid }) };
 
+// When stdin closes (the tool finished, or died without sending "release-shadows"), the shared server
+// exits at once: drop the shadow databases kept for reuse first.
+const exitNow = process.exit.bind(process);
+process.exit = (code) => {
+  require("./adapters.cjs")
+    .releaseShadows()
+    .catch(() => {})
+    .finally(() => exitNow(code));
+};
+
 serve(handlers);
