@@ -311,6 +311,9 @@ function postgresFactory(url, { reuseShadow = false } = {}) {
         shadow = await createShadow();
       }
       const pool = new pg.Pool({ ...config, connectionString: shadowUrlOf(shadow.name) });
+      // DROP DATABASE ... WITH (FORCE) ends any connection still open to the shadow ("terminating connection
+      // due to administrator command"): without a listener that error event would crash the process.
+      pool.on("error", () => {});
       const adapter = await new PrismaPg(pool, { ...options, disposeExternalPool: false }).connect();
       return override(adapter, {
         async dispose() {
