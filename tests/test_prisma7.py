@@ -172,14 +172,14 @@ def test_mixed_tree_validate_clients_and_a_7_client_runs(tmp_path: Path, node_mo
     (modern_modules / "client").symlink_to(node_modules / "@prisma" / "client7")  # the service's own 7 runtime
     results = tmp_path / "validate.json"
     assert main(["validate", "--no-lint", "--manifest", str(manifest), "--json", str(results)]) == 1
-    by_service = {r["service"]: r for r in json.loads(results.read_text())["results"]}
+    by_service = {r["service"]: r for r in json.loads(results.read_text())["runs"][0]["services"]}
     assert by_service["legacy"]["status"] == "ok" and by_service["modern"]["status"] == "ok"
     assert by_service["broken"]["status"] == "failed" and "P1012" in by_service["broken"]["summary"]
     assert "no longer supported" in by_service["broken"]["output"]
 
     clients = tmp_path / "clients.json"
     assert main(["clients", "--manifest", str(manifest), "--json", str(clients), "legacy", "modern"]) == 0
-    details = {r["service"]: r["details"] for r in json.loads(clients.read_text())["results"]}
+    details = {r["service"]: r["details"] for r in json.loads(clients.read_text())["runs"][0]["services"]}
     assert details["modern"]["prisma"] == "7.10.1" and details["legacy"]["prisma"] == "6.19.3"
     assert (tmp_path / "services" / "modern" / "generated" / "client" / "client.ts").is_file()
     assert (tmp_path / "services" / "legacy" / "generated" / "client" / "index.js").is_file()
@@ -193,7 +193,7 @@ def test_mixed_tree_validate_clients_and_a_7_client_runs(tmp_path: Path, node_mo
           const raw = createClient({{ url }});
           await raw.execute('CREATE TABLE "Note" ("id" TEXT NOT NULL PRIMARY KEY, "title" TEXT NOT NULL)');
           raw.close();
-          const {{ PrismaClient }} = await createJiti(__filename).import({json.dumps(str(tmp_path / "services/modern/generated/client/client.ts"))});
+          const {{ PrismaClient }} = await createJiti({json.dumps(str(tmp_path / "run.cjs"))}).import({json.dumps(str(tmp_path / "services/modern/generated/client/client.ts"))});
           const prisma = new PrismaClient({{ adapter: new PrismaLibSql({{ url }}) }});
           const made = await prisma.note.create({{ data: {{ title: "from prisma 7" }} }});
           const read = await prisma.note.findUnique({{ where: {{ id: made.id }} }});
