@@ -7,18 +7,9 @@ from collections.abc import Iterator
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
 from azora_tasks.lint.syntax import Attribute, Block, Field, FunctionCall, NumberValue
-from azora_tasks.lint.words import split_words
+from azora_tasks.lint.words import MONEY_WORDS, OPEN_ENDED_NAMES, STATE_WORDS, is_money_name, split_words
 
-STATE_WORDS = frozenset({"status", "type", "kind", "role", "state"})
-OPEN_ENDED_NAMES = frozenset({"contentType", "mimeType", "mediaType", "userAgent"})
 ADDRESS_FIELDS = frozenset({"city", "country", "postalCode", "zipCode", "zip", "postcode", "countryCode"})
-
-MONEY_WORDS = frozenset(
-    {
-        "amount", "price", "balance", "cost", "fee", "total", "subtotal", "salary", "tax",
-        "discount", "revenue", "wage", "budget", "payout", "refund", "commission", "deposit",
-    }
-)
 
 
 class EnumForStatus(Rule):
@@ -74,11 +65,6 @@ class EnumForStatus(Rule):
                     block, f, node=f.type, fix=f"enum {enum_name} {{ ... }} and `{f.name} {enum_name}`",
                 )
 
-
-def is_money_name(name: str) -> bool:
-    """``price``, ``totalAmount``, ``amountPaid`` yes; ``priceId``, ``taxRate`` no."""
-    words = split_words(name)
-    return bool(words) and (words[-1] in MONEY_WORDS or words[0] == "amount")
 
 
 class MoneyDecimal(Rule):
