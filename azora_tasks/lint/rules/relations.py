@@ -27,11 +27,7 @@ def referenced_model(ctx: RuleContext, f: Field) -> str | None:
     words = id_reference_words(f)
     if words is None:
         return None
-    wanted = "".join(words)
-    for name in ctx.facts.model_names:
-        if name.lower().replace("_", "") == wanted:
-            return name
-    return None
+    return ctx.facts.models_by_folded_name.get("".join(words))
 
 
 class RelationDefined(Rule):
