@@ -41,6 +41,7 @@ class Suppression:
     block: str
     member: str | None  # field or enum value name; None = the whole block
     used: int = 0
+    used_codes: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class SuppressionIndex:
         for suppression in self._by_block.get((block.path, block.name), ()):
             if code in suppression.codes and (suppression.member is None or suppression.member == member):
                 suppression.used += 1
+                suppression.used_codes.add(code)
                 return suppression
         return None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
 from azora_tasks.lint.rules.keys import RequiredFields, UuidPrimaryKey
-from azora_tasks.lint.rules.meta import InvalidSuppression, ParseError
+from azora_tasks.lint.rules.meta import InvalidSuppression, ParseError, UnusedSuppression
 from azora_tasks.lint.rules.naming import (
     EnumNamePascalCase,
     EnumValueUpperCase,
@@ -44,6 +44,7 @@ RULES: tuple[type[Rule], ...] = tuple(
             MysqlIndexedText,
             EnumValueUpperCase,
             InvalidSuppression,
+            UnusedSuppression,
         ),
         key=lambda rule: rule.code,
     )

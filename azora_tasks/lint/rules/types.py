@@ -46,7 +46,7 @@ class EnumForStatus(Rule):
     default_severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        for block in ctx.schema.blocks:
+        for block in ctx.blocks():
             if block.kind not in ("model", "view", "type"):
                 continue
             is_address = any(f.name in ADDRESS_FIELDS for f in block.fields)
@@ -97,7 +97,7 @@ class MoneyDecimal(Rule):
     default_severity = Severity.ERROR
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        for block in ctx.schema.blocks:
+        for block in ctx.blocks():
             if block.kind not in ("model", "view", "type"):
                 continue
             for f in block.fields:
