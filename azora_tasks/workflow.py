@@ -149,9 +149,15 @@ def task_command(name: str, build: str) -> Callable[[argparse.Namespace, Manifes
             close = getattr(task, "close", None)
             if close:
                 close()
+        finish = getattr(task, "finish", None)  # optional hook: re-judge results after the run (lint baseline)
+        if finish is not None:
+            result = finish(result, options, console)
         for path in getattr(task, "write_reports", lambda *_: [])(result, options):
             console.print(f"report written to {escape(str(path))}")
-        return summarise_step(options, result, console)
+        code = summarise_step(options, result, console)
+        for line in getattr(task, "epilogue", lambda *_: [])(result, options):  # optional: lines after the summary
+            console.print(escape(line))
+        return code
 
     return run
 
