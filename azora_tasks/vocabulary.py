@@ -110,6 +110,8 @@ def pluralize(word: str) -> str:
         return word
     if word in IRREGULAR_PLURALS:
         return IRREGULAR_PLURALS[word]
+    if is_plural_word(word):  # `orders` -> `orders`, not `orderses`
+        return word
     if re.search(r"(s|x|z|ch|sh)$", word):
         return word + "es"
     if re.search(r"[^aeiou]y$", word):

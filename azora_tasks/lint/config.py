@@ -223,11 +223,8 @@ class LintConfig:
                 continue
             rule = find_rule(key)
             if rule is None:
-                raise LintConfigError(f"unknown lint rule {key!r}; valid rules: {rule_ids()}", (key,))
-            try:
-                overrides[rule.code] = parse_severity(value, rule)
-            except ValueError as error:
-                raise LintConfigError(str(error), (key,)) from None
+                raise LintConfigError(f"unknown lint rule {key!r}; valid rules: {rule_ids()}")
+            overrides[rule.code] = parse_severity(value, rule)
         return replace(config, overrides=MappingProxyType(overrides))
 
     def severity(self, rule: type[Rule]) -> Severity:
