@@ -50,18 +50,22 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "/": "/", "b"
 # schema's size and dominated by C code (a 5 MB schema tokenizes in about a second).
 _MASTER = re.compile(
     r"""
-    (?P<newline>\n)
-  | (?P<space>[ \t\f\v]+)
-  | (?P<comment>//[^\n]*)
-  | (?P<block>/\*)
-  | (?P<string>")
-  | (?P<at>@@?)
-  | (?P<punct>[{}()\[\],:=?.])
-  | (?P<number>-?\d(?:[\d_eE]|\.(?=\d))*)
-  | (?P<ident>[^\W\d]\w*)
+    [ \t\f\v]*
+    (?:
+      (?P<newline>\n)
+    | (?P<comment>//[^\n]*)
+    | (?P<block>/\*)
+    | (?P<string>")
+    | (?P<at>@@?)
+    | (?P<punct>[{}()\[\],:=?.])
+    | (?P<number>-?\d(?:[\d_eE]|\.(?=\d))*)
+    | (?P<ident>[^\W\d]\w*)
+    | (?P<end>\Z)
+    )
     """,
     re.VERBOSE,
 )
+_SPACE = re.compile(r"[ \t\f\v]*")
 _STRING_BODY = re.compile(r'(?:[^"\\\n]|\\[^\n])*"')
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
 CHECK_EVERY = 4096  # tokens between two looks at the cancel flag
@@ -95,49 +99,52 @@ class Lexer:
         match_at = _MASTER.match
         while pos < length:
             match = match_at(text, pos)
-            column = pos - line_start + 1
             if match is None:
-                raise SchemaParseError(f"unexpected character {text[pos]!r}", path, line, column)
+                pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+                raise SchemaParseError(f"unexpected character {text[pos]!r}", path, line, pos - line_start + 1)
             kind = match.lastgroup
+            if kind == "end":
+                pos = match.end()
+                break
+            start = match.start(kind)
+            column = start - line_start + 1
             end = match.end()
             if kind == "newline":
                 append(Token("NEWLINE", "\n", line, column, line + 1, 1))
                 line += 1
                 line_start = end
                 has_code = False
-            elif kind == "space":
-                pass
             elif kind == "comment":
-                raw = match.group()
+                raw = match.group(kind)
                 is_doc = raw.startswith("///")
                 comments.append(Comment(line, column, line, column + len(raw), "doc" if is_doc else "line",
                                         raw[3 if is_doc else 2 :].strip(), not has_code, path))
             elif kind == "block":
-                close = text.find("*/", pos + 2)
+                close = text.find("*/", start + 2)
                 if close == -1:
                     raise SchemaParseError("unterminated block comment", path, line, column)
                 end = close + 2
-                body = text[pos + 2 : close]
+                body = text[start + 2 : close]
                 newlines = body.count("\n")
                 end_line = line + newlines
-                end_column = (end - (text.rfind("\n", 0, end) + 1) + 1) if newlines else column + (end - pos)
+                end_column = (end - (text.rfind("\n", 0, end) + 1) + 1) if newlines else column + (end - start)
                 comments.append(Comment(line, column, end_line, end_column, "block", body.strip(), not has_code, path))
                 if newlines:
                     line_start = text.rfind("\n", 0, end) + 1
                     line = end_line
             elif kind == "string":
-                rest = _STRING_BODY.match(text, pos + 1)
+                rest = _STRING_BODY.match(text, start + 1)
                 if rest is None:
                     raise SchemaParseError("unterminated string", path, line, column)
                 end = rest.end()
-                raw = text[pos:end]
+                raw = text[start:end]
                 value = raw[1:-1]
                 if "\\" in value:
                     value = _ESCAPE.sub(_unescape, value)
                 append(Token("STRING", raw, line, column, line, column + len(raw), value))
                 has_code = True
             else:
-                raw = match.group()
+                raw = match.group(kind)
                 append(Token("PUNCT" if kind in ("at", "punct") else kind.upper(), raw, line, column, line, column + len(raw)))
                 has_code = True
             pos = end
