@@ -403,7 +403,7 @@ class ValidateTask:
         results = {r.service: lint_result_from_details(r.details.get("lint")) for r in run.results if "lint" in r.details}
         written = []
         if options.junit:
-            configs = {name: lint_config_for(self.manifest, self.manifest.services[name]) for name in results}
+            configs = {name: lint_config_for(self.manifest, self.manifest.services[name], self.selection) for name in results}
             write_text_atomically(options.junit, format_junit(results, configs=configs))
             written.append(options.junit)
         if options.sarif:
