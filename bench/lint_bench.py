@@ -41,8 +41,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from azora_tasks.lint import lint_text  # noqa: E402
-from azora_tasks.lint.synthetic import big_schema  # noqa: E402
+from azora_tasks.lint import lint_text
+from azora_tasks.lint.synthetic import big_schema
 
 MB = 1_000_000
 TARGETS = {"seconds_at_5mb": 15.0, "linearity": 1.5, "ctrl_c_seconds": 1.0}

@@ -9,7 +9,13 @@ uses too, so what the generator writes is what the linter expects
 
 from __future__ import annotations
 
-from azora_tasks.vocabulary import lower_first, plural, snake_plural, split_words, to_snake
+from azora_tasks.vocabulary import (
+    lower_first,
+    plural,
+    snake_plural,
+    split_words,
+    to_snake,
+)
 
 
 def words(name: str) -> list[str]:

@@ -17,7 +17,11 @@ from azora_tasks.lint.findings import Finding, LintResult, Severity
 from azora_tasks.lint.lexer import SchemaParseError
 from azora_tasks.lint.parser import parse_schema
 from azora_tasks.lint.rules import RULES, Rule, RuleContext, find_rule
-from azora_tasks.lint.rules.meta import InvalidSuppression, ParseError, UnusedSuppression
+from azora_tasks.lint.rules.meta import (
+    InvalidSuppression,
+    ParseError,
+    UnusedSuppression,
+)
 from azora_tasks.lint.schema_facts import SchemaFacts
 from azora_tasks.lint.suppressions import SuppressionIndex, build_index
 from azora_tasks.lint.syntax import Schema
@@ -109,7 +113,7 @@ def _run_rule(
             )
     except LintCancelled:
         raise
-    except Exception as exc:  # noqa: BLE001 - a rule bug must not abort the lint
+    except Exception as exc:
         path = ctx.schema.paths[0] if ctx.schema.paths else "schema.prisma"
         findings.append(
             Finding(ParseError.code, ParseError.name, Severity.ERROR,

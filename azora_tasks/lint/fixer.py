@@ -23,7 +23,13 @@ from azora_tasks.lint.edits import (
     Edit,
 )
 from azora_tasks.lint.findings import Finding
-from azora_tasks.lint.layout import BlockAttribute, LayoutError, ModelLayout, Row, model_layout
+from azora_tasks.lint.layout import (
+    BlockAttribute,
+    LayoutError,
+    ModelLayout,
+    Row,
+    model_layout,
+)
 from azora_tasks.lint.lexer import SchemaParseError
 from azora_tasks.lint.parser import parse_schema
 

@@ -30,15 +30,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from azora_tasks.manifest import Manifest, Service
+from azora_tasks.atomic import write_text_atomically
 from azora_tasks.cache import add_cache_arguments
+from azora_tasks.manifest import Manifest, Service
 from azora_tasks.prisma import PrismaCli, find_prisma, service_env
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.runner import Cancelled, ProcessGroup
-from azora_tasks.selection import SelectionError
 from azora_tasks.schema_text import env_variables_used, schema_provider
 from azora_tasks.schema_worker import SchemaWorker, wasm_available
-from azora_tasks.atomic import write_text_atomically
+from azora_tasks.selection import SelectionError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -298,7 +298,11 @@ class ValidateTask:
         if not self.lint:
             return run
         from azora_tasks.lint.baseline import Baseline, BaselineError, finding_key
-        from azora_tasks.lint.statistics import finding_line, rule_totals, statistics_lines
+        from azora_tasks.lint.statistics import (
+            finding_line,
+            rule_totals,
+            statistics_lines,
+        )
 
         linted = {r.service: r for r in run.results if "lint" in r.details}
         path = self.baseline_path(options)

@@ -37,7 +37,7 @@ def test_generator_and_linter_pluralise_the_same_way(model: str, table: str, bac
 
 
 def test_one_copy_of_the_word_lists() -> None:
-    assert spec.MONEY_WORDS is lint_types.MONEY_WORDS is vocabulary.MONEY_WORDS
+    assert spec.MONEY_WORDS is lint_words.MONEY_WORDS is vocabulary.MONEY_WORDS
     assert spec.STATE_WORDS is lint_types.STATE_WORDS is vocabulary.STATE_WORDS
     assert spec.is_money_name is lint_types.is_money_name
     assert "tuition" in vocabulary.MONEY_WORDS  # once only in the generator's copy

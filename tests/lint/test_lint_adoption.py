@@ -94,7 +94,7 @@ def test_baseline_then_only_new_findings_fail(tree: Path, capsys: pytest.Capture
 
 def test_statistics_totals_equal_the_json_counts(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lint_json = tree.parent / "lint.json"
-    code, results = run(tree, "--lint-only", "--statistics", "--lint-json", str(lint_json))
+    _, results = run(tree, "--lint-only", "--statistics", "--lint-json", str(lint_json))
     out = capsys.readouterr().out
     stats = {m.group(1): (int(m.group(2)), int(m.group(3))) for m in STAT_LINE.finditer(out)}
     from_results = Counter(item["code"] for _, item in items(results))
@@ -110,7 +110,7 @@ def test_statistics_totals_equal_the_json_counts(tree: Path, capsys: pytest.Capt
 
 def test_lines_format_is_never_truncated(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
-    code, results = run(tree, "--lint-only", "--lint-format", "lines")
+    _, results = run(tree, "--lint-only", "--lint-format", "lines")
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if re.match(r"^\S+\.prisma:\d+:\d+: AZL\d{3} ", line)]
     assert len(lines) == len(items(results)) >= 500
@@ -155,7 +155,7 @@ def test_manifest_ignores_for_copied_models_and_unused_ones(tree: Path, capsys: 
         1 for n, i in items(before) if i["code"] == "AZL008" and int(n[4:]) > SERVICES // 2)
     line = tree.read_text(encoding="utf-8").splitlines().index('models = ["Nope*"]')  # 0-based line of the key
     assert f"unused ignore services.toml:{line}: [[lint.ignores]] #2" in out and "silences nothing" in out
-    assert f"findings (copied from the auth and platform templates; fixed there (PLAT-12))" in out
+    assert "findings (copied from the auth and platform templates; fixed there (PLAT-12))" in out
 
     tree.write_text(tree.read_text(encoding="utf-8").replace('reason = "left over"\n', ""), encoding="utf-8")
     capsys.readouterr()

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from azora_tasks.lint.edits import Edit
 from azora_tasks.lint.cancel import Cancel, check_cancelled
+from azora_tasks.lint.edits import Edit
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.schema_facts import SchemaFacts
 from azora_tasks.lint.syntax import Block, Field, Node, Schema

@@ -7,7 +7,13 @@ from collections.abc import Iterator
 from azora_tasks.lint.edits import Edit
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
-from azora_tasks.lint.syntax import SCALAR_TYPES, Block, Field, FunctionCall, StringValue
+from azora_tasks.lint.syntax import (
+    SCALAR_TYPES,
+    Block,
+    Field,
+    FunctionCall,
+    StringValue,
+)
 from azora_tasks.lint.words import split_words
 
 AUDIT_FIELDS = frozenset({"createdAt", "updatedAt", "deletedAt"})

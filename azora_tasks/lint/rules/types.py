@@ -7,7 +7,12 @@ from collections.abc import Iterator
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
 from azora_tasks.lint.syntax import Attribute, Block, Field, FunctionCall, NumberValue
-from azora_tasks.lint.words import MONEY_WORDS, OPEN_ENDED_NAMES, STATE_WORDS, is_money_name, split_words
+from azora_tasks.lint.words import (
+    OPEN_ENDED_NAMES,
+    STATE_WORDS,
+    is_money_name,
+    split_words,
+)
 
 ADDRESS_FIELDS = frozenset({"city", "country", "postalCode", "zipCode", "zip", "postcode", "countryCode"})
 
