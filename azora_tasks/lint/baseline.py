@@ -90,10 +90,9 @@ class Baseline:
     def services(self) -> set[str]:
         return {key.service for key in self.counts}
 
-    def without_services(self, services: Iterable[str]) -> Baseline:
-        drop = set(services)
-        kept = Baseline(Counter({k: n for k, n in self.counts.items() if k.service not in drop}), dict(self.names))
-        return kept
+    def without(self, judged: set[tuple[str, str]]) -> Baseline:
+        """The entries of (service, rule) pairs a run did *not* check (kept by --update-baseline)."""
+        return Baseline(Counter({k: n for k, n in self.counts.items() if (k.service, k.rule) not in judged}), dict(self.names))
 
     def merged(self, other: Baseline) -> Baseline:
         return Baseline(self.counts + other.counts, {**self.names, **other.names})

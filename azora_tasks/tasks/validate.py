@@ -307,9 +307,11 @@ class ValidateTask:
         linted = {r.service: r for r in run.results if "lint" in r.details}
         path = self.baseline_path(options)
         self._notes: list[str] = []
+        judged = {(name, rule.code) for name in linted for rule in
+                  lint_config_for(self.manifest, self.manifest.services[name], self.selection).enabled_rules()}
         if getattr(options, "update_baseline", False):
-            try:
-                kept = Baseline.load(path).without_services(linted)
+            try:  # keep what this run did not check: other services, rules left out by --select
+                kept = Baseline.load(path).without(judged)
             except BaselineError:
                 kept = Baseline()  # rewriting a broken file is the fix
             fresh = Baseline.from_findings({name: r.details["lint"]["items"] for name, r in linted.items()})
@@ -323,8 +325,6 @@ class ValidateTask:
                     result.summary = _ok_summary(result.details)
         if self.baseline is not None and self.baseline.counts:
             matched = Counter(finding_key(name, item) for name, r in linted.items() for item in r.details["lint"]["items"] if item.get("baselined"))
-            judged = {(name, rule.code) for name in linted for rule in
-                      lint_config_for(self.manifest, self.manifest.services[name], self.selection).enabled_rules()}
             gone = sorted((key, count - matched[key]) for key, count in self.baseline.counts.items()
                           if count > matched[key] and (key.service, key.rule) in judged)
             remaining = sum(matched.values())

@@ -210,3 +210,11 @@ def test_fix_removes_every_fixable_finding_stays_prisma_valid_and_is_idempotent(
     run(tree, "--fix", "--unsafe-fixes", "--engine", "wasm")
     assert _digest(tree) == digest  # a second --fix is a no-op
     assert "fixed 0 findings in 0 files" in capsys.readouterr().out
+
+
+def test_update_baseline_with_a_selection_keeps_the_other_rules_entries(tree: Path) -> None:
+    assert run(tree, "--lint-only", "--update-baseline")[0] == 0
+    everything = json.loads((tree.parent / "lint-baseline.json").read_text())["total"]
+    assert run(tree, "--lint-only", "--update-baseline", "--select", "AZL002", "svc-001")[0] == 0
+    assert json.loads((tree.parent / "lint-baseline.json").read_text())["total"] == everything
+    assert run(tree, "--lint-only")[0] == 0
