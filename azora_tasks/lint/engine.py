@@ -7,7 +7,10 @@ finding naming the rule (a linter bug must not hide the other findings).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from azora_tasks.lint.cancel import Cancel, LintCancelled, check_cancelled
@@ -129,6 +132,35 @@ def _ignored_by(config: LintConfig, code: str, model: str) -> int | None:
     return None
 
 
+_gc_lock = threading.Lock()
+_gc_users = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while linting.
+
+    A big schema allocates hundreds of thousands of small, acyclic objects (tokens,
+    nodes, findings); every generation-2 collection rescans all of them, which cost
+    about 30% of a 5 MB lint.  Reference counting still frees everything; the
+    collector is re-enabled when the last concurrent lint (runner threads) ends.
+    """
+    global _gc_users, _gc_was_enabled
+    with _gc_lock:
+        if _gc_users == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_users += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_users -= 1
+            if _gc_users == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def lint_text(
     text: str, path: str, *, config: LintConfig | None = None, provider: str | None = None,
     cancel: Cancel | None = None,
@@ -142,7 +174,13 @@ def lint_sources(
     cancel: Cancel | None = None,
 ) -> LintResult:
     """Lint several ``(path, text)`` files as one schema; unparsable files become AZL000 findings."""
-    config = config or LintConfig()
+    with _gc_paused():
+        return _lint_sources(sources, config or LintConfig(), provider, cancel)
+
+
+def _lint_sources(
+    sources: Iterable[tuple[str, str]], config: LintConfig, provider: str | None, cancel: Cancel | None
+) -> LintResult:
     schema = Schema()
     parse_findings: list[Finding] = []
     for path, text in sources:
