@@ -211,7 +211,8 @@ class ValidateTask:
             details["lint"] = lint = lint_details(result)
             fresh = mark_baselined(service.name, lint, self.baseline)
             if fresh and self.lint_format == "full":
-                outputs.append(format_human(LintResult([f for f in result.findings if f.to_dict() in fresh]), show_fix=True))
+                shown = [f for f, item in zip(result.findings, lint["items"]) if not item["baselined"]]
+                outputs.append(format_human(LintResult(shown), show_fix=True))
             if any(item["severity"] == "error" for item in fresh):
                 problems.append(f"lint: {_count_items(fresh)}" + (f" new ({lint['baselined']} baselined)" if lint["baselined"] else ""))
         status = Status.FAILED if problems else Status.OK
