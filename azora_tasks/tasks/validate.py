@@ -405,17 +405,21 @@ class ValidateTask:
             return []
         from azora_tasks.lint.formats import format_json, format_junit, format_sarif
 
-        results = {r.service: lint_result_from_details(r.details.get("lint")) for r in run.results if "lint" in r.details}
+        linted = [r for r in run.results if "lint" in r.details]
+        results = {r.service: lint_result_from_details(r.details.get("lint")) for r in linted}
+        baselined = {r.service: {i for i, item in enumerate(r.details["lint"]["items"]) if item.get("baselined")} for r in linted}
         written = []
-        if options.junit:
+        if options.junit:  # baselined findings do not fail validate, so they do not fail a test case either
+            fresh = {name: lint_result_from_details({**r.details["lint"], "items": [i for i in r.details["lint"]["items"] if not i.get("baselined")]})
+                     for name, r in ((r.service, r) for r in linted)}
             configs = {name: lint_config_for(self.manifest, self.manifest.services[name], self.selection) for name in results}
-            write_text_atomically(options.junit, format_junit(results, configs=configs))
+            write_text_atomically(options.junit, format_junit(fresh, configs=configs))
             written.append(options.junit)
-        if options.sarif:
-            write_text_atomically(options.sarif, format_sarif(results))
+        if options.sarif:  # every finding, with SARIF's baselineState: "new" or "unchanged"
+            write_text_atomically(options.sarif, format_sarif(results, baselined=baselined))
             written.append(options.sarif)
         if options.lint_json:
-            write_text_atomically(options.lint_json, format_json(results))
+            write_text_atomically(options.lint_json, format_json(results, baselined=baselined))
             written.append(options.lint_json)
         return written
 

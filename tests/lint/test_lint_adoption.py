@@ -218,3 +218,21 @@ def test_update_baseline_with_a_selection_keeps_the_other_rules_entries(tree: Pa
     assert run(tree, "--lint-only", "--update-baseline", "--select", "AZL002", "svc-001")[0] == 0
     assert json.loads((tree.parent / "lint-baseline.json").read_text())["total"] == everything
     assert run(tree, "--lint-only")[0] == 0
+
+
+def test_reports_carry_the_baseline(tree: Path) -> None:
+    import jsonschema
+
+    run(tree, "--lint-only", "--update-baseline")
+    path = schema(tree, "svc-007")
+    path.write_text(path.read_text(encoding="utf-8") + VOUCHER, encoding="utf-8")
+    junit, sarif, lint_json = (tree.parent / name for name in ("lint.xml", "lint.sarif", "lint.json"))
+    run(tree, "--lint-only", "--junit", str(junit), "--sarif", str(sarif), "--lint-json", str(lint_json))
+    log = json.loads(sarif.read_text())
+    jsonschema.validate(log, json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text()))
+    states = Counter(r["baselineState"] for r in log["runs"][0]["results"])
+    assert states["new"] == 1 and states["unchanged"] >= 500
+    findings = [f for s in json.loads(lint_json.read_text())["services"].values() for f in s["findings"]]
+    assert [f["model"] for f in findings if not f["baselined"]] == ["Voucher"]
+    xml = junit.read_text()
+    assert xml.count("<failure") == 1 and "Voucher" in xml  # only the new finding fails a test case
