@@ -116,7 +116,9 @@ RUF100).
 `azora-tasks validate --fix` applies the mechanical fixes below (see each rule's **Fixable**
 line), then validates the result with Prisma; `--diff` prints them as a unified diff and
 writes nothing. Edited models are laid out exactly like `prisma format`; nothing else in the
-file moves, and a second `--fix` changes nothing. Fixes that rename a table (`@@map`) are
+file moves, and a second `--fix` changes nothing. If Prisma rejects a fixed schema that it
+accepted before (say a new `createdAt` clashes with a legacy field mapped to that column), the
+file is put back and the findings stay for a human. Fixes that rename a table (`@@map`) are
 *unsafe*: they need `--unsafe-fixes`, and the migration must rename the table (Prisma would
 drop and re-create it). Rules whose fix changes stored data (id generators, money types,
 column types) stay manual.

@@ -193,12 +193,15 @@ class ValidateTask:
         outputs: list[str] = []
         problems: list[str] = []
         details: dict[str, Any] = {}
+        originals: dict[str, str] = {}
         if self.lint and self.fix_mode:
-            details["fix"] = self._fix(service, sources)
+            details["fix"], originals = self._fix(service, sources)
             if details["fix"].get("diff"):
                 outputs.append(details["fix"]["diff"])
         if self.prisma_check:
             valid, output = self._prisma_verdict(service, sources)
+            if not valid and self.fix_mode == "fix" and details["fix"]["files"]:
+                valid, output = self._revert_if_fix_broke(service, sources, originals, details["fix"], output)
             outputs.append(output)
             details["prisma"] = "valid" if valid else "invalid"
             if not valid:
@@ -235,7 +238,7 @@ class ValidateTask:
         except LintCancelled:
             raise Cancelled() from None
 
-    def _fix(self, service: Service, sources: list[Path]) -> dict[str, Any]:
+    def _fix(self, service: Service, sources: list[Path]) -> tuple[dict[str, Any], dict[str, str]]:
         """Apply (or, with --diff, preview) the mechanical fixes; passes until nothing is left to fix."""
         from azora_tasks.lint.fixer import FixResult, fix_sources
 
@@ -257,7 +260,28 @@ class ValidateTask:
         report: dict[str, Any] = {"fixed": fixed, "files": changed, "unsafe_skipped": unsafe_skipped, "skipped_models": failed}
         if self.fix_mode == "diff":
             report["diff"] = FixResult({p: texts[p] for p in changed}).diff(originals)
-        return report
+        return report, originals
+
+    def _revert_if_fix_broke(
+        self, service: Service, sources: list[Path], originals: dict[str, str], report: dict[str, Any], output: str
+    ) -> tuple[bool, str]:
+        """Prisma rejects the fixed schema: if it accepted the original, put the original back.
+
+        A fix must never turn a valid schema into an invalid one (e.g. a new `createdAt`
+        colliding with a legacy field mapped to the column "createdAt"); the findings stay.
+        """
+        fixed = {path: Path(path).read_text(encoding="utf-8") for path in report["files"]}
+        for path in fixed:
+            write_text_atomically(Path(path), originals[path])
+        valid, original_output = self._prisma_verdict(service, sources)
+        if valid:
+            report["reverted"] = describe_prisma_error(output)
+            report["skipped_models"] = [*report["skipped_models"], f"{service.name}: fix reverted, Prisma rejected it: {report['reverted']}"]
+            report["fixed"], report["files"] = 0, []
+            return True, original_output
+        for path, text in fixed.items():  # the original was invalid too: the fix broke nothing, keep it
+            write_text_atomically(Path(path), text)
+        return False, output
 
     def _provider(self, service: Service, sources: list[Path]) -> str:
         for path in sources:

@@ -236,3 +236,35 @@ def test_reports_carry_the_baseline(tree: Path) -> None:
     assert [f["model"] for f in findings if not f["baselined"]] == ["Voucher"]
     xml = junit.read_text()
     assert xml.count("<failure") == 1 and "Voucher" in xml  # only the new finding fails a test case
+
+
+LEGACY = """\
+datasource db {
+  provider = "postgresql"
+  url      = "postgresql://postgres@127.0.0.1:5432/legacy"
+}
+
+model Legacy {
+  id        String    @id @default(uuid())
+  created   DateTime  @default(now()) @map("createdAt")
+  updatedAt DateTime  @updatedAt
+  deletedAt DateTime?
+
+  @@map("legacies")
+}
+"""
+
+
+@pytest.mark.prisma
+def test_a_fix_prisma_rejects_is_reverted(tree: Path, prisma_cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tree.parent / "node_modules").symlink_to(REPO_ROOT / "node_modules")
+    path = schema(tree, "svc-001")
+    path.write_text(LEGACY, encoding="utf-8")  # a new `createdAt` would clash with the column "createdAt"
+    capsys.readouterr()
+    _, results = run(tree, "--fix", "--engine", "wasm", "svc-001")
+    assert path.read_text(encoding="utf-8") == LEGACY
+    entry = results["svc-001"]
+    assert entry["details"]["prisma"] == "valid" and entry["details"]["fix"]["files"] == []
+    assert "already defined" in entry["details"]["fix"]["reverted"]
+    assert [i["code"] for i in entry["details"]["lint"]["items"]] == ["AZL002"]  # the finding stays, for a human
+    assert "fix reverted, Prisma rejected it" in capsys.readouterr().out
