@@ -9,7 +9,9 @@ Each input is recorded by name, so a miss can say *which* input changed
 
 One JSON file per task and service under `.azora-cache/` at the manifest root.
 Writes are atomic (temp file + rename), so two runs writing at once leave one
-complete entry; an unreadable or malformed entry is a miss, never a crash.
+complete entry; an unreadable or malformed entry (even valid JSON with an
+unknown status) is a miss, never a crash. A cache folder that cannot be
+written costs the speed-up, never a result: the run warns once and goes on.
 Outputs (e.g. a generated client) are recorded as (path, size, mtime) lists:
 deleting or editing an output invalidates the entry without hashing megabytes.
 """
@@ -162,6 +164,8 @@ class CacheStore:
         entry = self.read(task, service)
         if entry is None:
             return Verdict(False, "no cache entry")
+        if replayable(entry) is None:
+            return Verdict(False, "cache entry unreadable (written by another version?)")
         changed = [name for name in inputs if entry["inputs"].get(name) != inputs[name]]
         if changed:
             return Verdict(False, f"{', '.join(changed)} changed", entry)
@@ -183,6 +187,14 @@ class CacheStore:
                 tasks[path.parent.name] = tasks.get(path.parent.name, 0) + 1
                 size += path.stat().st_size
         return {"directory": str(self.directory), "entries": tasks, "bytes": size}
+
+
+def replayable(entry: Mapping[str, Any]) -> ServiceResult | None:
+    """The entry's result, or None when it cannot be one (unknown status, wrong fields): a miss."""
+    try:
+        return result_from_entry(entry)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 def result_from_entry(entry: Mapping[str, Any]) -> ServiceResult:
@@ -210,6 +222,7 @@ class CachedWork:
     outputs: Callable[[Service], list[Path]] | None = None
 
     _pending_inputs: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict, init=False, repr=False)
+    write_error: str | None = dataclasses.field(default=None, init=False)  # why entries could not be saved (warned once)
 
     def explain(self, service: Service) -> Verdict:
         inputs = self.inputs(service)
@@ -227,7 +240,7 @@ class CachedWork:
         inputs = self.inputs(service)
         verdict = self.store.verdict(self.task, service.name, inputs, self._snapshot(service))
         if verdict.hit and verdict.entry is not None:
-            return result_from_entry(verdict.entry)
+            return replayable(verdict.entry)
         self._pending_inputs[service.name] = inputs
         return None
 
@@ -241,8 +254,12 @@ class CachedWork:
         result = self.work(service)
         # Re-reading the inputs after the run would race with an edit made meanwhile; the
         # pre-run inputs are what this result was computed from, so record those.
-        snapshot = self._snapshot(service)
-        self.store.write(self.task, result, inputs, snapshot() if snapshot else [])
+        if self.write_error is None:
+            try:
+                snapshot = self._snapshot(service)
+                self.store.write(self.task, result, inputs, snapshot() if snapshot else [])
+            except OSError as error:  # a read-only cache folder must not turn finished work into a failure
+                self.write_error = f"{error.strerror or error} ({error.filename or self.store.directory})"
         return result
 
 

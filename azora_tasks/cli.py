@@ -8,13 +8,20 @@ The same parser serves the console script and the nox sessions (which pass
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from azora_tasks import __version__
 from azora_tasks.console import FULL_TABLE_LIMIT
+from azora_tasks.runner import handle_termination, interrupt_signal
 from azora_tasks.workflow import COMMANDS, execute, resolve
+
+# Options naming a file the run writes at its end: checked before the run, so a typo costs no work.
+OUTPUT_OPTIONS = {"json_path": "--json", "junit": "--junit", "sarif": "--sarif", "lint_json": "--lint-json", "output": "--output"}
 
 EPILOG = """\
 selection (every task; criteria combine, e.g. --phase 1 --shard 2/4):
@@ -31,7 +38,8 @@ examples:
   azora-tasks manifest discover             add folders under services/ missing from the manifest
   nox -s validate -- --phase 1 --shard 2/4  the same options through nox
 
-exit codes: 0 all succeeded, 1 a service failed or is missing, 2 bad input, 130 interrupted.
+exit codes: 0 all succeeded, 1 a service failed or is missing, 2 bad input (nothing ran),
+  130 interrupted by Ctrl-C, 143 stopped by SIGTERM (both: children stopped, summary and --json written).
 """
 
 
@@ -47,11 +55,46 @@ def selection_options() -> argparse.ArgumentParser:
     return parent
 
 
+def positive_int(text: str) -> int:
+    """`-j N`: a whole number of at least 1 (argparse would take `-3` as a value and run with it)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def output_path_problem(path: Path) -> str | None:
+    """Why a file cannot be written at `path` (a folder, under a file, a read-only folder), or None."""
+    if path.is_dir():
+        return f"{path} is a folder; give a file path such as {path / 'results.json'}"
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"cannot write {path}: {folder} is a file, not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot write {path}: folder {folder} is not writable"
+    return None
+
+
+def check_output_paths(options: argparse.Namespace) -> str | None:
+    for dest, flag in OUTPUT_OPTIONS.items():
+        path = getattr(options, dest, None)
+        if isinstance(path, Path) and path != Path("-"):
+            problem = output_path_problem(path)
+            if problem:
+                return f"{flag}: {problem}"
+    return None
+
+
 def run_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("run")
     group.add_argument("--manifest", type=Path, metavar="PATH", help="services.toml to use (default: searched upward from here)")
-    group.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="services in parallel (default: manifest concurrency, else CPU count)")
+    group.add_argument("-j", "--jobs", type=positive_int, default=None, metavar="N", help="services in parallel (default: manifest concurrency, else CPU count)")
     group.add_argument("--json", type=Path, metavar="PATH", dest="json_path", help="also write machine-readable results to PATH")
     group.add_argument("--no-color", action="store_true", help="plain output without colours")
     group.add_argument("-v", "--verbose", action="store_true", help=f"list every service in the summary table (by default only those that are not ok once there are more than {FULL_TABLE_LIMIT})")
@@ -83,9 +126,31 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Parse, check the output paths, run; SIGTERM is handled like Ctrl-C (exit 143 instead of 130)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    options = build_parser(arguments).parse_args(arguments)
-    return execute(options)
+    parser = build_parser(arguments)
+    options = parser.parse_args(arguments)
+    problem = check_output_paths(options)
+    if problem:
+        parser.error(problem)  # exit 2 before any work
+    with handle_termination():
+        try:
+            code = execute(options)
+        except KeyboardInterrupt as error:  # outside a run (loading, asking, summarising): nothing half-written
+            signum = interrupt_signal(error)
+            print(f"interrupted ({signal.Signals(signum).name}); files are written atomically, so none is half-written", file=sys.stderr)
+            code = 128 + signum
+    if argv is None and code in (128 + signal.SIGINT, 128 + signal.SIGTERM) and _busy_threads():
+        # In-process work (a lint of a huge schema) cannot be stopped and Python would wait for it
+        # at exit; the summary and --json are written, so leave now.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _busy_threads() -> bool:
+    return any(t.is_alive() and not t.daemon and t is not threading.main_thread() for t in threading.enumerate())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,10 +10,19 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
@@ -70,6 +79,22 @@ class LiveProgress:
     def stop(self) -> None:
         self._progress.stop()
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Take the bar off the screen while the user is asked something, then bring it back.
+
+        The bar redraws itself ten times a second; a `[y/N]` question printed
+        under it would be overwritten before it could be read.
+        """
+        live = self._progress.live.is_started
+        if live:
+            self._progress.stop()
+        try:
+            yield
+        finally:
+            if live:
+                self._progress.start()
+
 
 class PlainProgress:
     """One line per finished service, for logs."""
@@ -97,9 +122,27 @@ class PlainProgress:
     def stop(self) -> None:
         pass
 
+    def paused(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
 
 def progress_for(console: Console) -> LiveProgress | PlainProgress:
     return LiveProgress(console) if console.is_terminal else PlainProgress(console)
+
+
+def prompt_for(progress: LiveProgress | PlainProgress) -> Callable[[str], bool]:
+    """A yes/no question for tasks (migrate's destructive-change guard), asked with the live bar paused.
+
+    Tasks know nothing about the terminal; they receive this function. One
+    question at a time: worker threads asking at once queue behind the lock.
+    """
+    lock = threading.Lock()
+
+    def ask(question: str) -> bool:
+        with lock, progress.paused():
+            return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+    return ask
 
 
 FULL_TABLE_LIMIT = 30  # above this, the table lists only what needs attention unless --verbose

@@ -7,11 +7,19 @@ the file is written atomically, so an interrupted run leaves the old manifest.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
 import tomlkit
 
 from azora_tasks.atomic import write_text_atomically
-from azora_tasks.manifest import SAFE_SERVICE_NAME, Manifest, ManifestError, read_document
+from azora_tasks.manifest import (
+    SAFE_SERVICE_NAME,
+    Manifest,
+    ManifestError,
+    read_document,
+)
 
 
 @dataclass(frozen=True)
@@ -20,22 +28,46 @@ class Discovery:
     ignored: list[str]  # folders that cannot be service names, with the reason
 
 
-def find_unlisted_services(manifest: Manifest) -> Discovery:
-    """Folders under services_dir that are not in the manifest (sorted)."""
+# Folders that hold tooling, never a service (a `node_modules` under services/ is common in workspaces).
+NOT_SERVICES = frozenset({"node_modules", "__pycache__", "dist", "build", "coverage"})
+
+
+def service_folders(services_dir: Path, listed: Iterable[str] = ()) -> Discovery:
+    """Folders under `services_dir` that can be services and are not in `listed` (sorted).
+
+    Skipped with a reason: tool folders (`node_modules`, ...), names the manifest
+    would reject, and names that differ only in case from a listed or already
+    found service -- adding those would write a manifest the tool then refuses
+    (and they are one folder on case-insensitive file systems).
+    """
+    listed = set(listed)
+    taken = {name.lower(): name for name in listed}
     added: list[str] = []
     ignored: list[str] = []
-    if not manifest.services_dir.is_dir():
+    if not services_dir.is_dir():
         return Discovery([], [])
-    for folder in sorted(manifest.services_dir.iterdir()):
-        if not folder.is_dir() or folder.name in manifest.services:
+    # Lower-case names first, so `auth` is kept and `Auth` is the one reported.
+    for folder in sorted(services_dir.iterdir(), key=lambda path: (path.name.lower(), not path.name.islower(), path.name)):
+        name = folder.name
+        if not folder.is_dir() or name in listed or name.startswith("."):
             continue
-        if folder.name.startswith("."):
+        if name in NOT_SERVICES:
+            ignored.append(f"{name} (tool folder, not a service)")
             continue
-        if not SAFE_SERVICE_NAME.match(folder.name):
-            ignored.append(f"{folder.name} (not a safe service name)")
+        if not SAFE_SERVICE_NAME.match(name):
+            ignored.append(f"{name} (not a safe service name)")
             continue
-        added.append(folder.name)
-    return Discovery(added, ignored)
+        if name.lower() in taken:
+            ignored.append(f"{name} (differs only in case from {taken[name.lower()]})")
+            continue
+        taken[name.lower()] = name
+        added.append(name)
+    return Discovery(sorted(added), ignored)
+
+
+def find_unlisted_services(manifest: Manifest) -> Discovery:
+    """Folders under services_dir that are not in the manifest (sorted)."""
+    return service_folders(manifest.services_dir, manifest.services)
 
 
 def add_services(manifest: Manifest, names: list[str], category: str, *, write: bool = True) -> str:

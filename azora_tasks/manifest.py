@@ -24,7 +24,7 @@ from azora_tasks.toml_positions import locate_key
 
 DEFAULT_MANIFEST_NAME = "services.toml"
 PROVIDERS = ("sqlite", "postgresql", "mysql")
-SAFE_SERVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+SAFE_SERVICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")  # \Z, not $: "auth\n" is not safe
 MILESTONE_CONDITION = re.compile(
     r"^\s*(?:implemented\s*>=\s*(?P<implemented>\d+)|coverage\s*>=\s*(?P<coverage>\d+)\s*%"
     r"|phase\s+(?P<phase>\d+)\s+complete|category\s+(?P<category>[A-Za-z0-9_-]+)\s+complete)\s*$"
@@ -51,6 +51,27 @@ class ManifestError(Exception):
         super().__init__(f"{location}: {key}: {problem}\n  fix: {fix}")
 
 
+ENGINE_TYPES = ("client", "library")
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """`[settings.clients]` / `[services.NAME.clients]`: where clients go and which engine they use.
+
+    They apply to every schema whose generator block does not set `output` /
+    `engineType` itself, without editing the schema (`clients` passes them to the
+    generator); "" means "not set here".
+    """
+
+    output: str = ""  # template relative to the schema file, `{service}` allowed
+    engine_type: str = ""  # "client" (runs offline with a driver adapter) or "library"
+
+    def merged(self, override: ClientSettings | None) -> ClientSettings:
+        if override is None:
+            return self
+        return ClientSettings(override.output or self.output, override.engine_type or self.engine_type)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Global settings from the `[settings]` table."""
@@ -65,6 +86,7 @@ class Settings:
     report_path: str = "docs/schema-progress.md"  # where `report` writes the progress page
     plan_start: str = ""  # ISO date of week 1's first day; default: the first schema's commit
     ci_shards: int = 1  # parametrize each task's nox session into this many shards
+    clients: ClientSettings = field(default_factory=ClientSettings)  # [settings.clients]
 
 
 @dataclass(frozen=True)
@@ -107,6 +129,7 @@ class Service:
     models: Mapping[str, Any] = field(default_factory=dict)
     enums: Mapping[str, Any] = field(default_factory=dict)
     lint: Mapping[str, Any] = field(default_factory=dict)
+    clients: ClientSettings | None = None  # [services.NAME.clients]: overrides [settings.clients]
 
 
 @dataclass(frozen=True)
@@ -139,6 +162,10 @@ class Manifest:
     def provider_for(self, service: Service) -> str:
         return service.provider or self.settings.provider
 
+    def client_settings(self, service: Service) -> ClientSettings:
+        """The service's client settings: its own `[services.NAME.clients]` over `[settings.clients]`."""
+        return self.settings.clients.merged(service.clients)
+
 
 # --- the expected shape of each table: key -> (type, required) ---------------
 
@@ -153,7 +180,9 @@ _SETTINGS_KEYS: dict[str, type | tuple[type, ...]] = {
     "report_path": str,
     "plan_start": str,
     "ci_shards": int,
+    "clients": dict,
 }
+_CLIENTS_KEYS: dict[str, type | tuple[type, ...]] = {"output": str, "engine_type": str}
 _TOP_LEVEL_KEYS = ("settings", "phases", "categories", "milestones", "weeks", "services", "lint")
 _PHASE_KEYS: dict[str, type | tuple[type, ...]] = {"title": str}
 _CATEGORY_KEYS: dict[str, type | tuple[type, ...]] = {"title": str, "target": int, "summary": str, "lint": dict}
@@ -168,6 +197,7 @@ _SERVICE_KEYS: dict[str, type | tuple[type, ...]] = {
     "models": dict,
     "enums": dict,
     "lint": dict,
+    "clients": dict,
 }
 
 _TYPE_NAMES = {str: "a string", int: "an integer", dict: "a table", list: "an array", bool: "true or false"}
@@ -246,16 +276,13 @@ def find_manifest(start: Path | None = None, name: str = DEFAULT_MANIFEST_NAME) 
             return candidate
     raise ManifestError(
         here / name, None, "manifest", f"no {name} found in {here} or any parent folder",
-        "run from the monorepo root, pass --manifest PATH, or create one with `azora-tasks manifest discover --init`",
+        "run from the monorepo root, pass --manifest PATH, or create one with `azora-tasks manifest init`",
     )
 
 
 def read_document(path: Path) -> tuple[str, tomlkit.TOMLDocument]:
     """Parse the manifest with tomlkit for editing (keeps comments and layout)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ManifestError(path, None, "manifest", "file not found", "check the path given to --manifest") from None
+    text = _read_manifest_text(path)
     try:
         return text, tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as error:
@@ -294,13 +321,26 @@ def parse_text(path: Path, text: str) -> dict[str, Any]:
         raise ManifestError(path, line, "syntax", f"{message}{column}", "fix the TOML syntax on that line") from None
 
 
+def _read_manifest_text(path: Path) -> str:
+    """The manifest's text; a missing file, a folder or a file that is not UTF-8 is a located error."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ManifestError(path, None, "manifest", "file not found", "check the path given to --manifest") from None
+    except IsADirectoryError:
+        raise ManifestError(path, None, "manifest", "is a folder, not a file", f"pass the file itself, e.g. --manifest {path / DEFAULT_MANIFEST_NAME}") from None
+    except UnicodeDecodeError as error:
+        data = path.read_bytes()
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ManifestError(path, line, "encoding", f"not UTF-8 (byte 0x{data[error.start]:02X} at line {line})", "re-save the file as UTF-8 (TOML requires it)") from None
+    except OSError as error:
+        raise ManifestError(path, None, "manifest", f"cannot be read: {error.strerror or error}", "check the path and its permissions") from None
+
+
 def load_manifest(path: Path | str) -> Manifest:
     """Read and validate a manifest file; raises `ManifestError` on the first problem."""
     path = Path(path).resolve()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ManifestError(path, None, "manifest", "file not found", "check the path given to --manifest") from None
+    text = _read_manifest_text(path)
     return parse_manifest(parse_text(path, text), path, text)
 
 
@@ -403,7 +443,24 @@ def _parse_settings(check: _Checker, raw: Any) -> Settings:
         report_path=table.get("report_path", Settings.report_path),
         plan_start=plan_start,
         ci_shards=ci_shards,
+        clients=_parse_clients(check, table.get("clients", {}), ("settings", "clients")),
     )
+
+
+def _parse_clients(check: _Checker, raw: Any, keypath: tuple[str, ...]) -> ClientSettings:
+    table = check.table(raw, keypath, _CLIENTS_KEYS)
+    engine_type = table.get("engine_type", "")
+    if engine_type and engine_type not in ENGINE_TYPES:
+        raise check.fail((*keypath, "engine_type"), f"unknown engine type {engine_type!r}", 'write engine_type = "client" (runs offline with a driver adapter) or "library"')
+    output = table.get("output", "")
+    if output:
+        try:
+            output.format(service="x")
+        except (KeyError, IndexError, ValueError):
+            raise check.fail((*keypath, "output"), f"{output!r} uses a placeholder other than {{service}}", 'write output = "../generated/client" or "../../../generated/{service}/client"') from None
+        if Path(output).is_absolute():
+            raise check.fail((*keypath, "output"), f"{output!r} is absolute", 'write a path relative to the schema file, e.g. output = "../generated/client"')
+    return ClientSettings(output, engine_type)
 
 
 def _parse_phases(check: _Checker, raw: Any) -> dict[int, Phase]:
@@ -439,7 +496,7 @@ def _parse_services(check: _Checker, raw: Any, phases: Mapping[int, Phase], cate
     services: dict[str, Service] = {}
     seen_folded: dict[str, str] = {}
     for name, value in check.table(raw, ("services",), _AnyKeys()).items():
-        if not SAFE_SERVICE_NAME.match(name) or ".." in name:
+        if not SAFE_SERVICE_NAME.fullmatch(name) or ".." in name:
             raise check.fail(
                 ("services", name), f"{name!r} is not a safe directory name",
                 "use letters, digits, '-', '_' and '.', starting with a letter or digit (no '/', '..' or leading dot)",
@@ -467,5 +524,6 @@ def _parse_services(check: _Checker, raw: Any, phases: Mapping[int, Phase], cate
             models=table.get("models", {}),
             enums=table.get("enums", {}),
             lint=table.get("lint", {}),
+            clients=_parse_clients(check, table["clients"], ("services", name, "clients")) if "clients" in table else None,
         )
     return services

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,10 +44,16 @@ class PrismaCli:
 def find_prisma(manifest: Manifest) -> PrismaCli:
     """Locate the CLI named by `settings.prisma_cli` and refuse versions we do not support."""
     script = (manifest.root / manifest.settings.prisma_cli).resolve()
+    if shutil.which("node") is None:  # checked once here, not as a FileNotFoundError per service
+        raise PrismaError(
+            "Node.js (`node`) is not on PATH: the Prisma CLI needs it\n  fix: install Node.js 18 or newer"
+            " (https://nodejs.org, `apt install nodejs`, `brew install node` or nvm) and make sure `node --version` works;"
+            " `validate --lint-only` runs without it"
+        )
     if not script.is_file():
         raise PrismaError(
-            f"Prisma CLI not found at {script}\n  fix: run `npm ci` in {manifest.root} (package.json pins prisma 6.19.3),"
-            " or set settings.prisma_cli in the manifest"
+            f"Prisma CLI not found at {script}\n  fix: run `azora-tasks node init` in {manifest.root} (adds the pinned npm packages"
+            " azora-tasks needs to package.json and installs them; `npm ci` if they are pinned already), or set settings.prisma_cli in the manifest"
         )
     package_json = _package_json_for(script)
     version = json.loads(package_json.read_text(encoding="utf-8")).get("version", "0") if package_json else "0"

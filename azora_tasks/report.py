@@ -80,6 +80,11 @@ class ProgressReport:
     generated: int
     customised: int
     invalid: int
+    not_validated: int  # schemas Prisma was never asked about (no validate run, or --lint-only only)
+    linted: int
+    lint_clean: int
+    clients: int  # services whose own client matches their current schema
+    uncommitted: int  # implemented schemas with no commit yet: not in "recent" or the weekly figures
     recent: list[tuple[str, str, datetime.date | None]]  # (name, description, first seen)
     phases: list[PhaseProgress]
     categories: list[CategoryProgress]
@@ -153,6 +158,11 @@ def build_report(manifest: Manifest, states: Mapping[str, ServiceState], as_of: 
         generated=sum(1 for s in states.values() if s.label == "generated"),
         customised=sum(1 for s in states.values() if s.label == "customised"),
         invalid=sum(1 for s in states.values() if s.label == "invalid"),
+        not_validated=sum(1 for s in states.values() if s.label == "not validated"),
+        linted=sum(1 for s in states.values() if s.lint_clean is not None),
+        lint_clean=sum(1 for s in states.values() if s.lint_clean),
+        clients=sum(1 for s in states.values() if s.client_generated),
+        uncommitted=sum(1 for name in done if states[name].first_seen is None),
         recent=[(name, manifest.services[name].description, states[name].first_seen) for name in recent_names],
         phases=phases,
         categories=categories,
@@ -182,8 +192,10 @@ def milestone_reached(milestone: Milestone, report: ProgressReport, manifest: Ma
 
 
 def _weeks(manifest: Manifest, states: Mapping[str, ServiceState], as_of: datetime.date) -> list[WeekProgress]:
-    seen = sorted(state.first_seen for state in states.values() if state.first_seen)
-    start = datetime.date.fromisoformat(manifest.settings.plan_start) if manifest.settings.plan_start else (seen[0] if seen else None)
+    """Implemented schemas per week of their first commit: the same services the page's total counts."""
+    committed = sorted(state.first_seen for state in states.values() if state.first_seen)
+    seen = sorted(state.first_seen for state in states.values() if state.first_seen and state.implemented)
+    start = datetime.date.fromisoformat(manifest.settings.plan_start) if manifest.settings.plan_start else (committed[0] if committed else None)
     weeks = []
     for week in manifest.weeks:
         if start is None:

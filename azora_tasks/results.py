@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import enum
 import json
+import signal
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from azora_tasks.atomic import write_text_atomically
+
+
+class ServiceError(Exception):
+    """An expected problem of one service (e.g. a schema that is not UTF-8).
+
+    The runner turns it into that service's failure with this message as the
+    whole story -- no traceback, because nothing is wrong with the tool.
+    """
 
 
 class Status(str, enum.Enum):
@@ -50,6 +59,7 @@ class RunResult:
     results: list[ServiceResult]
     duration: float
     interrupted: bool = False
+    signal: int = signal.SIGINT  # what interrupted the run (SIGINT = Ctrl-C, SIGTERM = CI cancelling a job)
 
     @property
     def failed(self) -> list[ServiceResult]:
@@ -58,7 +68,7 @@ class RunResult:
     @property
     def exit_code(self) -> int:
         if self.interrupted:
-            return 130
+            return 128 + int(self.signal)  # the shell's convention: 130 for Ctrl-C, 143 for SIGTERM
         return 1 if self.failed else 0
 
     def counts(self) -> dict[str, int]:
@@ -72,6 +82,7 @@ class RunResult:
             "task": self.task,
             "duration": round(self.duration, 3),
             "interrupted": self.interrupted,
+            "signal": signal.Signals(self.signal).name if self.interrupted else None,
             "exit_code": self.exit_code,
             "counts": self.counts(),
             "services": [r.to_json() for r in self.results],

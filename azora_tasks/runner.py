@@ -7,8 +7,11 @@ not have to think about:
 * a bounded pool (default: one worker per CPU), because each Prisma CLI call
   is mostly CPU-bound Node start-up;
 * one service raising or failing never stops the others;
-* Ctrl-C terminates every child process, marks what did not finish as
-  cancelled and still returns what did finish, so the summary can be printed.
+* Ctrl-C (or SIGTERM, see `handle_termination`) terminates every child
+  process, marks what did not finish as cancelled and still returns what did
+  finish, so the summary can be printed;
+* a child that was killed (by us on Ctrl-C, or by anything else) never
+  yields a result: it raises, so no cache records a half-run as a verdict.
 """
 
 from __future__ import annotations
@@ -20,18 +23,56 @@ import subprocess
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
 from azora_tasks.manifest import Service
-from azora_tasks.results import RunResult, ServiceResult, Status
+from azora_tasks.results import RunResult, ServiceError, ServiceResult, Status
 
 TERMINATE_GRACE_SECONDS = 3.0
+# After an interrupt, how long in-process work (a lint, a Node worker request) may still finish;
+# whatever is still running then is reported as cancelled instead of holding the exit up.
+INTERRUPT_WAIT_SECONDS = 0.5
 
 
 class Cancelled(Exception):
-    """Raised inside a worker when the run was interrupted before its process could start."""
+    """Raised inside a worker when the run was interrupted before or while its process ran."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (CI cancelling a job), raised in the main thread so it is handled exactly like Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def handle_termination() -> Iterator[None]:
+    """Turn SIGTERM into `Terminated` while the block runs (main thread only), then restore the old handler.
+
+    Python's default for SIGTERM is to die at once: no children stopped, no
+    summary, no `--json`. CI runners send SIGTERM when a job is cancelled.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def raise_terminated(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def interrupt_signal(error: BaseException) -> int:
+    """The signal behind a KeyboardInterrupt: SIGTERM for `Terminated`, else SIGINT (Ctrl-C)."""
+    return getattr(error, "signum", signal.SIGINT)
 
 
 class ProcessGroup:
@@ -81,6 +122,11 @@ class ProcessGroup:
         finally:
             with self._lock:
                 self._running.discard(process)
+        if self.cancelled.is_set():
+            raise Cancelled("interrupted while running")  # its output is a half-run, not a verdict
+        if process.returncode < 0:
+            name = _signal_name(-process.returncode)
+            raise ServiceError(f"{Path(command[0]).name} was killed by {name} before it finished; nothing was recorded (run again)")
         return subprocess.CompletedProcess(process.args, process.returncode, output)
 
     def terminate_all(self) -> None:
@@ -96,6 +142,13 @@ class ProcessGroup:
                 process.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 _signal_group(process, signal.SIGKILL)
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _signal_group(process: subprocess.Popen[str], sig: signal.Signals) -> None:
@@ -150,17 +203,21 @@ def run_services(
     results: dict[str, ServiceResult] = {}
     started = time.monotonic()
     progress.start(task, len(services))
+    interrupted_by: int | None = None
     try:
         to_run = _take_known(services, known, processes, results, progress) if known else list(services)
-        interrupted = _run_pool(task, to_run, work, processes, jobs, results, progress)
-    except KeyboardInterrupt:  # during the lookups, before anything ran
-        interrupted = True
+        interrupted_by = _run_pool(task, to_run, work, processes, jobs, results, progress)
+    except KeyboardInterrupt as error:  # during the lookups, before anything ran
+        interrupted_by = interrupt_signal(error)
     finally:
         progress.stop()
     for service in services:
         results.setdefault(service.name, ServiceResult(service.name, Status.CANCELLED, summary="not started (interrupted)"))
     ordered = [results[service.name] for service in services]
-    return RunResult(task, ordered, time.monotonic() - started, interrupted)
+    run = RunResult(task, ordered, time.monotonic() - started, interrupted_by is not None)
+    if interrupted_by is not None:
+        run.signal = interrupted_by
+    return run
 
 
 def _take_known(
@@ -182,31 +239,40 @@ def _take_known(
 def _run_pool(
     task: str, services: Sequence[Service], work: Callable[[Service], ServiceResult], processes: ProcessGroup,
     jobs: int, results: dict[str, ServiceResult], progress: Progress,
-) -> bool:
-    """Run the services on the pool; returns True when interrupted by Ctrl-C."""
+) -> int | None:
+    """Run the services on the pool; returns the signal that interrupted it (Ctrl-C, SIGTERM), else None."""
     if not services:
-        return False
+        return None
     workers = max(1, min(jobs or default_jobs(), len(services)))
     executor = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"azora-{task}")
     futures = {executor.submit(_isolated, work, service, processes): service for service in services}
     pending = set(futures)
+    interrupted_by: int | None = None
     try:
         while pending:
             # A short timeout keeps the main thread responsive to Ctrl-C.
             done, pending = concurrent.futures.wait(pending, timeout=0.2, return_when=concurrent.futures.FIRST_COMPLETED)
             for future in done:
                 _record(future.result(), results, progress)
-        return False
-    except KeyboardInterrupt:
+        return None
+    except KeyboardInterrupt as error:
+        interrupted_by = interrupt_signal(error)
         processes.terminate_all()
         for future in pending:
             future.cancel()
-        for future in futures:
-            if not future.cancelled() and futures[future].name not in results:
-                _record(future.result(), results, progress)
-        return True
+        started = [future for future in futures if not future.cancelled() and futures[future].name not in results]
+        # Children are stopped now; in-process work (a lint of a huge schema) cannot be: give it a
+        # moment, then report it as cancelled rather than keep the user waiting for it.
+        finished, running = concurrent.futures.wait(started, timeout=INTERRUPT_WAIT_SECONDS)
+        for future in finished:
+            _record(future.result(), results, progress)
+        for future in running:
+            name = futures[future].name
+            _record(ServiceResult(name, Status.CANCELLED, summary="interrupted while running"), results, progress)
+        return interrupted_by
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        # Never wait for a worker thread after an interrupt: it may be busy for minutes.
+        executor.shutdown(wait=interrupted_by is None, cancel_futures=True)
 
 
 def _record(result: ServiceResult | None, results: dict[str, ServiceResult], progress: Progress) -> None:
@@ -222,8 +288,10 @@ def _isolated(work: Callable[[Service], ServiceResult | None], service: Service,
         result = work(service)
         if result is None:
             return None
-    except Cancelled:
-        result = ServiceResult(service.name, Status.CANCELLED, summary="not started (interrupted)")
+    except Cancelled as error:
+        result = ServiceResult(service.name, Status.CANCELLED, summary=str(error) or "not started (interrupted)")
+    except ServiceError as error:
+        result = ServiceResult(service.name, Status.FAILED, output=str(error), summary=str(error))
     except Exception as error:  # noqa: BLE001 - isolation is the point
         result = ServiceResult(
             service.name, Status.FAILED, output=traceback.format_exc(), summary=f"internal error: {type(error).__name__}: {error}"

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from azora_tasks.results import ServiceError
+
 _COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*')
 _BLOCK = re.compile(r"\b(datasource|generator)\s+(\w+)\s*\{(.*?)\}", re.DOTALL)
 _ASSIGNMENT = re.compile(r'^\s*(\w+)\s*=\s*(.+?)\s*$', re.MULTILINE)
@@ -30,6 +32,29 @@ class Generator:
     @property
     def is_client(self) -> bool:
         return self.provider in _CLIENT_PROVIDERS
+
+
+class SchemaEncodingError(ServiceError):
+    """A schema file that is not UTF-8: that service fails with where the bad byte is; the others run."""
+
+
+def read_schema_text(path: Path, root: Path | None = None) -> str:
+    """The schema's text; a file that is not UTF-8 raises `SchemaEncodingError` naming the byte and line.
+
+    Prisma reads schemas as UTF-8, so a Latin-1 `é` is a mistake in that one
+    file; a bare `UnicodeDecodeError` traceback would hide which file and where.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        shown = path.relative_to(root) if root is not None and path.is_relative_to(root) else path
+        raise SchemaEncodingError(
+            f"{shown} is not UTF-8 (byte 0x{data[error.start]:02X} at line {line}, column {column}):"
+            " re-save it as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
+        ) from None
 
 
 def strip_comments(text: str) -> str:
@@ -85,3 +110,15 @@ def client_output_dir(generator: Generator, schema: Path, repo_root: Path) -> Pa
         if folder == repo_root.parent:
             break
     return (repo_root / "node_modules" / ".prisma" / "client").resolve()
+
+
+def blank_schema_problem(paths: list[Path]) -> str | None:
+    """Why a schema made only of whitespace (or comments) is not a schema, or None.
+
+    Prisma's validator accepts an empty file, so without this check an empty
+    `schema.prisma` would pass `validate` and count as implemented.
+    """
+    if not paths or any(strip_comments(path.read_text(encoding="utf-8")).strip() for path in paths):
+        return None
+    names = ", ".join(path.name for path in paths)
+    return f"empty schema: {names} has no datasource, generator or model (fix: write the schema, or run `azora-tasks generate` after deleting the file)"

@@ -10,6 +10,13 @@ every fact comes from somewhere checkable:
   weekly table);
 * the last results: the cache's entries of earlier runs, or the JSON results of
   CI shards merged together (`--merge`).
+
+Two verdicts are kept apart because they answer different questions: *valid*
+is Prisma's verdict and only a run that asked Prisma sets it (a `--lint-only`
+run never does); *lint-clean* is the checklist's. "Implemented" means
+Prisma-valid -- lint errors never lower it. The client counts only when the
+service's own output folder (shared with no other service) holds a client
+generated from the schema as it is now.
 """
 
 from __future__ import annotations
@@ -24,12 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from azora_tasks.cache import CacheStore
+from azora_tasks.client_settings import effective_schema, resolve_outputs
 from azora_tasks.generate.header import Ownership, ownership
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.tasks.clients import resolve_outputs
 
 LastResults = dict[str, dict[str, dict[str, Any]]]  # task -> service -> result JSON
 RESULT_TASKS = ("validate", "clients", "migrate")
+LINT_ONLY = "validate-lint"  # results of `validate --lint-only` (the cache keeps them apart too)
 
 
 class SchemaState(str, enum.Enum):
@@ -42,16 +50,21 @@ class SchemaState(str, enum.Enum):
 class ServiceState:
     name: str
     schema: SchemaState
-    valid: bool | None  # None: never validated
+    valid: bool | None  # Prisma's verdict; None: Prisma was never asked
     lint_findings: int | None
     migrated: bool | None  # None: unknown (no migrations and no result)
     client_generated: bool
     first_seen: datetime.date | None  # first commit that added the schema
+    lint_errors: int | None = None  # error-severity findings; None: never linted
 
     @property
     def implemented(self) -> bool:
-        """A schema exists and was not found invalid -- what the seed counts as implemented."""
-        return self.schema is not SchemaState.MISSING and self.valid is not False
+        """A schema exists and Prisma found it valid (lint findings never change this)."""
+        return self.schema is not SchemaState.MISSING and self.valid is True
+
+    @property
+    def lint_clean(self) -> bool | None:
+        return None if self.lint_errors is None else self.lint_errors == 0
 
     @property
     def label(self) -> str:
@@ -59,6 +72,8 @@ class ServiceState:
             return "missing"
         if self.valid is False:
             return "invalid"
+        if self.valid is None:
+            return "not validated"
         return self.schema.value
 
     def to_json(self) -> dict[str, Any]:
@@ -68,7 +83,9 @@ class ServiceState:
             "schema": self.schema.value,
             "implemented": self.implemented,
             "valid": self.valid,
+            "lint_clean": self.lint_clean,
             "lint_findings": self.lint_findings,
+            "lint_errors": self.lint_errors,
             "migrated": self.migrated,
             "client_generated": self.client_generated,
             "first_seen": self.first_seen.isoformat() if self.first_seen else None,
@@ -77,17 +94,20 @@ class ServiceState:
 
 def load_last_results(manifest: Manifest, merge: Iterable[Path] = ()) -> LastResults:
     """Results from `--json` files (CI shards, merged) if given, else the cache's last results."""
-    results: LastResults = {task: {} for task in RESULT_TASKS}
+    results: LastResults = {task: {} for task in (*RESULT_TASKS, LINT_ONLY)}
     merge = list(merge)
     if merge:
         for path in merge:
             data = json.loads(path.read_text(encoding="utf-8"))
             for run in data.get("runs", []):
                 for entry in run.get("services", []):
-                    results.setdefault(run["task"], {})[entry["service"]] = entry
+                    task = run["task"]
+                    if task == "validate" and entry.get("status") != "missing" and "prisma" not in entry.get("details", {}):
+                        task = LINT_ONLY  # a --lint-only run: never Prisma's verdict
+                    results.setdefault(task, {})[entry["service"]] = entry
         return results
     store = CacheStore(manifest.root)
-    for task in RESULT_TASKS:
+    for task in (*RESULT_TASKS, LINT_ONLY):
         for service in manifest.services:
             entry = store.read(task, service)
             if entry is not None:
@@ -124,34 +144,71 @@ def _has_migrations(manifest: Manifest, service: Service) -> bool:
     return migrations.is_dir() and any(migrations.glob("*/migration.sql"))
 
 
-def _lint_count(result: Mapping[str, Any] | None) -> int | None:
+def _lint(result: Mapping[str, Any] | None, key: str) -> int | None:
     if not result:
         return None
     lint = result.get("details", {}).get("lint")
     if isinstance(lint, dict):
-        return int(lint.get("findings", 0))
+        return int(lint.get(key, 0))
     return None
 
 
-def service_state(manifest: Manifest, service: Service, last: LastResults, first_seen: Mapping[str, datetime.date]) -> ServiceState:
+def prisma_verdict(result: Mapping[str, Any] | None) -> bool | None:
+    """Prisma's verdict in a validate result; None when the run did not ask Prisma."""
+    verdict = (result or {}).get("details", {}).get("prisma")
+    return {"valid": True, "invalid": False}.get(verdict) if isinstance(verdict, str) else None
+
+
+def own_client_is_current(manifest: Manifest, service: Service, shared: set[Path]) -> bool:
+    """The service's client folders are its own and hold a client of the schema as it is now.
+
+    `prisma-client-js` copies the schema it generated from into the output; the
+    empty `.prisma/client` that `npm ci` creates has none, and a client of an
+    older schema has a different one.
+    """
+    outputs = resolve_outputs(manifest, service)
+    if not outputs or any(output in shared for output in outputs):
+        return False
+    schema = manifest.schema_file(service)
+    current = effective_schema(manifest, service, schema.read_text(encoding="utf-8"))
+    for output in outputs:
+        copy = output / "schema.prisma"
+        if not copy.is_file() or copy.read_text(encoding="utf-8", errors="replace") != current:
+            return False
+    return True
+
+
+def shared_outputs(manifest: Manifest) -> set[Path]:
+    """Client folders that more than one service writes to (nobody's own client)."""
+    seen: dict[Path, int] = {}
+    for service in manifest.services.values():
+        for output in resolve_outputs(manifest, service):
+            seen[output] = seen.get(output, 0) + 1
+    return {output for output, count in seen.items() if count > 1}
+
+
+def service_state(manifest: Manifest, service: Service, last: LastResults, first_seen: Mapping[str, datetime.date], shared: set[Path] | None = None) -> ServiceState:
     schema_path = manifest.schema_file(service)
     if schema_path.is_file():
-        owner = ownership(schema_path.read_text(encoding="utf-8"))
+        owner = ownership(schema_path.read_bytes().decode("utf-8", errors="replace"))  # a non-UTF-8 schema is validate's to report
         schema = SchemaState.GENERATED if owner is Ownership.GENERATED else SchemaState.CUSTOMISED
     else:
         schema = SchemaState.MISSING
     validate = last.get("validate", {}).get(service.name)
     migrate = last.get("migrate", {}).get(service.name)
-    valid = None if validate is None or validate["status"] == "missing" else validate["status"] == "ok"
+    valid = prisma_verdict(validate) if schema is not SchemaState.MISSING else None
+    linted = validate if _lint(validate, "findings") is not None else last.get(LINT_ONLY, {}).get(service.name)
     if migrate is not None:
         migrated: bool | None = migrate["status"] == "ok"
     else:
         migrated = True if _has_migrations(manifest, service) else None
-    outputs = resolve_outputs(manifest, service)
-    client = bool(outputs) and all(output.is_dir() and any(output.iterdir()) for output in outputs)
-    return ServiceState(service.name, schema, valid, _lint_count(validate), migrated, client, first_seen.get(service.name))
+    client = schema is not SchemaState.MISSING and own_client_is_current(manifest, service, shared_outputs(manifest) if shared is None else shared)
+    return ServiceState(
+        service.name, schema, valid, _lint(linted, "findings"), migrated, client, first_seen.get(service.name), _lint(linted, "errors"),
+    )
 
 
 def collect_states(manifest: Manifest, last: LastResults) -> dict[str, ServiceState]:
     first_seen = schema_first_seen(manifest)
-    return {name: service_state(manifest, service, last, first_seen) for name, service in manifest.services.items()}
+    shared = shared_outputs(manifest)
+    return {name: service_state(manifest, service, last, first_seen, shared) for name, service in manifest.services.items()}

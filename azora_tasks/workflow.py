@@ -31,7 +31,7 @@ from azora_tasks.cache import (
     SharedInputs,
     service_inputs,
 )
-from azora_tasks.console import make_console, print_summary, progress_for
+from azora_tasks.console import make_console, print_summary, progress_for, prompt_for
 from azora_tasks.manifest import (
     Manifest,
     ManifestError,
@@ -41,8 +41,8 @@ from azora_tasks.manifest import (
 )
 from azora_tasks.prisma import PrismaCli, PrismaError
 from azora_tasks.results import RunResult, ServiceResult, write_results
-from azora_tasks.runner import ProcessGroup, run_services
-from azora_tasks.schema_text import env_variables_used
+from azora_tasks.runner import ProcessGroup, Progress, run_services
+from azora_tasks.schema_text import env_variables_used, read_schema_text
 from azora_tasks.selection import Criteria, SelectionError, Shard, select_services
 
 Work = Callable[[Service], ServiceResult]
@@ -58,6 +58,23 @@ class Command:
     selects: bool = True  # takes the selection options
     add_arguments: str | Callable[[argparse.ArgumentParser], None] = lambda parser: None  # or "module:function"
     epilog: str | None = None
+    run_without_manifest: str | None = None  # "module:function"(options, console) for runs that need no manifest
+
+
+# Commands that (for some options) run before any manifest exists: `manifest init`, `doctor`.
+WITHOUT_MANIFEST: dict[str, Callable[[argparse.Namespace], bool]] = {
+    "manifest": lambda options: options.action == "init",
+    "doctor": lambda options: True,
+    "node": lambda options: True,
+}
+
+
+def write_json_step(options: argparse.Namespace, console: Console, data: Any) -> None:
+    """`--json PATH` for commands that are not per-service tasks: the same data as printed."""
+    path = getattr(options, "json_path", None)
+    if path:
+        write_text_atomically(path, json.dumps(data, indent=2) + "\n")
+        console.print(f"results written to {escape(str(path))}")
 
 
 # --- the steps ------------------------------------------------------------------
@@ -78,10 +95,13 @@ def select_step(options: argparse.Namespace, manifest: Manifest) -> list[Service
     return select_services(manifest, criteria)
 
 
-def run_step(task: str, options: argparse.Namespace, manifest: Manifest, services: list[Service], work: Work, processes: ProcessGroup, console: Console) -> RunResult:
+def run_step(task: str, options: argparse.Namespace, manifest: Manifest, services: list[Service], work: Work, processes: ProcessGroup, console: Console, progress: Progress | None = None) -> RunResult:
     jobs = options.jobs or manifest.settings.concurrency
     known = work.lookup if isinstance(work, CachedWork) else None
-    return run_services(task, services, work, processes=processes, jobs=jobs, progress=progress_for(console), known=known)
+    run = run_services(task, services, work, processes=processes, jobs=jobs, progress=progress or progress_for(console), known=known)
+    if isinstance(work, CachedWork) and work.write_error:
+        console.print(f"[yellow]warning:[/] cache not updated: {escape(work.write_error)}; the results above are correct, the next run will redo this work")
+    return run
 
 
 def summarise_step(options: argparse.Namespace, run: RunResult, console: Console) -> int:
@@ -101,10 +121,10 @@ def cache_step(name: str, options: argparse.Namespace, manifest: Manifest, work:
 
     def inputs(service: Service) -> dict[str, str]:
         schema = manifest.schema_file(service)
-        names = env_variables_used(schema.read_text(encoding="utf-8")) if schema.is_file() else []
+        names = env_variables_used(read_schema_text(schema, manifest.root)) if schema.is_file() else []
         return service_inputs(manifest, service, shared, env_names=names)
 
-    return CachedWork(name, work, CacheStore(manifest.root), inputs, getattr(work, "outputs", None))
+    return CachedWork(getattr(work, "cache_name", name), work, CacheStore(manifest.root), inputs, getattr(work, "outputs", None))
 
 
 def explain_step(name: str, services: list[Service], work: Work, console: Console) -> int:
@@ -139,12 +159,17 @@ def task_command(name: str, build: str) -> Callable[[argparse.Namespace, Manifes
     def run(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
         services = select_step(options, manifest)
         processes = ProcessGroup()
+        progress = progress_for(console)
+        options.ask = prompt_for(progress)  # tasks that ask (migrate's guard) get a prompt that pauses the bar
         task = resolve(build)(manifest, processes, options)
+        check = getattr(task, "check_selection", None)  # refuse bad input before anything runs
+        if check:
+            check(services)
         work = cache_step(name, options, manifest, task)
         try:
             if getattr(options, "explain", False):
                 return explain_step(name, services, work, console)
-            result = run_step(name, options, manifest, services, work, processes, console)
+            result = run_step(name, options, manifest, services, work, processes, console, progress)
         finally:
             close = getattr(task, "close", None)
             if close:
@@ -157,6 +182,8 @@ def task_command(name: str, build: str) -> Callable[[argparse.Namespace, Manifes
         code = summarise_step(options, result, console)
         for line in getattr(task, "epilogue", lambda *_: [])(result, options):  # optional: lines after the summary
             console.print(escape(line))
+        for line in getattr(task, "notices", lambda _run: [])(result):  # after the summary: never hidden
+            console.print(f"[yellow]{escape(line)}[/]")
         return code
 
     return run
@@ -166,7 +193,14 @@ def execute(options: argparse.Namespace) -> int:
     """Run one parsed command; turn expected user errors into a message and exit code 2."""
     console = make_console(getattr(options, "no_color", False))
     try:
+        if options.command in WITHOUT_MANIFEST and WITHOUT_MANIFEST[options.command](options):
+            return resolve(COMMANDS[options.command].run_without_manifest)(options, console)  # type: ignore[arg-type]
         manifest = load_manifest_step(options)
+        if not manifest.services and options.command not in ("manifest", "cache"):
+            raise ManifestError(
+                manifest.path, None, "services", "no services are declared, so there is nothing to run (nothing was written)",
+                "add a [services.NAME] table per service, or run `azora-tasks manifest discover` to list the folders under services/",
+            )
         return COMMANDS[options.command].run(options, manifest, console)
     except (ManifestError, SelectionError, PrismaError) as error:
         console.print(f"[bold red]error:[/] {escape(str(error))}")
@@ -185,13 +219,19 @@ def list_command(options: argparse.Namespace, manifest: Manifest, console: Conso
         has_schema = "yes" if manifest.schema_file(service).is_file() else "missing"
         table.add_row(service.name, str(service.phase or "-"), service.category, has_schema, escape(service.description))
     console.print(table)
+    write_json_step(options, console, {"command": "list", "total": len(manifest.services), "services": [
+        {"service": s.name, "phase": s.phase, "category": s.category, "schema": manifest.schema_file(s).is_file(), "description": s.description}
+        for s in services
+    ]})
     return 0
 
 
 def cache_command(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
     store = CacheStore(manifest.root)
     if options.action == "clear":
-        console.print(f"removed {store.clear()} cache entries from {escape(str(store.directory))}")
+        removed = store.clear()
+        console.print(f"removed {removed} cache entries from {escape(str(store.directory))}")
+        write_json_step(options, console, {"command": "cache clear", "directory": str(store.directory), "removed": removed})
         return 0
     info = store.info()
     console.print(f"cache: {escape(info['directory'])} ({info['bytes']} bytes)")
@@ -199,6 +239,7 @@ def cache_command(options: argparse.Namespace, manifest: Manifest, console: Cons
         console.print(f"  {task}: {count} entries")
     if not info["entries"]:
         console.print("  empty")
+    write_json_step(options, console, {"command": "cache info", **info})
     return 0
 
 
@@ -218,6 +259,7 @@ def report_command(options: argparse.Namespace, manifest: Manifest, console: Con
     else:
         text = report.render_markdown(progress, manifest)
     target = options.output or report.report_path(manifest)
+    write_json_step(options, console, progress.to_json())
     if options.output == Path("-"):
         console.file.write(text)
         return 0
@@ -255,6 +297,9 @@ def matrix_command(options: argparse.Namespace, manifest: Manifest, console: Con
     shards = options.shards or manifest.settings.ci_shards
     include = matrix.build_matrix(options.task, services, shards, durations)
     console.file.write(json.dumps({"include": include}, indent=None if options.compact else 2) + "\n")
+    path = getattr(options, "json_path", None)
+    if path:  # the matrix itself, not a message: stdout may be $GITHUB_OUTPUT
+        write_text_atomically(path, json.dumps({"include": include}, indent=2) + "\n")
     return 0
 
 
@@ -269,20 +314,49 @@ def manifest_command(options: argparse.Namespace, manifest: Manifest, console: C
     found = discover.find_unlisted_services(manifest)
     for reason in found.ignored:
         console.print(f"[yellow]ignored[/] {escape(reason)}")
+    category = options.discover_category or discover.default_category(manifest) if found.added else ""
+    data = {"command": "manifest discover", "manifest": str(manifest.path), "added": found.added, "ignored": found.ignored, "category": category, "written": False}
     if not found.added:
         console.print(f"manifest is complete: every folder under {manifest.settings.services_dir}/ is listed")
+        write_json_step(options, console, data)
         return 0
-    category = options.discover_category or discover.default_category(manifest)
     discover.add_services(manifest, found.added, category, write=not options.dry_run)
     verb = "would add" if options.dry_run else "added"
     console.print(f"{verb} {len(found.added)} services to {manifest.path.name} (category {category!r}): {', '.join(found.added)}")
+    write_json_step(options, console, {**data, "written": not options.dry_run})
+    return 0
+
+
+def manifest_init_command(options: argparse.Namespace, console: Console) -> int:
+    """`manifest init`: write a starter services.toml from the tree (no manifest needed)."""
+    from azora_tasks import starter
+
+    path = (options.manifest or Path.cwd() / "services.toml").resolve()
+    plan = starter.build_starter(path.parent, options.services_dir, path)
+    for reason in plan.discovery.ignored:
+        console.print(f"[yellow]ignored[/] {escape(reason)}")
+    if not options.dry_run:
+        starter.write_starter(plan, force=options.force)
+    verb = "would write" if options.dry_run else "wrote"
+    console.print(
+        f"{verb} {escape(str(plan.path))}: {len(plan.discovery.added)} services under {plan.services_dir}/,"
+        f" schema_path {plan.schema_path!r}, provider {plan.provider!r}, clients in each service's generated/client (engine_type \"client\")"
+    )
+    if options.dry_run:
+        console.file.write(plan.text)
+    write_json_step(options, console, {
+        "command": "manifest init", "manifest": str(plan.path), "written": not options.dry_run, "services_dir": plan.services_dir,
+        "schema_path": plan.schema_path, "provider": plan.provider, "added": plan.discovery.added, "ignored": plan.discovery.ignored,
+    })
     return 0
 
 
 def _manifest_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["discover"], help="discover: add services found in the tree but missing from the manifest")
-    parser.add_argument("--category", dest="discover_category", metavar="KEY", help="category for added services (default: settings.default_category)")
-    parser.add_argument("--dry-run", action="store_true", help="show what would be added; write nothing")
+    parser.add_argument("action", choices=["discover", "init"], help="discover: add services found in the tree but missing from the manifest; init: write a starter services.toml")
+    parser.add_argument("--category", dest="discover_category", metavar="KEY", help="discover: category for added services (default: settings.default_category)")
+    parser.add_argument("--services-dir", metavar="DIR", help="init: the folder holding one folder per service (default: guessed from services/, apps/, packages/)")
+    parser.add_argument("--force", action="store_true", help="init: replace an existing manifest")
+    parser.add_argument("--dry-run", action="store_true", help="show what would be added or written; write nothing")
 
 
 COMMANDS: dict[str, Command] = {
@@ -296,6 +370,8 @@ COMMANDS: dict[str, Command] = {
         Command("report", "write the progress page from the manifest, the tree and the last results", report_command, selects=False, add_arguments=_report_arguments),
         Command("matrix", "print a GitHub Actions matrix of shards for a task", matrix_command, add_arguments=_matrix_arguments),
         Command("list", "list the selected services and whether each has a schema", list_command),
-        Command("manifest", "edit the manifest (discover: add unlisted services)", manifest_command, selects=False, add_arguments=_manifest_arguments),
+        Command("doctor", "print which Node, Prisma CLI and npm packages each task will use, and what is missing", lambda *_: 0, selects=False, add_arguments="azora_tasks.node_commands:_doctor_arguments", run_without_manifest="azora_tasks.node_commands:doctor_command"),
+        Command("node", "set up the Node side in this monorepo (init: pinned devDependencies + npm install)", lambda *_: 0, selects=False, add_arguments="azora_tasks.node_commands:_node_arguments", run_without_manifest="azora_tasks.node_commands:node_command"),
+        Command("manifest", "write or edit the manifest (init: a starter services.toml; discover: add unlisted services)", manifest_command, selects=False, add_arguments=_manifest_arguments, run_without_manifest="azora_tasks.workflow:manifest_init_command"),
     )
 }

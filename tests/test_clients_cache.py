@@ -83,15 +83,56 @@ def test_a_cached_failure_is_still_a_failure(clients_repo: Path) -> None:
     assert "Strin" in services["auth"]["output"]
 
 
-def test_colliding_outputs_fail_with_the_fix(clients_repo: Path) -> None:
+def test_colliding_outputs_are_refused_with_the_fix(clients_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_schema(clients_repo, "auth", NO_OUTPUT_SCHEMA)
     write_schema(clients_repo, "user-service", NO_OUTPUT_SCHEMA)
+    capsys.readouterr()
+    assert main(["clients", "--no-cache", "--no-color", "--manifest", str(clients_repo / "services.toml")]) == 2
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3, lines  # problem, one finding for the one shared folder, one fix
+    assert lines[1].strip().endswith("node_modules/.prisma/client: auth, user-service") and lines[1].strip().startswith("2 services write ")
+    assert "[settings.clients]" in lines[2] and 'output = "../generated/client"' in lines[2]
+    assert not (clients_repo / "services" / "course-service" / "generated").exists()  # nothing ran
+    # The services that do not collide can still be generated on their own.
+    code, services = run(clients_repo, "clients", "course-service", "--no-cache")
+    assert code == 0 and services["course-service"]["status"] == "ok"
+
+
+def test_client_settings_apply_without_editing_schemas(clients_repo: Path) -> None:
+    write_schema(clients_repo, "auth", NO_OUTPUT_SCHEMA)
+    write_schema(clients_repo, "user-service", NO_OUTPUT_SCHEMA)
+    manifest = clients_repo / "services.toml"
+    manifest.write_text(manifest.read_text().replace("[phases.1]", '[settings.clients]\noutput = "../client-{service}"\n\n[phases.1]'))
     code, services = run(clients_repo, "clients", "--no-cache")
-    assert code == 1
-    assert services["auth"]["status"] == services["user-service"]["status"] == "failed"
-    assert "shared with user-service" in services["auth"]["summary"]
-    assert 'output = "../generated/client"' in services["auth"]["summary"]
-    assert services["course-service"]["status"] == "ok"
+    assert code == 0, services
+    assert (clients_repo / "services" / "auth" / "client-auth" / "index.js").is_file()
+    assert (clients_repo / "services" / "user-service" / "client-user-service" / "index.js").is_file()
+    assert (clients_repo / "services" / "course-service" / "generated" / "client" / "index.js").is_file()  # its own output wins
+    assert (clients_repo / "services" / "auth" / "prisma" / "schema.prisma").read_text() == NO_OUTPUT_SCHEMA
+
+
+def test_library_engine_clients_warn_after_the_summary_and_carry_no_placeholder(clients_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["clients", "--no-cache", "--no-color", "--manifest", str(clients_repo / "services.toml")]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-2].startswith("warning: 4 clients use the library engine and cannot run here") and 'engine_type = "client"' in out[-1]
+    placeholder = (REPO_ROOT / "azora_tasks" / "prisma.py").read_bytes()
+    for name in ("auth", "user-service"):
+        folder = clients_repo / "services" / name / "generated" / "client"
+        assert (folder / "index.js").is_file()
+        assert not [p for p in folder.rglob("*") if p.is_file() and p.read_bytes() == placeholder]
+
+
+def test_switching_to_the_client_engine_removes_stale_engine_files(clients_repo: Path) -> None:
+    folder = clients_repo / "services" / "auth" / "generated" / "client"
+    folder.mkdir(parents=True)
+    (folder / "libquery_engine-debian-openssl-3.0.x.so.node").write_bytes(b"\x7fELF stale engine from an earlier generate")
+    manifest = clients_repo / "services.toml"
+    manifest.write_text(manifest.read_text().replace("[phases.1]", '[settings.clients]\nengine_type = "client"\n\n[phases.1]'))
+    code, services = run(clients_repo, "clients", "auth", "--no-cache")
+    assert code == 0 and services["auth"]["details"]["runnable"] is True
+    assert not [p.name for p in folder.iterdir() if "query_engine" in p.name]
+    assert 'engineType = "client"' in (folder / "schema.prisma").read_text()
 
 
 def test_dry_run_explains_and_runs_nothing(clients_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -178,3 +219,19 @@ def test_batch_worker_isolates_a_failing_schema(clients_repo: Path) -> None:
     assert code == 1
     assert services["auth"]["status"] == "failed" and "Strin" in services["auth"]["output"]
     assert {services[name]["status"] for name in ("user-service", "course-service", "search-service")} == {"ok"}
+
+
+def test_with_settings_applied_batch_and_cli_write_the_same_client(clients_repo: Path) -> None:
+    write_schema(clients_repo, "auth", NO_OUTPUT_SCHEMA)
+    manifest = clients_repo / "services.toml"
+    manifest.write_text(manifest.read_text().replace("[phases.1]", '[settings.clients]\noutput = "../generated/client"\nengine_type = "client"\n\n[phases.1]'))
+    client = clients_repo / "services" / "auth" / "generated" / "client"
+    assert run(clients_repo, "clients", "auth", "--engine", "cli", "--no-cache")[0] == 0
+    by_cli = _tree(client)
+    shutil.rmtree(client)
+    code, services = run(clients_repo, "clients", "auth", "--engine", "batch", "--no-cache")
+    assert code == 0 and services["auth"]["details"]["settings applied"] is True
+    assert _tree(client) == by_cli
+    assert 'engineType = "client"' in by_cli["schema.prisma"].decode()
+    assert b"azora-clients" not in by_cli["index.js"] and b"/prisma/schema.prisma" in by_cli["index.js"]
+    assert sorted(p.name for p in (clients_repo / "services" / "auth" / "prisma").iterdir()) == ["schema.prisma"]

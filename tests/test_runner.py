@@ -161,3 +161,30 @@ def test_known_results_skip_the_pool_and_keep_order() -> None:
     assert sorted(ran) == ["svc-1", "svc-2", "svc-4", "svc-5"]
     assert [r.service for r in run.results] == [s.name for s in SERVICES]
     assert run.results[0].summary == "cached" and run.exit_code == 1
+
+
+def test_a_child_killed_from_outside_raises_instead_of_returning_a_verdict(tmp_path: Path) -> None:
+    """A killed child's output is a half-run: the service fails with the reason (and a cache never records it)."""
+    processes = ProcessGroup()
+    suicide = [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"]
+    run = run_services("demo", SERVICES[:1], lambda s: ServiceResult(s.name, Status.OK if processes.run(suicide, cwd=tmp_path).returncode == 0 else Status.FAILED), processes=processes)
+    [result] = run.results
+    assert result.status is Status.FAILED
+    assert "killed by SIGKILL" in result.summary and "Traceback" not in result.output
+    assert run.exit_code == 1
+
+
+def test_after_an_interrupt_no_child_starts_and_a_running_one_is_cancelled(tmp_path: Path) -> None:
+    processes = ProcessGroup()
+    processes.terminate_all()
+    run = run_services("demo", SERVICES[:1], lambda s: ServiceResult(s.name, Status.OK if processes.run(["true"], cwd=tmp_path).returncode == 0 else Status.FAILED), processes=processes)
+    assert run.results[0].status is Status.CANCELLED
+
+
+def test_sigterm_exit_code_is_143_and_named_in_json() -> None:
+    from azora_tasks.results import RunResult
+
+    run = RunResult("demo", [ServiceResult("a", Status.CANCELLED)], 0.1, interrupted=True, signal=signal.SIGTERM)
+    assert run.exit_code == 143
+    assert run.to_json()["signal"] == "SIGTERM"
+    assert RunResult("demo", [], 0.1, interrupted=True).exit_code == 130

@@ -76,12 +76,16 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_schema(spec: ServiceSpec, *, service: str, description: str, provider: str) -> str:
-    """The complete file: generated-marker header plus formatted body."""
-    return with_header(render_body(spec, service=service, description=description, provider=provider))
+def render_schema(spec: ServiceSpec, *, service: str, description: str, provider: str, client_output: str = "", engine_type: str = "") -> str:
+    """The complete file: generated-marker header plus formatted body.
+
+    `client_output` / `engine_type` come from `[settings.clients]` (default: a
+    per-service `../generated/client`, Prisma's default engine).
+    """
+    return with_header(render_body(spec, service=service, description=description, provider=provider, client_output=client_output, engine_type=engine_type))
 
 
-def render_body(spec: ServiceSpec, *, service: str, description: str, provider: str) -> str:
+def render_body(spec: ServiceSpec, *, service: str, description: str, provider: str, client_output: str = "", engine_type: str = "") -> str:
     template = _environment().get_template(SCHEMA_TEMPLATE)
     models = [model_view(spec, model, provider) for model in spec.models]
     return template.render(
@@ -91,6 +95,8 @@ def render_body(spec: ServiceSpec, *, service: str, description: str, provider: 
         provider=provider,
         models=models,
         enums=spec.enums,
+        client_output=client_output or "../generated/client",
+        engine_type=engine_type,
     )
 
 

@@ -62,7 +62,11 @@ class GenerateTask:
         path = self.manifest.schema_file(service)
         shown = path.relative_to(self.manifest.root).as_posix()
         spec = self.specs.get(service.name) or spec_for(self.manifest, service)
-        text = render_schema(spec, service=service.name, description=service.description, provider=self.manifest.provider_for(service))
+        clients = self.manifest.client_settings(service)  # [settings.clients] go into new schemas
+        text = render_schema(
+            spec, service=service.name, description=service.description, provider=self.manifest.provider_for(service),
+            client_output=clients.output.format(service=service.name), engine_type=clients.engine_type,
+        )
         details: dict[str, object] = {"path": shown, "source": spec.source}
 
         def result(status: Status, action: str, summary: str, output: str = "") -> ServiceResult:

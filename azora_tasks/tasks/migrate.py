@@ -43,7 +43,7 @@ from azora_tasks.migrate.targets import Target, TargetError, mask, resolve_targe
 from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
-from azora_tasks.schema_text import schema_provider
+from azora_tasks.schema_text import read_schema_text, schema_provider
 
 DEVELOP, DEPLOY, STATUS, RESET = "dev", "deploy", "status", "reset"
 DEFAULT_NAME_LATER = "update"
@@ -65,9 +65,18 @@ def add_migrate_arguments(parser: argparse.ArgumentParser) -> None:
         help="auto: decide 'nothing to do' without Prisma and create a fresh SQLite service's init in one schema-engine worker;"
              " prisma: every step through the Prisma CLI",
     )
+    # --- CI gate (--check / --lint): azora_tasks.migrate.gate --------------------------------------
+    from azora_tasks.migrate.gate import add_gate_arguments
+
+    add_gate_arguments(parser)
 
 
 def build_migrate(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> MigrateTask:
+    # --- CI gate (--check / --lint): a task of its own, azora_tasks.migrate.gate ------------------
+    from azora_tasks.migrate.gate import build_gate, wants_gate
+
+    if wants_gate(options):
+        return build_gate(manifest, processes, options)  # type: ignore[return-value]
     mode = getattr(options, "migrate_mode", None) or DEVELOP
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if mode == RESET and not getattr(options, "force", False):
@@ -83,7 +92,7 @@ def build_migrate(manifest: Manifest, processes: ProcessGroup, options: argparse
         mode=mode,
         name=getattr(options, "name", None),
         accept_data_loss=getattr(options, "accept_data_loss", False),
-        confirm=_ask if interactive else None,
+        confirm=(getattr(options, "ask", None) or _ask) if interactive else None,  # `ask` pauses the live bar (console.py)
         engine_choice=getattr(options, "migrate_engine", None) or "auto",
     )
 
@@ -169,7 +178,7 @@ class MigrateTask:
         if not schema.is_file():
             return ServiceResult(service.name, Status.SKIPPED, summary=f"no schema at {schema.relative_to(self.manifest.root)} (run `generate` first)")
         started = time.monotonic()
-        text = schema.read_text(encoding="utf-8")
+        text = read_schema_text(schema, self.manifest.root)
         try:
             target = resolve_target(self.manifest, service, schema_provider(text))
         except TargetError as error:

@@ -36,7 +36,7 @@ from azora_tasks.manifest import Manifest, Service
 from azora_tasks.prisma import PrismaCli, find_prisma, service_env
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.runner import Cancelled, ProcessGroup
-from azora_tasks.schema_text import env_variables_used, schema_provider
+from azora_tasks.schema_text import blank_schema_problem, env_variables_used, read_schema_text, schema_provider
 from azora_tasks.schema_worker import SchemaWorker, wasm_available
 from azora_tasks.selection import SelectionError
 
@@ -159,6 +159,12 @@ class ValidateTask:
         if self.engine == "auto":
             self.engine = "wasm" if wasm_available(self.manifest.root) else "cli"
 
+    @property
+    def cache_name(self) -> str:
+        """Where the cache keeps this run's results: a `--lint-only` run must not replace
+        the last result that holds Prisma's verdict (the report reads both)."""
+        return "validate" if self.prisma_check else "validate-lint"
+
     def cache_options(self) -> dict[str, object]:
         """The options that change this task's result (part of the cache key)."""
         options: dict[str, object] = {"engine": self.engine, "lint": self.lint, "prisma": self.prisma_check}
@@ -190,6 +196,9 @@ class ValidateTask:
                 summary=f"no schema at {schema.relative_to(self.manifest.root)} (run `generate` to create one)",
             )
         started = time.monotonic()
+        blank = blank_schema_problem(sources)
+        if blank:  # Prisma accepts an empty file; an empty schema must not count as implemented
+            return ServiceResult(service.name, Status.FAILED, time.monotonic() - started, blank, blank, {"prisma": "invalid"} if self.prisma_check else {})
         outputs: list[str] = []
         problems: list[str] = []
         details: dict[str, Any] = {}
@@ -285,14 +294,14 @@ class ValidateTask:
 
     def _provider(self, service: Service, sources: list[Path]) -> str:
         for path in sources:
-            provider = schema_provider(path.read_text(encoding="utf-8"))
+            provider = schema_provider(read_schema_text(path, self.manifest.root))
             if provider:
                 return provider
         return self.manifest.provider_for(service)
 
     def _prisma_verdict(self, service: Service, sources: list[Path]) -> tuple[bool, str]:
         service_dir = self.manifest.service_dir(service)
-        texts = {path: path.read_text(encoding="utf-8") for path in sources}
+        texts = {path: read_schema_text(path, self.manifest.root) for path in sources}
         env = service_env(self.manifest, service, "\n".join(texts.values()))
         schema_arg = self.manifest.schema_file(service)
         if self.engine == "wasm":

@@ -157,8 +157,8 @@ def test_guard_blocks_data_loss_until_accepted(tmp_path: Path, migrate) -> None:
     blocked = migrate(root)
     assert blocked.code == 1
     auth = blocked.services["auth"]
-    assert "blocked" in auth["summary"] and "DS103" in auth["summary"] and "BC102" in auth["summary"]
-    assert {finding["code"] for finding in auth["details"]["findings"]} >= {"DS103", "BC102", "MF103", "MF101"}
+    assert "blocked" in auth["summary"] and "DS103" in auth["summary"] and "AZM103" in auth["summary"]
+    assert {finding["code"] for finding in auth["details"]["findings"]} >= {"DS103", "AZM103", "MF103", "MF101"}
     assert len(migrations(root, "auth")) == 1  # nothing written, nothing applied
 
     accepted = migrate(root, "--accept-data-loss", "--name", "rename")

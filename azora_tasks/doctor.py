@@ -1,0 +1,107 @@
+"""`azora-tasks doctor`: which Node, Prisma CLI and npm packages each task will use, and what is missing.
+
+A new user's first question after `pip install` is "what does this need from
+Node, and do I have it"; the answer depends on the task (validate needs the
+schema wasm, clients the generator machinery and a matching `@prisma/client`,
+migrate a driver adapter per provider), so it is printed per task, from the
+same lookups the tasks themselves do.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from azora_tasks.manifest import Manifest
+from azora_tasks.node_setup import CLIENT_RUNTIME, installed_version, pinned_packages
+from azora_tasks.prisma import PrismaError, find_prisma
+from azora_tasks.schema_text import schema_provider
+
+ADAPTERS = {  # provider -> (driver adapter, driver)
+    "postgresql": ("@prisma/adapter-pg", "pg"),
+    "sqlite": ("@prisma/adapter-libsql", "@libsql/client"),
+    "mysql": ("@prisma/adapter-mariadb", "mariadb"),
+}
+FIX = "run `azora-tasks node init` in the monorepo root"
+
+
+@dataclass(frozen=True)
+class Check:
+    task: str  # "all", "validate", "clients", "migrate"
+    component: str
+    version: str | None
+    where: str
+    status: str  # ok | missing | mismatch | note
+    note: str = ""
+
+
+def _node() -> Check:
+    node = shutil.which("node")
+    if node is None:
+        return Check("all", "node", None, "-", "missing", "install Node.js 20 or newer")
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=False).stdout.strip().lstrip("v")
+    major = int(version.split(".")[0]) if version[:1].isdigit() else 0
+    return Check("all", "node", version, node, "ok" if major >= 18 else "mismatch", "" if major >= 18 else "Prisma 6 needs Node.js 18.18 or newer")
+
+
+def _package(task: str, root: Path, name: str, note: str = "") -> Check:
+    version = installed_version(root, name)
+    pinned = pinned_packages().get(name)
+    if version is None:
+        return Check(task, name, None, "-", "missing", f"{FIX} (pins {name}@{pinned})" if pinned else FIX)
+    status = "ok" if pinned in (None, version) else "mismatch"
+    extra = note or ("" if status == "ok" else f"azora-tasks is tested with {pinned}")
+    return Check(task, name, version, f"node_modules/{name}", status, extra)
+
+
+def collect(root: Path, manifest: Manifest | None) -> list[Check]:
+    checks = [_node()]
+    cli_version = None
+    if manifest is not None:
+        try:
+            cli = find_prisma(manifest)
+            cli_version = cli.version
+            checks.append(Check("all", "prisma (CLI)", cli.version, str(cli.script), "ok"))
+        except PrismaError as error:
+            checks.append(Check("all", "prisma (CLI)", installed_version(root, "prisma"), "-", "missing", str(error).splitlines()[0]))
+    else:
+        checks.append(_package("all", root, "prisma"))
+        cli_version = installed_version(root, "prisma")
+    checks.append(_package("validate", root, "@prisma/prisma-schema-wasm", "the batch validator (else `prisma validate` per service)"))
+    for name in ("@prisma/internals", "@prisma/client-generator-registry"):
+        checks.append(_package("clients", root, name, "the batch generator (else `prisma generate` per service)"))
+    runtime = _package("clients", root, CLIENT_RUNTIME)
+    if runtime.version and cli_version and runtime.version != cli_version:
+        runtime = Check("clients", CLIENT_RUNTIME, runtime.version, runtime.where, "mismatch",
+                        f"generated clients are for {cli_version}: your apps would load {runtime.version}; {FIX} --force")
+    elif runtime.status == "ok":
+        runtime = Check("clients", CLIENT_RUNTIME, runtime.version, runtime.where, "ok", "the runtime your apps load; matches the CLI")
+    checks.append(runtime)
+    providers = sorted(_providers(manifest)) if manifest else sorted(ADAPTERS)
+    for provider in providers:
+        adapter, driver = ADAPTERS[provider]
+        note = "migrate on MySQL needs a native schema engine (PRISMA_SCHEMA_ENGINE_BINARY)" if provider == "mysql" else f"{provider}: migrate, and clients with engineType = \"client\""
+        checks.append(_package("migrate", root, adapter, note))
+        checks.append(_package("migrate", root, driver))
+    return checks
+
+
+def _providers(manifest: Manifest) -> set[str]:
+    """Providers the services use: the manifest's, and what each schema's datasource says."""
+    found = {manifest.provider_for(s) for s in manifest.services.values()}
+    for service in manifest.services.values():
+        schema = manifest.schema_file(service)
+        if schema.is_file():
+            provider = schema_provider(schema.read_text(encoding="utf-8", errors="replace"))
+            found.add({"postgres": "postgresql", "cockroachdb": "postgresql"}.get(provider or "", provider or manifest.provider_for(service)))
+    return {provider for provider in found if provider in ADAPTERS}
+
+
+def healthy(checks: list[Check]) -> bool:
+    return all(check.status in ("ok", "note") for check in checks)
+
+
+def to_json(root: Path, checks: list[Check]) -> dict[str, object]:
+    return {"command": "doctor", "root": str(root), "healthy": healthy(checks), "checks": [asdict(check) for check in checks]}

@@ -1,0 +1,116 @@
+"""`migrate --check`: does the committed migrations folder produce the schema? Asked of a scratch database only.
+
+`prisma migrate diff --from-migrations <folder> --to-schema-datamodel <schema>`
+needs a database to connect to even though it only diffs (the driver adapter
+connects, and the engine replays the migrations into a shadow database). That
+database is never the service's own: a temporary SQLite file, or on a server a
+database `<name>_azcheck_<run>_<hash>` created for the call and dropped after it
+(with the engine's shadow databases), whatever happens in between. So the
+check runs in CI against an empty PostgreSQL container, and on a laptop
+without touching anyone's data or `_prisma_migrations`.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import urllib.parse
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from azora_tasks.manifest import Manifest, Service
+from azora_tasks.migrate import history
+from azora_tasks.migrate.engine import Engine, Transcript
+from azora_tasks.migrate.targets import Target, TargetError, resolve_target
+from azora_tasks.schema_text import schema_provider
+
+SCRATCH_MARK = "azcheck"
+
+
+@dataclass
+class CheckOutcome:
+    """What the check found for one service: the uncovered SQL ("" = covered) or why it could not tell."""
+
+    sql: str = ""
+    error: str | None = None
+    migrations: int = 0
+    scratch: str = ""  # the scratch database, masked, for the transcript
+    transcript: Transcript = field(default_factory=Transcript)
+
+    @property
+    def covered(self) -> bool:
+        return self.error is None and not self.sql.strip()
+
+
+def scratch_target(target: Target, folder: Path, name: str) -> Target:
+    """The same provider and server as `target`, another database: a file in `folder`, or `name` on the server."""
+    if target.provider == "sqlite":
+        return Target("sqlite", f"file:{folder / 'check.db'}", "scratch database of migrate --check")
+    parts = urllib.parse.urlsplit(target.url)
+    return Target(target.provider, urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, "")),
+                  "scratch database of migrate --check")
+
+
+def scratch_name(real: Target, run_id: str, service: str) -> str:
+    """`<real database, shortened>_azcheck_<run>_<service hash>`: unique per run and service, easy to trace, < 63 bytes."""
+    stem = re.sub(r"[^a-z0-9_]", "_", (real.database if real.provider != "sqlite" else service).lower())[:20]
+    return f"{stem}_{SCRATCH_MARK}_{run_id[:8]}_{zlib.crc32(service.encode()):08x}"
+
+
+def check_service(engine: Engine, manifest: Manifest, service: Service, schema: Path, run_id: str) -> CheckOutcome:
+    """Diff the committed migrations against the schema on a scratch database; never the real one."""
+    outcome = CheckOutcome()
+    text = schema.read_text(encoding="utf-8")
+    try:
+        real = resolve_target(manifest, service, schema_provider(text))
+    except TargetError as error:
+        outcome.error = str(error)
+        return outcome
+    if not engine.uses_js_engine(real) and engine.native_schema_engine() is None:
+        outcome.error = (f"{real.provider}: Prisma 6.19's WebAssembly schema engine has no MySQL/MariaDB connector and no native"
+                         " schema engine is installed (set PRISMA_SCHEMA_ENGINE_BINARY)")
+        return outcome
+    migrations = history.migrations_dir(schema)
+    names = history.local_migrations(migrations)
+    outcome.migrations = len(names)
+    name = scratch_name(real, run_id, service.name)
+    with tempfile.TemporaryDirectory(prefix="azora-check-") as folder:
+        scratch = scratch_target(real, Path(folder), name)
+        outcome.scratch = scratch.masked
+        source = _with_lock_file(migrations, Path(folder), real.provider) if names else None
+        env = engine.env(scratch, text, f"{name}_shadow")
+        try:
+            if scratch.provider != "sqlite":
+                created, _ = engine.ensure_database(scratch, schema, env)
+                if not created.ok:
+                    outcome.transcript.add("create scratch database", created)
+                    outcome.error = f"cannot create the scratch database {scratch.masked}: {created.output.strip()[-300:]}"
+                    return outcome
+            diff = engine.diff(scratch, schema, env, source)
+            outcome.transcript.add(f"prisma migrate diff --from-{'migrations' if source else 'empty'} (scratch database {scratch.masked})", diff.result)
+            if not diff.result.ok:
+                lines = [line.strip() for line in diff.result.output.strip().splitlines() if line.strip()]
+                outcome.error = f"{diff.result.error_code or 'migrate diff failed'}: {lines[-1][:300] if lines else 'no output'}"
+            elif not diff.empty:
+                outcome.sql = diff.sql
+        finally:
+            if scratch.provider != "sqlite":
+                engine.dbtool(scratch, schema, env, "drop")
+                engine.drop_shadows(scratch, schema, env, f"{name}_shadow")
+    return outcome
+
+
+def _with_lock_file(migrations: Path, scratch: Path, provider: str) -> Path:
+    """The folder to diff from: the committed one, or a copy with the `migration_lock.toml` Prisma needs.
+
+    The check writes nothing into the tree, so a folder committed without its
+    lock file is copied rather than fixed in place.
+    """
+    if (migrations / history.LOCK_FILE).is_file():
+        return migrations
+    copy = scratch / "migrations"
+    shutil.copytree(migrations, copy)
+    history.ensure_lock_file(copy, provider)
+    return copy

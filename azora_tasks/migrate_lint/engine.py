@@ -1,0 +1,139 @@
+"""Runs the migration-lint rules over `migration.sql` files and applies suppressions.
+
+A migration is linted against a model replayed from every migration before it
+in its folder (name order, as Prisma applies them), so "existing table" means
+what it will mean on a database that is up to date. Never raises on bad input:
+an unreadable file is an AZM000 finding, and a rule that crashes on odd SQL is
+an AZM000 finding naming the rule (a linter bug must not hide other findings).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from azora_tasks.lint.findings import Finding, LintResult, Severity
+from azora_tasks.migrate_lint.model import build_model, interpret
+from azora_tasks.migrate_lint.rules import RULES, MigrationContext, Rule, Violation
+from azora_tasks.migrate_lint.rules.meta import InvalidSuppression, UnreadableMigration
+from azora_tasks.migrate_lint.sql import Script, parse_script
+from azora_tasks.migrate_lint.suppressions import MARKER, build_index
+
+LOCK_FILE = "migration_lock.toml"
+_LOCK_PROVIDER = re.compile(r'^\s*provider\s*=\s*"([^"]+)"', re.MULTILINE)
+_PROVIDERS = {"postgres": "postgresql", "postgresql": "postgresql", "sqlite": "sqlite", "mysql": "mysql", "mariadb": "mysql", "cockroachdb": "postgresql"}
+
+
+def _sort_key(finding: Finding) -> tuple[str, int, int, str]:
+    return finding.path, finding.line, finding.column, finding.code
+
+
+def context_for(sql: str, path: str, *, name: str = "", previous: Iterable[str] = (), provider: str | None = None,
+                base_migrations: list[str] | None = None) -> tuple[MigrationContext, Script]:
+    """Parse a migration and interpret it against the model of the ones before it."""
+    script = parse_script(sql)
+    changes = interpret(build_model(list(previous)), script.statements)
+    return MigrationContext(name or Path(path).parent.name, path, changes, provider, base_migrations, script.statements), script
+
+
+def violations(ctx: MigrationContext, rules: Iterable[type[Rule]] = RULES) -> Iterator[tuple[type[Rule], Violation]]:
+    """What each enabled rule that applies to the provider reports, before suppressions."""
+    for rule_class in rules:
+        rule = rule_class()
+        if rule_class.default_severity is Severity.OFF or not rule.applies_to(ctx.provider):
+            continue
+        try:
+            found = list(rule.check(ctx))
+        except Exception as error:  # noqa: BLE001 - a rule bug must not abort the lint
+            found = [Violation(f"internal error in rule {rule_class.code} {rule_class.name}: {error!r}")]
+            rule_class = UnreadableMigration
+        for violation in found:
+            yield rule_class, violation
+
+
+def lint_sql(
+    sql: str,
+    path: str,
+    *,
+    name: str = "",
+    previous: Iterable[str] = (),
+    provider: str | None = None,
+    base_migrations: list[str] | None = None,
+    rules: Iterable[type[Rule]] = RULES,
+) -> LintResult:
+    """Lint one migration's SQL, given the SQL of every migration before it."""
+    rules = tuple(rules)
+    ctx, script = context_for(sql, path, name=name, previous=previous, provider=provider, base_migrations=base_migrations)
+    index = build_index(script)
+    result = LintResult()
+    for rule_class, violation in violations(ctx, rules):
+        if index.match(rule_class.code, violation.statement) is not None:
+            result.suppressed += 1
+            continue
+        at = violation.statement
+        line, column = (at.line, at.column) if at else (1, 1)
+        end = (at.end_line, at.end_column) if at else (None, None)
+        result.findings.append(Finding(rule_class.code, rule_class.name, rule_class.default_severity, violation.message,
+                                       path, line, column, end[0], end[1], violation.fix))
+    if InvalidSuppression in rules:
+        for message, comment in index.problems:
+            result.findings.append(Finding(InvalidSuppression.code, InvalidSuppression.name, InvalidSuppression.default_severity,
+                                           message, path, comment.line, comment.column, fix=f"-- {MARKER} <code> <reason>"))
+    result.findings.sort(key=_sort_key)
+    return result
+
+
+def folder_provider(folder: Path, default: str | None = None) -> str | None:
+    """The provider `migration_lock.toml` records (Prisma writes it), else `default`."""
+    lock = folder / LOCK_FILE
+    try:
+        match = _LOCK_PROVIDER.search(lock.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        match = None
+    found = match.group(1).lower() if match else default
+    return _PROVIDERS.get(found or "", found)
+
+
+def migration_names(folder: Path) -> list[str]:
+    """Migration folders in apply order (Prisma applies them sorted by name)."""
+    if not folder.is_dir():
+        return []
+    return sorted(entry.name for entry in folder.iterdir() if entry.is_dir() and (entry / "migration.sql").is_file())
+
+
+def lint_folder(
+    folder: Path,
+    *,
+    provider: str | None = None,
+    only: set[str] | None = None,
+    base_migrations: list[str] | None = None,
+    display_root: Path | None = None,
+) -> tuple[LintResult, list[str]]:
+    """Lint the migrations of one `prisma/migrations` folder; `only` limits which are reported.
+
+    Returns the result and the names of the migrations that were linted.
+    """
+    provider = folder_provider(folder, provider)
+    result = LintResult()
+    previous: list[str] = []
+    linted: list[str] = []
+    for name in migration_names(folder):
+        file = folder / name / "migration.sql"
+        shown = str(file.relative_to(display_root)) if display_root and file.is_relative_to(display_root) else str(file)
+        try:
+            sql = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            if only is None or name in only:
+                linted.append(name)
+                result.findings.append(Finding(UnreadableMigration.code, UnreadableMigration.name, Severity.ERROR,
+                                               f"cannot read migration: {error}", shown, 1, 1, fix="save migration.sql as UTF-8"))
+            continue
+        if only is None or name in only:
+            linted.append(name)
+            part = lint_sql(sql, shown, name=name, previous=previous, provider=provider, base_migrations=base_migrations)
+            result.findings.extend(part.findings)
+            result.suppressed += part.suppressed
+        previous.append(sql)
+    result.findings.sort(key=_sort_key)
+    return result, linted
