@@ -388,9 +388,10 @@ def _check_lint_tables(check: _Checker, lint: Mapping[str, Any], categories: Map
 
     for keypath, table in tables:
         try:
-            LintConfig.from_mapping(table)
+            LintConfig.from_mapping(table, scope="global" if keypath == ("lint",) else "local")
         except ValueError as error:
-            raise check.fail(keypath, str(error).splitlines()[0], 'use a rule code or name from docs/lint-rules.md with "off", "info", "warning" or "error"') from None
+            keys = tuple(getattr(error, "keys", ()))  # where in the table (lint.ignores[1], lint.select ...)
+            raise check.fail((*keypath, *keys), str(error).splitlines()[0], 'use a rule code or name from docs/lint-rules.md with "off", "info", "warning" or "error"; see docs/lint-rules.md for select, ignore and [[lint.ignores]]') from None
 
 
 def _check_milestones(check: _Checker, milestones: tuple[Milestone, ...], phases: Mapping[int, Phase], categories: Mapping[str, Category]) -> None:

@@ -174,9 +174,14 @@ def task_command(name: str, build: str) -> Callable[[argparse.Namespace, Manifes
             close = getattr(task, "close", None)
             if close:
                 close()
+        finish = getattr(task, "finish", None)  # optional hook: re-judge results after the run (lint baseline)
+        if finish is not None:
+            result = finish(result, options, console)
         for path in getattr(task, "write_reports", lambda *_: [])(result, options):
             console.print(f"report written to {escape(str(path))}")
         code = summarise_step(options, result, console)
+        for line in getattr(task, "epilogue", lambda *_: [])(result, options):  # optional: lines after the summary
+            console.print(escape(line))
         for line in getattr(task, "notices", lambda _run: [])(result):  # after the summary: never hidden
             console.print(f"[yellow]{escape(line)}[/]")
         return code
