@@ -19,10 +19,12 @@ with a message naming the file that asked for it.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from azora_tasks.cache import sha256_json
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.prisma import SUPPORTED_MAJORS, PrismaCli, PrismaError, cli_at, find_prisma
 
@@ -80,6 +82,18 @@ class ToolchainResolver:
         if service.name not in self._by_service:
             self._by_service[service.name] = self._resolve(service)
         return self._by_service[service.name]
+
+    def cache_key(self, service: Service) -> str:
+        """What of the service's toolchain changes a task's result: the CLI chosen, its
+        version, its own config's text and the URL a Prisma 7 config would carry.
+        Never raises: an unresolvable toolchain is a key too (the task reports the error)."""
+        try:
+            toolchain = self.for_service(service)
+        except PrismaError as error:
+            return f"error: {error}"
+        own = toolchain.own_config.read_text(encoding="utf-8", errors="replace") if toolchain.own_config else ""
+        url = os.environ.get("DATABASE_URL", "") if toolchain.needs_config else ""
+        return sha256_json([str(toolchain.cli.script), toolchain.cli.version, own, url])
 
     def _resolve(self, service: Service) -> Toolchain:
         root = self.manifest.root.resolve()

@@ -122,7 +122,11 @@ def cache_step(name: str, options: argparse.Namespace, manifest: Manifest, work:
     def inputs(service: Service) -> dict[str, str]:
         schema = manifest.schema_file(service)
         names = env_variables_used(read_schema_text(schema, manifest.root)) if schema.is_file() else []
-        return service_inputs(manifest, service, shared, env_names=names)
+        found = service_inputs(manifest, service, shared, env_names=names)
+        toolchains = getattr(work, "toolchains", None)  # the service's own Prisma (toolchain.py)
+        if toolchains is not None:
+            found["service prisma"] = toolchains.cache_key(service)
+        return found
 
     return CachedWork(getattr(work, "cache_name", name), work, CacheStore(manifest.root), inputs, getattr(work, "outputs", None))
 

@@ -223,3 +223,15 @@ def test_doctor_prints_each_services_prisma(tmp_path: Path, node_modules: Path) 
     rows = {c["task"]: c for c in json.loads(out.read_text())["checks"] if c["task"].startswith("service:")}
     assert rows["service:legacy"]["version"] == "6.19.3" and rows["service:modern"]["version"] == "7.10.1"
     assert "services/modern/package.json" in rows["service:modern"]["note"] and "--config" in rows["service:modern"]["note"]
+
+
+def test_cache_key_follows_the_services_prisma(tmp_path: Path, node_modules: Path) -> None:
+    """A service moving from 6 to 7 in its own package.json must not replay its 6 verdict."""
+    manifest = load_manifest(_tree(tmp_path))
+    legacy = manifest.services["legacy"]
+    before = ToolchainResolver(manifest).cache_key(legacy)
+    (tmp_path / "services" / "legacy" / "package.json").write_text(json.dumps({"devDependencies": {"prisma": "7.10.1"}}))
+    after = ToolchainResolver(manifest).cache_key(legacy)
+    assert before != after
+    (tmp_path / "services" / "legacy" / "package.json").write_text(json.dumps({"devDependencies": {"prisma": "8.1.0"}}))
+    assert ToolchainResolver(manifest).cache_key(legacy).startswith("error: ")
