@@ -184,6 +184,13 @@ def test_mixed_tree_validate_clients_and_a_7_client_runs(tmp_path: Path, node_mo
     assert (tmp_path / "services" / "modern" / "generated" / "client" / "client.ts").is_file()
     assert (tmp_path / "services" / "legacy" / "generated" / "client" / "index.js").is_file()
 
+    migrated = tmp_path / "migrate.json"
+    assert main(["migrate", "--manifest", str(manifest), "--json", str(migrated), "legacy", "modern"]) == 1
+    states = {r["service"]: r for r in json.loads(migrated.read_text())["runs"][0]["services"]}
+    assert states["legacy"]["status"] == "ok" and list((tmp_path / "services/legacy/prisma/migrations").glob("*_init/migration.sql"))
+    assert states["modern"]["status"] == "failed" and "does not run Prisma 7 migrations yet" in states["modern"]["summary"]
+    assert main(["report", "--manifest", str(manifest)]) == 0
+
     script = textwrap.dedent(f"""
         const {{ createJiti }} = require({json.dumps(str(node_modules / "jiti"))});
         const {{ createClient }} = require({json.dumps(str(node_modules / "@libsql" / "client"))});
