@@ -242,3 +242,48 @@ def test_cache_key_follows_the_services_prisma(tmp_path: Path, node_modules: Pat
     assert before != after
     (tmp_path / "services" / "legacy" / "package.json").write_text(json.dumps({"devDependencies": {"prisma": "8.1.0"}}))
     assert ToolchainResolver(manifest).cache_key(legacy).startswith("error: ")
+
+
+ENGINE7_SCRIPT = r"""
+const fs = require("node:fs");
+const path = require("node:path");
+const { createRequire } = require("node:module");
+const { pathToFileURL } = require("node:url");
+const modules = process.argv[1];
+const req = createRequire(path.join(modules, "x.js"));
+async function engine(gluePackage, wasmFile) {
+  const glue = await import(pathToFileURL(path.join(modules, gluePackage, "schema_engine_bg.js")).href);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(wasmFile)), { "./schema_engine_bg.js": glue });
+  glue.__wbg_set_wasm(instance.exports);
+  instance.exports.__wbindgen_start();
+  const libsql = req("@prisma/adapter-libsql");
+  const utils = createRequire(req.resolve("@prisma/adapter-libsql"))("@prisma/driver-adapter-utils");
+  const factory = utils.bindMigrationAwareSqlAdapterFactory(new libsql.PrismaLibSql({ url: ":memory:" }));
+  return { version: glue.version(), engine: await glue.SchemaEngine.new({ datamodels: undefined }, () => {}, factory) };
+}
+async function diff(e, content) {
+  const r = await e.engine.diff({ from: { tag: "empty" }, to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content }] },
+    script: true, shadowDatabaseUrl: null, exitCode: null, filters: { externalTables: [], externalEnums: [] } });
+  return r.stdout;
+}
+(async () => {
+  const [schema6, schema7] = JSON.parse(fs.readFileSync(0, "utf8"));
+  const seven = await engine("@prisma/schema-engine-wasm7", path.join(modules, "prisma7/build/schema_engine_bg.wasm"));
+  const six = await engine("@prisma/schema-engine-wasm", path.join(modules, "prisma/build/schema_engine_bg.wasm"));
+  console.log(JSON.stringify({ version7: seven.version, sql7: await diff(seven, schema7), sql6: await diff(six, schema6) }));
+})().catch((e) => { console.error(e); process.exit(1); });
+"""
+
+
+def test_7_cli_schema_engine_wasm_runs_with_the_pinned_glue(node_modules: Path) -> None:
+    """The route for `migrate` on 7: the 7.10.1 CLI ships schema_engine_bg.wasm but not its JS glue, and no
+    @prisma/schema-engine-wasm of its engine hash is published; the 7.10.0-7 glue (pinned as
+    @prisma/schema-engine-wasm7) has exactly its imports. It must load the CLI's engine and write the same
+    SQL as the 6.19.3 engine for the same models."""
+    hash7 = json.loads((node_modules / "prisma7" / "node_modules" / "@prisma" / "engines-version" / "package.json").read_text())["prisma"]["enginesVersion"]
+    payload = json.dumps([SCHEMA6.replace(', engineType = "client"', ""), SCHEMA7.replace("model Note", "model Account").replace("title String", "email String @unique")])
+    run = subprocess.run(["node", "-e", ENGINE7_SCRIPT, str(node_modules)], input=payload, capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["version7"] == hash7
+    assert 'CREATE TABLE "Account"' in result["sql7"] and result["sql7"] == result["sql6"]
