@@ -37,12 +37,7 @@ from azora_tasks.prisma import PrismaCli, find_prisma, service_env
 from azora_tasks.prisma_config import config_arguments
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.runner import Cancelled, ProcessGroup
-from azora_tasks.schema_text import (
-    blank_schema_problem,
-    env_variables_used,
-    read_schema_text,
-    schema_provider,
-)
+from azora_tasks.schema_text import blank_schema_problem, env_variables_used, read_schema_text, schema_provider
 from azora_tasks.schema_worker import SchemaWorker, wasm_available
 from azora_tasks.selection import SelectionError
 from azora_tasks.toolchain import ToolchainResolver
