@@ -170,12 +170,18 @@ def test_mixed_tree_validate_clients_and_a_7_client_runs(tmp_path: Path, node_mo
     modern_modules = tmp_path / "services" / "modern" / "node_modules" / "@prisma"
     modern_modules.mkdir(parents=True)
     (modern_modules / "client").symlink_to(node_modules / "@prisma" / "client7")  # the service's own 7 runtime
+    # modern keeps its own config (TypeScript, reads the URL the tool sets); broken gets a generated one
+    own = tmp_path / "services" / "modern" / "prisma.config.ts"
+    own.write_text('export default { schema: "prisma/schema.prisma", datasource: { url: process.env.DATABASE_URL as string } };\n')
     results = tmp_path / "validate.json"
     assert main(["validate", "--no-lint", "--manifest", str(manifest), "--json", str(results)]) == 1
     by_service = {r["service"]: r for r in json.loads(results.read_text())["runs"][0]["services"]}
     assert by_service["legacy"]["status"] == "ok" and by_service["modern"]["status"] == "ok"
     assert by_service["broken"]["status"] == "failed" and "P1012" in by_service["broken"]["summary"]
     assert "no longer supported" in by_service["broken"]["output"]
+    assert "Loaded Prisma config from prisma.config.ts" in by_service["modern"]["output"]
+    generated = tmp_path / ".azora-cache" / "prisma-config"
+    assert sorted(p.name for p in generated.iterdir()) == ["broken.config.cjs"]
 
     clients = tmp_path / "clients.json"
     assert main(["clients", "--manifest", str(manifest), "--json", str(clients), "legacy", "modern"]) == 0
