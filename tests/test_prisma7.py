@@ -293,3 +293,15 @@ def test_7_cli_schema_engine_wasm_runs_with_the_pinned_glue(node_modules: Path) 
     result = json.loads(run.stdout)
     assert result["version7"] == hash7
     assert 'CREATE TABLE "Account"' in result["sql7"] and result["sql7"] == result["sql6"]
+
+
+def test_7_client_without_a_7_runtime_is_refused_before_generating(tmp_path: Path, node_modules: Path) -> None:
+    manifest = _tree(tmp_path)
+    (tmp_path / "node_modules" / "@prisma").mkdir(parents=True)
+    (tmp_path / "node_modules" / "@prisma" / "client").symlink_to(node_modules / "@prisma" / "client")  # 6.19.3 only
+    out = tmp_path / "clients.json"
+    assert main(["clients", "--manifest", str(manifest), "--json", str(out), "modern"]) == 1
+    result = json.loads(out.read_text())["runs"][0]["services"][0]
+    assert "for Prisma 7.10.1 is not installed" in result["summary"] and "found: 6.19.3" in result["summary"]
+    assert "npm install -D @prisma/client@7.10" in result["output"]
+    assert not (tmp_path / "services" / "modern" / "generated").exists()

@@ -218,6 +218,13 @@ class ClientsTask:
         the same version as the CLI that generates them."""
         for folder in folders:
             found = runtime_for(folder)
+            if cli.major >= 7 and (found is None or not _runtime_matches(found[1], cli)):
+                where = f"{found[1]} at {_display(found[0], self.manifest.root)}" if found else "none"
+                return (
+                    f"{CLIENT_RUNTIME} for Prisma {cli.version} is not installed where {_display(folder, self.manifest.root)} can load it"
+                    f" (found: {where})\n  fix: `npm install -D {CLIENT_RUNTIME}@{'.'.join(cli.version.split('.')[:2])}` in the service's folder,"
+                    " next to its Prisma 7 (docs/prisma-versions.md)"
+                )
             if found is None:
                 return (
                     f"no {CLIENT_RUNTIME} installed where {_display(folder, self.manifest.root)} can load it\n"
