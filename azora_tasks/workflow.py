@@ -122,7 +122,11 @@ def cache_step(name: str, options: argparse.Namespace, manifest: Manifest, work:
     def inputs(service: Service) -> dict[str, str]:
         schema = manifest.schema_file(service)
         names = env_variables_used(read_schema_text(schema, manifest.root)) if schema.is_file() else []
-        return service_inputs(manifest, service, shared, env_names=names)
+        found = service_inputs(manifest, service, shared, env_names=names)
+        toolchains = getattr(work, "toolchains", None)  # the service's own Prisma (toolchain.py)
+        if toolchains is not None:
+            found["service prisma"] = toolchains.cache_key(service)
+        return found
 
     return CachedWork(getattr(work, "cache_name", name), work, CacheStore(manifest.root), inputs, getattr(work, "outputs", None))
 
@@ -174,9 +178,14 @@ def task_command(name: str, build: str) -> Callable[[argparse.Namespace, Manifes
             close = getattr(task, "close", None)
             if close:
                 close()
+        finish = getattr(task, "finish", None)  # optional hook: re-judge results after the run (lint baseline)
+        if finish is not None:
+            result = finish(result, options, console)
         for path in getattr(task, "write_reports", lambda *_: [])(result, options):
             console.print(f"report written to {escape(str(path))}")
         code = summarise_step(options, result, console)
+        for line in getattr(task, "epilogue", lambda *_: [])(result, options):  # optional: lines after the summary
+            console.print(escape(line))
         for line in getattr(task, "notices", lambda _run: [])(result):  # after the summary: never hidden
             console.print(f"[yellow]{escape(line)}[/]")
         return code

@@ -28,7 +28,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from azora_tasks.generate.naming import lower_first, plural, snake_plural, words
+from azora_tasks.generate.naming import lower_first, plural, snake_plural
+from azora_tasks.vocabulary import MONEY_WORDS, OPEN_ENDED_NAMES, STATE_WORDS, is_id_name, is_money_name, is_state_name  # noqa: F401 (re-exported)
 
 SCALAR_TYPES = ("String", "Text", "Int", "BigInt", "Boolean", "DateTime", "Decimal", "Money", "Json", "Bytes", "Float")
 AUTOMATIC_FIELDS = ("id", "createdAt", "updatedAt", "deletedAt")
@@ -38,14 +39,7 @@ _MODEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _FIELD_NAME = re.compile(r"^[a-z][A-Za-z0-9]*$")
 _ENUM_VALUE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-# Decided by the name's last word, like the schema linter (azora_tasks.lint) does:
-# `totalAmount` is money, `priceId` is not; `status`/`paymentType` need an enum.
-STATE_WORDS = frozenset({"status", "type", "kind", "role", "state"})
-OPEN_ENDED_NAMES = frozenset({"contentType", "mimeType", "mediaType", "userAgent"})
-MONEY_WORDS = frozenset(
-    {"amount", "price", "balance", "cost", "fee", "total", "subtotal", "salary", "tax", "discount",
-     "revenue", "wage", "budget", "payout", "refund", "commission", "deposit", "tuition"}
-)
+# Money and state words come from azora_tasks.vocabulary, shared with the schema linter.
 _FIELD_SYNTAX = (
     'write it as "<Type>[?] [= default] [unique] [index] [doc=...]", "-> Model[?] [unique] [back=name]"'
     ' or "ref service.Model[?] [unique]"'
@@ -399,22 +393,6 @@ def _parse_column(name: str, head: str, rest: list[str], where: tuple[str, ...],
     if "unique" in flags and "index" in flags:
         raise SpecError(where, "unique already creates an index", "drop 'index'")
     return Column(name, type_name, optional, default, "unique" in flags, "index" in flags, is_enum, doc)
-
-
-def is_state_name(name: str) -> bool:
-    parts = words(name)
-    return bool(parts) and parts[-1] in STATE_WORDS and name not in OPEN_ENDED_NAMES
-
-
-def is_money_name(name: str) -> bool:
-    parts = words(name)
-    return bool(parts) and (parts[-1] in MONEY_WORDS or parts[0] == "amount")
-
-
-def is_id_name(name: str) -> bool:
-    """`entityId`, `deviceId`: a record id, which deserves an index like any foreign key."""
-    parts = words(name)
-    return len(parts) > 1 and parts[-1] == "id"
 
 
 def _default_expression(type_name: str, value: str, is_enum: bool, enum_names: set[str], where: tuple[str, ...]) -> str:

@@ -17,7 +17,7 @@ rendered by :func:`azora_tasks.lint.docs.render_rules_markdown`.
 from __future__ import annotations
 
 from azora_tasks.lint.config import LintConfig, merge_configs
-from azora_tasks.lint.engine import lint_files, lint_schema, lint_text
+from azora_tasks.lint.engine import lint_files, lint_schema, lint_sources, lint_text
 from azora_tasks.lint.findings import Finding, LintResult, Severity
 from azora_tasks.lint.lexer import SchemaParseError
 from azora_tasks.lint.parser import parse_files, parse_schema
@@ -34,6 +34,7 @@ __all__ = [
     "find_rule",
     "lint_files",
     "lint_schema",
+    "lint_sources",
     "lint_text",
     "merge_configs",
     "parse_files",

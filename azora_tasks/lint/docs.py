@@ -57,11 +57,86 @@ model AuditEvent {{
 }}
 ```
 
+## Choosing rules: select, extend-select, ignore
+
+Like ruff, rules can be chosen by code, by code prefix (`AZL00` = AZL000–AZL009)
+or by name, in the manifest's top-level `[lint]` table or on the command line:
+
+```toml
+[lint]
+select = ["AZL00"]           # only these rules (a prefix does not switch on off-by-default rules)
+extend-select = ["AZL015"]   # naming an off-by-default rule switches it on (at warning)
+ignore = ["soft-delete"]     # never these
+```
+
+`azora-tasks validate --select AZL00,table-map --ignore AZL003` does the same; `--select`
+replaces the manifest's selection, `--extend-select` and `--ignore` add to it. A selector that
+matches no rule is an error (exit 2).
+
+## Seeing a big tree's findings
+
+Every `validate` ends with the per-rule totals (`lint: 1060 findings in 165 services — AZL002
+timestamps 412, ...`). `--statistics` prints one line per rule (code, name, count, services,
+how many `--fix` can take); `--lint-format lines` prints every finding as
+`path:line:col: CODE message`, one per line and never truncated (editors and CI annotations
+read it); `--lint-json PATH`, `--junit`, `--sarif` write files.
+
+## Baseline: fail only on new findings
+
+`azora-tasks validate --update-baseline` writes every current finding to `lint-baseline.json`
+next to the manifest (or `[lint] baseline = "path"`, or `--baseline PATH`). Commit it. From
+then on `validate` fails only on findings that are not in it, says how many baselined
+findings remain, and names the baselined findings that are gone (fixed) so the file can be
+shrunk with another `--update-baseline`. Entries are keyed by service, rule, model and
+field (never by line number), so unrelated edits do not invalidate them, and sorted, so the
+file diffs cleanly. `--no-baseline` shows everything.
+
+## Ignoring rules for copy-pasted models or a category
+
+One manifest entry instead of a comment in every copy; the reason is mandatory:
+
+```toml
+[[lint.ignores]]
+models = ["User", "AuditLog"]      # in every service (globs allowed: "Audit*")
+rules = ["timestamps", "AZL007"]
+reason = "copied from the auth template; fixed there (PLAT-12)"
+
+[[lint.ignores]]
+categories = ["ai-ml"]             # or services = [...]; without models: every model
+rules = ["money-decimal"]
+reason = "prices are model scores, not money"
+```
+
+An entry that silences nothing in the services a run linted is reported with its line in the
+manifest, and an inline suppression that silences nothing is an AZL091 finding (like ruff's
+RUF100).
+
+## Fixes
+
+`azora-tasks validate --fix` applies the mechanical fixes below (see each rule's **Fixable**
+line), then validates the result with Prisma; `--diff` prints them as a unified diff and
+writes nothing. Edited models are laid out exactly like `prisma format`; nothing else in the
+file moves, and a second `--fix` changes nothing. If Prisma rejects a fixed schema that it
+accepted before (say a new `createdAt` clashes with a legacy field mapped to that column), the
+file is put back and the findings stay for a human. Fixes that rename a table (`@@map`) are
+*unsafe*: they need `--unsafe-fixes`, and the migration must rename the table (Prisma would
+drop and re-create it). Rules whose fix changes stored data (id generators, money types,
+column types) stay manual.
+
 ## Rules
 
-| Code | Name | Default severity | Checks |
-| --- | --- | --- | --- |
+| Code | Name | Default severity | Fixable | Checks |
+| --- | --- | --- | --- | --- |
 """
+
+
+def fixable_label(rule: type[Rule]) -> str:
+    """The rules table's Fixable column: no, yes, partly (some cases stay manual) or unsafe."""
+    if not rule.fixable:
+        return "no"
+    if "*unsafe*" in rule.fixable:
+        return "unsafe"
+    return "partly" if "manual" in rule.fixable else "yes"
 
 
 def _anchor(rule: type[Rule]) -> str:
@@ -75,6 +150,8 @@ def render_rule(rule: type[Rule]) -> str:
         f"### {rule.code} {rule.name}",
         "",
         f"**Default severity:** {rule.default_severity.value}",
+        "",
+        f"**Fixable:** {rule.fixable or 'no — fix it by hand'}",
         "",
         sections["summary"],
         "",
@@ -93,7 +170,8 @@ def render_rule(rule: type[Rule]) -> str:
 def render_rules_markdown() -> str:
     """The whole ``docs/lint-rules.md`` page."""
     table = "\n".join(
-        f"| [{r.code}](#{_anchor(r)}) | `{r.name}` | {r.default_severity.value} | {r.summary()} |" for r in RULES
+        f"| [{r.code}](#{_anchor(r)}) | `{r.name}` | {r.default_severity.value} | {fixable_label(r)} | {r.summary()} |"
+        for r in RULES
     )
     body = "\n".join(render_rule(r) for r in RULES)
     return HEADER + table + "\n\n" + body.rstrip("\n") + "\n"

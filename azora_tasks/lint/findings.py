@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 
 class Severity(str, Enum):
@@ -30,6 +32,11 @@ class Finding:
     """One problem in a schema, pointing at an exact 1-based line and column.
 
     ``fix`` is a short hint of what to write instead, when a rule knows it.
+    ``model``/``member`` name what the finding is about (the block and the
+    field, enum value or missing field) so a baseline can recognise it after
+    unrelated edits move it to another line.  ``fixable`` is ``"safe"`` or
+    ``"unsafe"`` when ``validate --fix`` (``--unsafe-fixes``) can apply
+    ``edits`` mechanically, else None.
     """
 
     code: str
@@ -42,6 +49,10 @@ class Finding:
     end_line: int | None = None
     end_column: int | None = None
     fix: str | None = None
+    model: str | None = None
+    member: str | None = None
+    fixable: str | None = None
+    edits: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -55,7 +66,16 @@ class Finding:
             "end_line": self.end_line,
             "end_column": self.end_column,
             "fix": self.fix,
+            "model": self.model,
+            "member": self.member,
+            "fixable": self.fixable,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """The inverse of :meth:`to_dict` (edits are not kept: a replayed finding is only reported)."""
+        known = {k: v for k, v in data.items() if k in _DICT_KEYS}
+        return cls(**{**known, "severity": Severity(data["severity"])})
 
 
 @dataclass
@@ -64,6 +84,7 @@ class LintResult:
 
     findings: list[Finding] = field(default_factory=list)
     suppressed: int = 0
+    ignore_hits: dict[int, int] = field(default_factory=dict)  # manifest ignore index -> findings it silenced
 
     def by_severity(self, severity: Severity) -> list[Finding]:
         return [f for f in self.findings if f.severity is severity]
@@ -76,3 +97,8 @@ class LintResult:
     def max_severity(self) -> Severity:
         """The worst severity found, ``OFF`` for a clean result."""
         return max((f.severity for f in self.findings), key=lambda s: s.rank, default=Severity.OFF)
+
+
+_DICT_KEYS = frozenset(
+    {"code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "fix", "model", "member", "fixable"}
+)

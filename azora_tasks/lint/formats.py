@@ -62,19 +62,31 @@ def summary_line(result: LintResult) -> str:
 # ------------------------------------------------------------------ JSON
 
 
-def result_to_dict(result: LintResult) -> dict[str, object]:
+def result_to_dict(result: LintResult, baselined: set[int] | None = None) -> dict[str, object]:
+    """``baselined``: indexes of findings the baseline knows (adds ``"baselined": true/false``)."""
+    findings = [f.to_dict() for f in result.findings]
+    if baselined is not None:
+        for index, item in enumerate(findings):
+            item["baselined"] = index in baselined
     return {
-        "findings": [f.to_dict() for f in result.findings],
+        "findings": findings,
         "suppressed": result.suppressed,
         "counts": {s.value: len(result.by_severity(s)) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)},
     }
 
 
-def format_json(results: Results, *, indent: int | None = 2) -> str:
+def format_json(
+    results: Results, *, indent: int | None = 2, baselined: Mapping[str, set[int]] | None = None
+) -> str:
     """One result as ``{"findings": [...], "suppressed": n, "counts": {...}}``, or ``{"services": {name: ...}}``."""
     if isinstance(results, LintResult):
         return json.dumps(result_to_dict(results), indent=indent)
-    payload = {"services": {name: result_to_dict(r) for name, r in results.items()}}
+    payload = {
+        "services": {
+            name: result_to_dict(r, baselined.get(name, set()) if baselined is not None else None)
+            for name, r in results.items()
+        }
+    }
     return json.dumps(payload, indent=indent)
 
 
@@ -175,8 +187,15 @@ def _sarif_rule(rule: type[Rule], help_base: str | None) -> dict[str, object]:
     return descriptor
 
 
-def to_sarif(results: Results, *, tool_version: str | None = None, help_base: str | None = None) -> dict[str, object]:
-    """The SARIF 2.1.0 log as a dict: one run, every rule described, one result per finding."""
+def to_sarif(
+    results: Results, *, tool_version: str | None = None, help_base: str | None = None,
+    baselined: Mapping[str, set[int]] | None = None,
+) -> dict[str, object]:
+    """The SARIF 2.1.0 log as a dict: one run, every rule described, one result per finding.
+
+    With ``baselined`` (service -> indexes of findings the lint baseline knows) each
+    result carries SARIF's ``baselineState``: ``"unchanged"`` or ``"new"``.
+    """
     index = {rule.code: i for i, rule in enumerate(RULES)}
     driver: dict[str, object] = {"name": TOOL_NAME, "rules": [_sarif_rule(rule, help_base) for rule in RULES]}
     if help_base:
@@ -185,7 +204,8 @@ def to_sarif(results: Results, *, tool_version: str | None = None, help_base: st
         driver["version"] = tool_version
     sarif_results: list[dict[str, object]] = []
     for service, result in _as_mapping(results).items():
-        for f in result.findings:
+        known = baselined.get(service, set()) if baselined is not None else None
+        for position, f in enumerate(result.findings):
             region: dict[str, int] = {"startLine": f.line, "startColumn": f.column}
             if f.end_line is not None and f.end_column is not None and (f.end_line, f.end_column) >= (f.line, f.column):
                 region.update(endLine=f.end_line, endColumn=f.end_column)
@@ -199,6 +219,8 @@ def to_sarif(results: Results, *, tool_version: str | None = None, help_base: st
                 ],
                 "properties": {"service": service, "ruleName": f.name},
             }
+            if known is not None:
+                entry["baselineState"] = "unchanged" if position in known else "new"
             sarif_results.append(entry)
     return {
         "$schema": SARIF_SCHEMA,
@@ -207,6 +229,9 @@ def to_sarif(results: Results, *, tool_version: str | None = None, help_base: st
     }
 
 
-def format_sarif(results: Results, *, tool_version: str | None = None, help_base: str | None = None) -> str:
+def format_sarif(
+    results: Results, *, tool_version: str | None = None, help_base: str | None = None,
+    baselined: Mapping[str, set[int]] | None = None,
+) -> str:
     """:func:`to_sarif` serialised as JSON text."""
-    return json.dumps(to_sarif(results, tool_version=tool_version, help_base=help_base), indent=2)
+    return json.dumps(to_sarif(results, tool_version=tool_version, help_base=help_base, baselined=baselined), indent=2)

@@ -13,9 +13,11 @@ a model declared in ``user.prisma``.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from pathlib import Path
 
+from azora_tasks.lint.cancel import Cancel, check_cancelled
 from azora_tasks.lint.lexer import SchemaParseError, Token, tokenize
 from azora_tasks.lint.syntax import (
     BLOCK_KINDS,
@@ -63,9 +65,12 @@ class _CommentIndex:
 class Parser:
     """Parses one file's tokens into :class:`Block` nodes."""
 
-    def __init__(self, text: str, path: str) -> None:
+    def __init__(self, text: str, path: str, cancel: Cancel | None = None) -> None:
         self.path = path
-        self.tokens, self.comments = tokenize(text, path)
+        self.cancel = cancel
+        self.tokens, self.comments = tokenize(text, path, cancel)
+        self.own_line_comments = [c for c in self.comments if c.own_line]  # in line order
+        self.own_line_starts = [c.line for c in self.own_line_comments]
         self.index = 0
         self.comment_index = _CommentIndex(self.comments)
         self.trailing: dict[int, Comment] = {
@@ -120,6 +125,7 @@ class Parser:
             self.skip_newlines()
             if self.tok.kind == "EOF":
                 break
+            check_cancelled(self.cancel)
             blocks.append(self.block())
         return blocks
 
@@ -156,12 +162,10 @@ class Parser:
                 values.append(self.enum_value())
             else:
                 fields.append(self.field())
+        first = bisect.bisect_right(self.own_line_starts, open_line)
+        last = bisect.bisect_left(self.own_line_starts, close.line)
         body_comments = tuple(
-            c
-            for c in self.comments
-            if c.own_line
-            and open_line < c.line < close.line
-            and id(c) not in self.comment_index.claimed
+            c for c in self.own_line_comments[first:last] if id(c) not in self.comment_index.claimed
         )
         return Block(
             line=keyword.line,
@@ -330,9 +334,9 @@ class Parser:
         return ArrayValue(open_bracket.line, open_bracket.column, last.end_line, last.end_column, tuple(items))
 
 
-def parse_schema(text: str, path: str = "schema.prisma") -> Schema:
+def parse_schema(text: str, path: str = "schema.prisma", cancel: Cancel | None = None) -> Schema:
     """Parse one schema file's text; raises :class:`SchemaParseError` with path/line/column."""
-    parser = Parser(text, path)
+    parser = Parser(text, path, cancel)
     blocks = parser.parse()
     return Schema(blocks=blocks, comments=list(parser.comments), paths=[path])
 

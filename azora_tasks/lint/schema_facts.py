@@ -95,3 +95,11 @@ class SchemaFacts:
     @cached_property
     def model_names(self) -> set[str]:
         return {b.name for b in self.schema.blocks if b.kind in ("model", "view")}
+
+    @cached_property
+    def models_by_folded_name(self) -> dict[str, str]:
+        """``"refreshtoken"`` -> ``"RefreshToken"`` (lower case, no underscores), for ``<model>Id`` look-ups."""
+        folded: dict[str, str] = {}
+        for name in sorted(self.model_names):
+            folded.setdefault(name.lower().replace("_", ""), name)
+        return folded

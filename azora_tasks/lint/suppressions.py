@@ -18,6 +18,7 @@ attached to nothing, the suppression is void and reported as AZL090.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -40,6 +41,7 @@ class Suppression:
     block: str
     member: str | None  # field or enum value name; None = the whole block
     used: int = 0
+    used_codes: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -57,19 +59,20 @@ class SuppressionIndex:
 
     suppressions: list[Suppression] = field(default_factory=list)
     problems: list[SuppressionProblem] = field(default_factory=list)
+    _by_block: dict[tuple[str, str], list[Suppression]] | None = field(default=None, repr=False)
 
     def match(self, code: str, violation: Violation) -> Suppression | None:
         """The suppression silencing ``violation`` of rule ``code``, if any (and count it)."""
         block = violation.block
         member = violation.field.name if violation.field is not None else violation.member
-        for suppression in self.suppressions:
-            if (
-                code in suppression.codes
-                and suppression.path == block.path
-                and suppression.block == block.name
-                and (suppression.member is None or suppression.member == member)
-            ):
+        if self._by_block is None:
+            self._by_block = {}
+            for suppression in self.suppressions:
+                self._by_block.setdefault((suppression.path, suppression.block), []).append(suppression)
+        for suppression in self._by_block.get((block.path, block.name), ()):
+            if code in suppression.codes and (suppression.member is None or suppression.member == member):
                 suppression.used += 1
+                suppression.used_codes.add(code)
                 return suppression
         return None
 
@@ -82,6 +85,13 @@ def build_index(schema: Schema) -> SuppressionIndex:
     """Find every suppression comment in ``schema`` and attach it to its target."""
     index = SuppressionIndex()
     consumed: set[int] = set()
+    # Directive comments per file, in line order: each block looks up only the ones
+    # inside its own lines (bisect), so the cost stays linear in the schema's size.
+    directives: dict[str, tuple[list[int], list[Comment]]] = {}
+    for comment in sorted((c for c in schema.comments if is_directive(c)), key=lambda c: (c.line, c.column)):
+        lines, found = directives.setdefault(_path_of(schema, comment), ([], []))
+        lines.append(comment.line)
+        found.append(comment)
 
     def add(comment: Comment, block: Block, member: str | None) -> None:
         consumed.add(id(comment))
@@ -121,13 +131,9 @@ def build_index(schema: Schema) -> SuppressionIndex:
                     add(comment, block, name)
             if trailing is not None and is_directive(trailing):
                 add(trailing, block, name)
-        for comment in schema.comments:
-            if (
-                id(comment) not in consumed
-                and is_directive(comment)
-                and block.line <= comment.line <= block.end_line
-                and _same_file(schema, comment, block)
-            ):
+        lines, comments = directives.get(block.path, ([], []))
+        for comment in comments[bisect.bisect_left(lines, block.line) : bisect.bisect_right(lines, block.end_line)]:
+            if id(comment) not in consumed:
                 add(comment, block, None)
 
     for comment in schema.comments:
@@ -142,6 +148,3 @@ def build_index(schema: Schema) -> SuppressionIndex:
 def _path_of(schema: Schema, comment: Comment) -> str:
     return comment.path or (schema.paths[0] if schema.paths else "schema.prisma")
 
-
-def _same_file(schema: Schema, comment: Comment, block: Block) -> bool:
-    return _path_of(schema, comment) == block.path

@@ -270,6 +270,19 @@ class Schema:
     blocks: list[Block] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    _names: dict[tuple[str, str], Block] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _indexed: int = field(default=-1, init=False, repr=False, compare=False)
+
+    def _by_name(self) -> dict[tuple[str, str], Block]:
+        """(kind, name) -> first block, rebuilt when blocks were added: name look-ups stay O(1),
+        so rules that resolve every field's type cost linear, not quadratic, time."""
+        if self._indexed != len(self.blocks):
+            names: dict[tuple[str, str], Block] = {}
+            for block in self.blocks:
+                names.setdefault((block.kind, block.name), block)
+            self._names = names
+            self._indexed = len(self.blocks)
+        return self._names
 
     def of_kind(self, kind: str) -> Iterator[Block]:
         return (b for b in self.blocks if b.kind == kind)
@@ -283,23 +296,18 @@ class Schema:
         return list(self.of_kind("enum"))
 
     def model(self, name: str) -> Block | None:
-        for block in self.blocks:
-            if block.kind == "model" and block.name == name:
-                return block
-        return None
+        return self._by_name().get(("model", name))
 
     def enum(self, name: str) -> Block | None:
-        for block in self.blocks:
-            if block.kind == "enum" and block.name == name:
-                return block
-        return None
+        return self._by_name().get(("enum", name))
 
     def is_enum(self, type_name: str) -> bool:
         return self.enum(type_name) is not None
 
     def is_model_like(self, type_name: str) -> bool:
         """True for a model or view name: a field of that type is a relation."""
-        return any(b.name == type_name and b.kind in ("model", "view") for b in self.blocks)
+        names = self._by_name()
+        return ("model", type_name) in names or ("view", type_name) in names
 
     @property
     def provider(self) -> str | None:

@@ -57,6 +57,21 @@ class GenerateTask:
     clock: Callable[[], datetime] = datetime.now
     out: TextIO | None = field(default=None, repr=False)  # where dry-run diffs go (default: stdout)
 
+    def _prisma_major(self, service: Service) -> int:
+        """`settings.prisma_major`, else the service's detected Prisma (toolchain.py), else 6:
+        generating needs no Prisma CLI, so a missing one is not an error here."""
+        if self.manifest.settings.prisma_major:
+            return self.manifest.settings.prisma_major
+        from azora_tasks.prisma import PrismaError
+        from azora_tasks.toolchain import ToolchainResolver
+
+        if not hasattr(self, "_toolchains"):
+            self._toolchains = ToolchainResolver(self.manifest)
+        try:
+            return self._toolchains.for_service(service).major
+        except PrismaError:
+            return 6
+
     def __call__(self, service: Service) -> ServiceResult:
         started = time.monotonic()
         path = self.manifest.schema_file(service)
@@ -66,6 +81,7 @@ class GenerateTask:
         text = render_schema(
             spec, service=service.name, description=service.description, provider=self.manifest.provider_for(service),
             client_output=clients.output.format(service=service.name), engine_type=clients.engine_type,
+            prisma_major=self._prisma_major(service),
         )
         details: dict[str, object] = {"path": shown, "source": spec.source}
 

@@ -50,6 +50,7 @@ from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
 from azora_tasks.migrate.targets import SCHEMA_URL_SOURCE, Target, TargetError, literal_url, mask, resolve_target
 from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
+from azora_tasks.toolchain import prisma7_migrate_refusal
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import read_schema_text, schema_provider
@@ -203,6 +204,9 @@ class MigrateTask:
             return ServiceResult(service.name, Status.SKIPPED, summary=f"no schema at {schema.relative_to(self.manifest.root)} (run `generate` first)")
         started = time.monotonic()
         text = read_schema_text(schema, self.manifest.root)
+        refusal = prisma7_migrate_refusal(self.manifest, service)  # azora_tasks/toolchain.py
+        if refusal:
+            return ServiceResult(service.name, Status.FAILED, summary=refusal.splitlines()[0], output=refusal)
         try:
             target = resolve_target(self.manifest, service, schema_provider(text), schema_text=text)
         except TargetError as error:

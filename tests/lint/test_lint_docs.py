@@ -35,3 +35,16 @@ def test_suppression_example_on_the_page_works():
     result = lint_text(example, "example.prisma", config=config)
     assert not [f for f in result.findings if f.code in ("AZL003", "AZL008", "AZL090")]
     assert result.suppressed == 2
+
+
+def test_the_page_says_per_rule_whether_it_is_fixable():
+    from azora_tasks.lint.docs import fixable_label
+
+    page = render_rules_markdown()
+    for rule in RULES:
+        section = page.split(f"### {rule.code} {rule.name}", 1)[1].split("\n### ", 1)[0]
+        assert "**Fixable:** " + (rule.fixable or "no") in section
+        assert f"| `{rule.name}` | {rule.default_severity.value} | {fixable_label(rule)} |" in page
+    labels = {r.code: fixable_label(r) for r in RULES}
+    assert labels["AZL002"] == labels["AZL001"] == "partly" and labels["AZL006"] == "yes"
+    assert labels["AZL007"] == "unsafe" and labels["AZL008"] == "no"

@@ -35,12 +35,12 @@ def results():
 def test_human_format(results):
     lines = format_human(results["billing"]).splitlines()
     assert lines[0] == (
-        "services/billing/prisma/schema.prisma:1:7: AZL002 [timestamps] model `Course` has no `createdAt`"
+        "services/billing/prisma/schema.prisma:1:7: AZL002 [timestamps] model `Course` has no `createdAt`/`updatedAt` timestamps"
     )
     assert any(line.startswith("services/billing/prisma/schema.prisma:2:6: AZL001 [uuid-primary-key] ") for line in lines)
     with_fix = format_human(results["billing"], show_fix=True)
     assert "\n    fix: " in with_fix
-    assert summary_line(results["billing"]) == "4 errors, 1 warning, 0 info (1 suppressed)"
+    assert summary_line(results["billing"]) == "3 errors, 1 warning, 0 info (1 suppressed)"
     assert format_human(results["catalog"]) == ""
 
 
@@ -49,8 +49,10 @@ def test_json_format_round_trips(results):
     assert single["suppressed"] == 1
     assert single["findings"][0] == {
         "code": "AZL002", "name": "timestamps", "severity": "error",
-        "message": "model `Course` has no `createdAt`", "path": "services/billing/prisma/schema.prisma",
-        "line": 1, "column": 7, "end_line": 1, "end_column": 13, "fix": "createdAt DateTime @default(now())",
+        "message": "model `Course` has no `createdAt`/`updatedAt` timestamps",
+        "path": "services/billing/prisma/schema.prisma", "line": 1, "column": 7, "end_line": 1, "end_column": 13,
+        "fix": "createdAt DateTime @default(now()) and updatedAt DateTime @updatedAt",
+        "model": "Course", "member": None, "fixable": "safe",
     }
     many = json.loads(format_json(results))
     assert set(many["services"]) == {"billing", "catalog", "broken"}

@@ -118,3 +118,22 @@ def test_enum_value_suppression():
     result = lint_only(text, "AZL017", "AZL090")
     assert positions(result) == [("AZL017", 4, 3)]
     assert result.suppressed == 1
+
+
+def test_unused_suppressions_are_reported_once_their_rule_runs():
+    from azora_tasks.lint import LintConfig, lint_text
+
+    schema = (
+        "/// azora-lint-ignore soft-delete archived by the catalog\n"
+        "model Course {\n"
+        "  id    String @id @default(uuid())\n"
+        "  /// azora-lint-ignore money-decimal partner floats\n"
+        "  title String\n"
+        "}\n"
+    )
+    result = lint_text(schema, "s.prisma", config=LintConfig.from_mapping({"select": ["AZL003", "AZL008", "AZL091"]}))
+    (unused,) = [f for f in result.findings if f.code == "AZL091"]
+    assert (unused.line, unused.model, unused.member) == (4, "Course", "title")
+    assert "AZL008 money-decimal" in unused.message and result.suppressed == 1
+    quiet = lint_text(schema, "s.prisma", config=LintConfig.from_mapping({"select": ["AZL003", "AZL091"]}))
+    assert not [f for f in quiet.findings if f.code == "AZL091"]  # money-decimal did not run: not judged

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
 from azora_tasks.lint.rules.keys import RequiredFields, UuidPrimaryKey
-from azora_tasks.lint.rules.meta import InvalidSuppression, ParseError
+from azora_tasks.lint.rules.meta import (
+    InvalidSuppression,
+    ParseError,
+    UnusedSuppression,
+)
 from azora_tasks.lint.rules.naming import (
     EnumNamePascalCase,
     EnumValueUpperCase,
@@ -20,7 +24,12 @@ from azora_tasks.lint.rules.naming import (
 )
 from azora_tasks.lint.rules.relations import ForeignKeyIndex, RelationDefined
 from azora_tasks.lint.rules.timestamps import SoftDelete, Timestamps, TimestampType
-from azora_tasks.lint.rules.types import EnumForStatus, MoneyDecimal, MysqlIndexedText, UnboundedString
+from azora_tasks.lint.rules.types import (
+    EnumForStatus,
+    MoneyDecimal,
+    MysqlIndexedText,
+    UnboundedString,
+)
 
 RULES: tuple[type[Rule], ...] = tuple(
     sorted(
@@ -44,6 +53,7 @@ RULES: tuple[type[Rule], ...] = tuple(
             MysqlIndexedText,
             EnumValueUpperCase,
             InvalidSuppression,
+            UnusedSuppression,
         ),
         key=lambda rule: rule.code,
     )

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+from azora_tasks.lint.cancel import Cancel, check_cancelled
+from azora_tasks.lint.edits import Edit
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.schema_facts import SchemaFacts
 from azora_tasks.lint.syntax import Block, Field, Node, Schema
@@ -33,7 +35,8 @@ class Violation:
     field: Field | None = None
     node: Node | None = None
     fix: str | None = None
-    member: str | None = None  # enum value or other named member, for suppressions
+    member: str | None = None  # enum value, missing field or other named member (suppressions, baseline)
+    edits: tuple[Edit, ...] = ()  # what `validate --fix` may apply (see azora_tasks.lint.edits)
 
     def location(self) -> tuple[int, int, int, int]:
         if self.node is not None:
@@ -54,8 +57,21 @@ class RuleContext:
     facts: SchemaFacts
     provider: str | None
 
-    def models(self) -> list[Block]:
-        return self.schema.models
+    cancel: Cancel | None = None
+
+    def models(self) -> Iterator[Block]:
+        """The schema's models; looks at the cancel flag before each one (Ctrl-C stops a long lint)."""
+        for block in self.schema.blocks:
+            if block.kind == "model":
+                check_cancelled(self.cancel)
+                yield block
+
+    def blocks(self, *kinds: str) -> Iterator[Block]:
+        """Blocks of the given kinds (all when none given), with the same cancel check."""
+        for block in self.schema.blocks:
+            if not kinds or block.kind in kinds:
+                check_cancelled(self.cancel)
+                yield block
 
 
 class Rule:
@@ -64,6 +80,8 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     default_severity: ClassVar[Severity]
+    fixable: ClassVar[str] = ""
+    """What ``validate --fix`` does for this rule (shown in docs/lint-rules.md); empty = manual only."""
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from azora_tasks.lint.edits import Edit
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
 from azora_tasks.lint.syntax import FunctionCall, StringValue
@@ -43,6 +44,10 @@ class UuidPrimaryKey(Rule):
     code = "AZL001"
     name = "uuid-primary-key"
     default_severity = Severity.ERROR
+    fixable = (
+        "Adds `@default(uuid())` to a `String` primary key that has no default. Other id types and "
+        "generators (`Int`, `cuid()`, `autoincrement()`) stay manual: changing them changes the ids stored."
+    )
 
     FIX = 'id String @id @default(uuid())'
 
@@ -73,6 +78,7 @@ class UuidPrimaryKey(Rule):
                 yield Violation(
                     f"primary key `{id_field.name}` has no @default(uuid())",
                     model, id_field, fix="@default(uuid())",
+                    edits=(Edit.add_field_attribute(model.name, id_field.name, "@default(uuid())", after="id"),),
                 )
             elif not _is_uuid_default(generator):
                 shown = generator.name + "()" if isinstance(generator, FunctionCall) else "a literal"

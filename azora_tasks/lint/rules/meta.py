@@ -66,3 +66,47 @@ class InvalidSuppression(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         return iter(())
+
+
+class UnusedSuppression(Rule):
+    """Suppressions and manifest ignores silence something; unused ones are removed.
+
+    Like ruff's RUF100: a `/// azora-lint-ignore <rule> <reason>` that no
+    longer silences any finding (the model was fixed, the field renamed) only
+    misleads the next reader, and would hide a real finding that appears there
+    later.  Rules switched off for the service are not judged, since their
+    findings are not computed.  Unused `[[lint.ignores]]` entries of the
+    manifest are reported at the end of `validate`.
+
+    Bad:
+
+        model Course {
+          id        String    @id @default(uuid())
+          /// azora-lint-ignore money-decimal the partner sends floats
+          title     String
+          createdAt DateTime  @default(now())
+          updatedAt DateTime  @updatedAt
+          deletedAt DateTime?
+
+          @@map("courses")
+        }
+
+    Good:
+
+        model Course {
+          id        String    @id @default(uuid())
+          title     String
+          createdAt DateTime  @default(now())
+          updatedAt DateTime  @updatedAt
+          deletedAt DateTime?
+
+          @@map("courses")
+        }
+    """
+
+    code = "AZL091"
+    name = "unused-suppression"
+    default_severity = Severity.WARNING
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        return iter(())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from azora_tasks.lint.edits import Edit
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
 from azora_tasks.lint.syntax import EnumValue, Identifier, StringValue
@@ -58,15 +59,24 @@ class TableMap(Rule):
     code = "AZL007"
     name = "table-map"
     default_severity = Severity.WARNING
+    fixable = (
+        "Adds or corrects `@@map(\"<snake_case plural>\")` — an *unsafe* fix (`--unsafe-fixes`) when it "
+        "renames the table, because the migration must then rename it too (Prisma would drop and re-create it). "
+        "Skipped when another model already uses that table name."
+    )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        tables = _table_names(ctx)
         for model in ctx.models():
             expected = snake_plural(model.name)
             maps = model.block_attributes("map")
+            free = tables.get(expected, model.name) == model.name
             if not maps:
+                edit = Edit.add_block_attribute(model.name, f'@@map("{expected}")', safe=model.name == expected)
                 yield Violation(f"model `{model.name}` has no @@map table name", model,
-                                fix=f'@@map("{expected}")')
+                                fix=f'@@map("{expected}")', edits=(edit,) if free else ())
                 continue
+            replace = (Edit.replace_block_attribute(model.name, "map", f'@@map("{expected}")', safe=False),) if free else ()
             value = maps[0].arg("name", 0)
             if not isinstance(value, StringValue):
                 yield Violation("@@map needs a string table name", model, node=maps[0], fix=f'@@map("{expected}")')
@@ -74,12 +84,24 @@ class TableMap(Rule):
             table = value.value
             if not SNAKE_CASE.match(table):
                 yield Violation(f'table name "{table}" is not snake_case', model, node=value,
-                                fix=f'@@map("{expected}")')
+                                fix=f'@@map("{expected}")', edits=replace)
                 continue
             last = table.rsplit("_", 1)[-1]
             if table != expected and last not in KNOWN_PLURALS and not is_plural_word(last):
                 yield Violation(f'table name "{table}" is not plural', model, node=value,
-                                fix=f'@@map("{expected}")')
+                                fix=f'@@map("{expected}")', edits=replace)
+
+
+def _table_names(ctx: RuleContext) -> dict[str, str]:
+    """Table name -> the model that uses it (its ``@@map`` or, without one, its own name)."""
+    tables: dict[str, str] = {}
+    for block in ctx.schema.blocks:
+        if block.kind not in ("model", "view"):
+            continue
+        maps = block.block_attributes("map")
+        value = maps[0].arg("name", 0) if maps else None
+        tables.setdefault(value.value if isinstance(value, StringValue) else block.name, block.name)
+    return tables
 
 
 class ModelNamePascalCase(Rule):
@@ -107,7 +129,7 @@ class ModelNamePascalCase(Rule):
     default_severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        for block in ctx.schema.blocks:
+        for block in ctx.blocks():
             if block.kind in ("model", "view", "type") and not PASCAL_CASE.match(block.name):
                 yield Violation(f"{block.kind} name `{block.name}` is not PascalCase", block,
                                 fix=_pascal(block.name))
@@ -140,7 +162,7 @@ class FieldNameCamelCase(Rule):
     default_severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        for block in ctx.schema.blocks:
+        for block in ctx.blocks():
             if block.kind not in ("model", "view", "type"):
                 continue
             for f in block.fields:
@@ -173,7 +195,7 @@ class EnumNamePascalCase(Rule):
     default_severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        for enum in ctx.schema.enums:
+        for enum in ctx.blocks("enum"):
             if not PASCAL_CASE.match(enum.name):
                 yield Violation(f"enum name `{enum.name}` is not PascalCase", enum, fix=_pascal(enum.name))
 
@@ -238,7 +260,7 @@ class EnumValueUpperCase(Rule):
     default_severity = Severity.INFO
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        for enum in ctx.schema.enums:
+        for enum in ctx.blocks("enum"):
             for value in enum.values:
                 if not _UPPER_SNAKE.match(value.name):
                     upper = "_".join(split_words(value.name)).upper() or value.name

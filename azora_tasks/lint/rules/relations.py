@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from azora_tasks.lint.edits import Edit
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
 from azora_tasks.lint.syntax import Block, Field
@@ -27,11 +28,7 @@ def referenced_model(ctx: RuleContext, f: Field) -> str | None:
     words = id_reference_words(f)
     if words is None:
         return None
-    wanted = "".join(words)
-    for name in ctx.facts.model_names:
-        if name.lower().replace("_", "") == wanted:
-            return name
-    return None
+    return ctx.facts.models_by_folded_name.get("".join(words))
 
 
 class RelationDefined(Rule):
@@ -122,6 +119,7 @@ class ForeignKeyIndex(Rule):
     code = "AZL006"
     name = "foreign-key-index"
     default_severity = Severity.WARNING
+    fixable = "Adds `@@index([<foreign key columns>])` to the model."
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         for model in ctx.models():
@@ -134,6 +132,7 @@ class ForeignKeyIndex(Rule):
                     yield Violation(
                         f"`{f.name}` references another record but no index starts with it",
                         model, f, fix=f"@@index([{f.name}])",
+                        edits=(Edit.add_block_attribute(model.name, f"@@index([{f.name}])"),),
                     )
 
     def _relations(self, ctx: RuleContext, model: Block) -> Iterator[Violation]:
@@ -152,4 +151,5 @@ class ForeignKeyIndex(Rule):
                 model, scalar or relation.field,
                 node=None if scalar else relation.attribute,
                 fix=f"@@index([{columns}])",
+                edits=(Edit.add_block_attribute(model.name, f"@@index([{columns}])"),),
             )

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from azora_tasks.lint.edits import Edit
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
-from azora_tasks.lint.syntax import SCALAR_TYPES, Block, Field, FunctionCall, StringValue
+from azora_tasks.lint.syntax import (
+    SCALAR_TYPES,
+    Block,
+    Field,
+    FunctionCall,
+    StringValue,
+)
 from azora_tasks.lint.words import split_words
 
 AUDIT_FIELDS = frozenset({"createdAt", "updatedAt", "deletedAt"})
+CREATED_AT = ("createdAt", "DateTime", "@default(now())")
+UPDATED_AT = ("updatedAt", "DateTime", "@default(now()) @updatedAt")
+DELETED_AT = ("deletedAt", "DateTime?")
 BOOLEAN_PREFIXES = frozenset({"is", "has", "can", "should", "was", "will", "did", "needs", "allow", "enable"})
 
 
@@ -65,36 +75,52 @@ class Timestamps(Rule):
     code = "AZL002"
     name = "timestamps"
     default_severity = Severity.ERROR
+    fixable = (
+        "Adds a missing `createdAt DateTime @default(now())` and `updatedAt DateTime @default(now()) @updatedAt` "
+        "(the default lets the migration fill existing rows), a missing `@default(now())` and a missing "
+        "`@updatedAt`. A wrong type or another default stays manual."
+    )
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         for model in ctx.models():
+            needs_updated = not ctx.facts.is_join_table(model)
+            if model.field("createdAt") is None and needs_updated and model.field("updatedAt") is None:
+                # One finding, not two: the model lacks its timestamps (one thing to fix).
+                yield Violation(
+                    f"model `{model.name}` has no `createdAt`/`updatedAt` timestamps", model,
+                    fix="createdAt DateTime @default(now()) and updatedAt DateTime @updatedAt",
+                    edits=(Edit.add_field(model.name, *CREATED_AT), Edit.add_field(model.name, *UPDATED_AT)),
+                )
+                continue
             yield from self._created(model)
-            if not ctx.facts.is_join_table(model):
+            if needs_updated:
                 yield from self._updated(model)
 
     def _created(self, model: Block) -> Iterator[Violation]:
         f = model.field("createdAt")
         if f is None:
-            yield Violation(f"model `{model.name}` has no `createdAt`", model,
-                            fix="createdAt DateTime @default(now())")
+            yield Violation(f"model `{model.name}` has no `createdAt`", model, member="createdAt",
+                            fix="createdAt DateTime @default(now())", edits=(Edit.add_field(model.name, *CREATED_AT),))
             return
         problem = _type_problem(f, optional=False)
         if problem:
             yield Violation(problem, model, f, node=f.type, fix="createdAt DateTime @default(now())")
         elif not _is_now_default(f):
-            yield Violation("`createdAt` must default to now()", model, f, fix="@default(now())")
+            edits = () if f.attribute("default") else (Edit.add_field_attribute(model.name, f.name, "@default(now())"),)
+            yield Violation("`createdAt` must default to now()", model, f, fix="@default(now())", edits=edits)
 
     def _updated(self, model: Block) -> Iterator[Violation]:
         f = model.field("updatedAt")
         if f is None:
-            yield Violation(f"model `{model.name}` has no `updatedAt`", model,
-                            fix="updatedAt DateTime @updatedAt")
+            yield Violation(f"model `{model.name}` has no `updatedAt`", model, member="updatedAt",
+                            fix="updatedAt DateTime @updatedAt", edits=(Edit.add_field(model.name, *UPDATED_AT),))
             return
         problem = _type_problem(f, optional=False)
         if problem:
             yield Violation(problem, model, f, node=f.type, fix="updatedAt DateTime @updatedAt")
         elif f.attribute("updatedAt") is None:
-            yield Violation("`updatedAt` must carry @updatedAt", model, f, fix="@updatedAt")
+            yield Violation("`updatedAt` must carry @updatedAt", model, f, fix="@updatedAt",
+                            edits=(Edit.add_field_attribute(model.name, f.name, "@updatedAt"),))
 
 
 class SoftDelete(Rule):
@@ -124,6 +150,7 @@ class SoftDelete(Rule):
     code = "AZL003"
     name = "soft-delete"
     default_severity = Severity.WARNING
+    fixable = "Adds a missing `deletedAt DateTime?`. A wrong type or a default stays manual."
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         for model in ctx.models():
@@ -131,8 +158,8 @@ class SoftDelete(Rule):
                 continue
             f = model.field("deletedAt")
             if f is None:
-                yield Violation(f"model `{model.name}` has no `deletedAt` for soft delete", model,
-                                fix="deletedAt DateTime?")
+                yield Violation(f"model `{model.name}` has no `deletedAt` for soft delete", model, member="deletedAt",
+                                fix="deletedAt DateTime?", edits=(Edit.add_field(model.name, *DELETED_AT),))
                 continue
             problem = _type_problem(f, optional=True)
             if problem:
@@ -173,7 +200,7 @@ class TimestampType(Rule):
     default_severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        for block in ctx.schema.blocks:
+        for block in ctx.blocks():
             if block.kind not in ("model", "view", "type"):
                 continue
             for f in block.fields:

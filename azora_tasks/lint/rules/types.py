@@ -7,18 +7,14 @@ from collections.abc import Iterator
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
 from azora_tasks.lint.syntax import Attribute, Block, Field, FunctionCall, NumberValue
-from azora_tasks.lint.words import split_words
-
-STATE_WORDS = frozenset({"status", "type", "kind", "role", "state"})
-OPEN_ENDED_NAMES = frozenset({"contentType", "mimeType", "mediaType", "userAgent"})
-ADDRESS_FIELDS = frozenset({"city", "country", "postalCode", "zipCode", "zip", "postcode", "countryCode"})
-
-MONEY_WORDS = frozenset(
-    {
-        "amount", "price", "balance", "cost", "fee", "total", "subtotal", "salary", "tax",
-        "discount", "revenue", "wage", "budget", "payout", "refund", "commission", "deposit",
-    }
+from azora_tasks.lint.words import (
+    OPEN_ENDED_NAMES,
+    STATE_WORDS,
+    is_money_name,
+    split_words,
 )
+
+ADDRESS_FIELDS = frozenset({"city", "country", "postalCode", "zipCode", "zip", "postcode", "countryCode"})
 
 
 class EnumForStatus(Rule):
@@ -55,7 +51,7 @@ class EnumForStatus(Rule):
     default_severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        for block in ctx.schema.blocks:
+        for block in ctx.blocks():
             if block.kind not in ("model", "view", "type"):
                 continue
             is_address = any(f.name in ADDRESS_FIELDS for f in block.fields)
@@ -74,11 +70,6 @@ class EnumForStatus(Rule):
                     block, f, node=f.type, fix=f"enum {enum_name} {{ ... }} and `{f.name} {enum_name}`",
                 )
 
-
-def is_money_name(name: str) -> bool:
-    """``price``, ``totalAmount``, ``amountPaid`` yes; ``priceId``, ``taxRate`` no."""
-    words = split_words(name)
-    return bool(words) and (words[-1] in MONEY_WORDS or words[0] == "amount")
 
 
 class MoneyDecimal(Rule):
@@ -111,7 +102,7 @@ class MoneyDecimal(Rule):
     default_severity = Severity.ERROR
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        for block in ctx.schema.blocks:
+        for block in ctx.blocks():
             if block.kind not in ("model", "view", "type"):
                 continue
             for f in block.fields:
