@@ -62,35 +62,65 @@ function sha256(file) {
   return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
 
-let loaded = null; // { SchemaEngine, version, wasmHash, cliWasm }
+const loadedByCli = new Map(); // cli -> { SchemaEngine, version, wasmHash, ... }: a mixed 6 + 7 run loads both
+
+/** The CLI's major version, from the package.json next to its build/ folder (0 when unknown). */
+function cliMajor(cli) {
+  try {
+    return Number(JSON.parse(fs.readFileSync(path.join(path.dirname(cli), "..", "package.json"), "utf8")).version.split(".")[0]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Prisma 7: the CLI ships build/schema_engine_bg.wasm without its JS glue and no @prisma/schema-engine-wasm of
+ * its engine hash is published, so the CLI's own wasm is instantiated with the glue pinned as
+ * `@prisma/schema-engine-wasm7`, after checking that the glue provides every import the wasm asks for (the SQL
+ * is the CLI's engine's: tests/test_prisma7*.py compare it with 6.19.3's).
+ */
+function checkImports(wasmModule, glue, wasmPath, gluePath) {
+  const missing = WebAssembly.Module.imports(wasmModule).filter((entry) => typeof glue[entry.name] !== "function").map((entry) => entry.name);
+  if (missing.length) {
+    throw Object.assign(new Error(`${gluePath} lacks ${missing.length} import(s) of ${wasmPath} (${missing.slice(0, 3).join(", ")}): pin the @prisma/schema-engine-wasm7 matching the Prisma 7 CLI`), { context: "pin" });
+  }
+}
+
 async function loadEngine(cli) {
-  if (loaded && loaded.cli === cli) return loaded;
+  if (loadedByCli.has(cli)) return loadedByCli.get(cli);
   const find = requireFor(cli);
+  const seven = cli ? cliMajor(cli) >= 7 : false;
+  const gluePackage = seven ? "@prisma/schema-engine-wasm7" : "@prisma/schema-engine-wasm";
   let gluePath;
   for (const base of [cli, path.join(root, "package.json"), __filename].filter(Boolean)) {
     try {
-      gluePath = createRequire(base).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+      gluePath = createRequire(base).resolve(`${gluePackage}/schema_engine_bg`);
       break;
     } catch {
       // next base
     }
   }
-  if (!gluePath) throw Object.assign(new Error("@prisma/schema-engine-wasm is not installed (run `npm ci`)"), { context: "pin" });
-  const wasmPath = path.join(path.dirname(gluePath), "schema_engine_bg.wasm");
-  const wasmHash = sha256(wasmPath);
+  if (!gluePath) throw Object.assign(new Error(`${gluePackage} is not installed (run \`npm ci\`)`), { context: "pin" });
   const cliWasm = cli ? path.join(path.dirname(cli), "schema_engine_bg.wasm") : null;
   if (!cliWasm || !fs.existsSync(cliWasm)) {
     throw Object.assign(new Error(`the Prisma CLI at ${cli} ships no schema_engine_bg.wasm to pin against`), { context: "pin" });
   }
-  if (sha256(cliWasm) !== wasmHash) {
+  // Prisma 7: the CLI's own engine; 5/6: the package's engine, which must be byte-identical to the CLI's.
+  const wasmPath = seven ? cliWasm : path.join(path.dirname(gluePath), "schema_engine_bg.wasm");
+  const wasmHash = sha256(wasmPath);
+  if (!seven && sha256(cliWasm) !== wasmHash) {
     throw Object.assign(new Error(`${wasmPath} differs from the CLI's ${cliWasm}: install the @prisma/schema-engine-wasm version matching the pinned prisma`), { context: "pin" });
   }
   const glue = await import(pathToFileURL(gluePath).href);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(wasmPath)), { "./schema_engine_bg.js": glue });
+  const wasmModule = new WebAssembly.Module(fs.readFileSync(wasmPath));
+  if (seven) checkImports(wasmModule, glue, wasmPath, gluePath);
+  const instance = new WebAssembly.Instance(wasmModule, { "./schema_engine_bg.js": glue });
   glue.__wbg_set_wasm(instance.exports);
   instance.exports.__wbindgen_start();
   const packageJson = JSON.parse(fs.readFileSync(path.join(path.dirname(gluePath), "package.json"), "utf8"));
-  loaded = { cli, glue, find, version: packageJson.version, wasmHash, engines: new Map() };
+  const version = seven && typeof glue.version === "function" ? glue.version() : packageJson.version;
+  const loaded = { cli, glue, find, version, wasmHash, engines: new Map() };
+  loadedByCli.set(cli, loaded);
   return loaded;
 }
 

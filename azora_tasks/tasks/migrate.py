@@ -50,7 +50,8 @@ from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
 from azora_tasks.migrate.targets import SCHEMA_URL_SOURCE, Target, TargetError, literal_url, mask, resolve_target
 from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
-from azora_tasks.toolchain import prisma7_migrate_refusal
+from azora_tasks.migrate import prisma7
+from azora_tasks.toolchain import Toolchain, ToolchainResolver
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import read_schema_text, schema_provider
@@ -153,6 +154,8 @@ class MigrateTask:
         self._worker_broken: str | None = None  # why the schema-engine worker cannot be used this run
         self._fast_lock = threading.Lock()
         self._toolchain: str | None = None
+        self.toolchains = ToolchainResolver(self.manifest)  # Prisma 6 and 7 services side by side
+        self._other_workers: dict[tuple[Path, int], MigrateWorker] = {}  # Prisma 7 CLIs' workers, per thread
 
     @property
     def fast(self) -> bool:
@@ -165,8 +168,18 @@ class MigrateTask:
                 self._toolchain = toolchain_fingerprint(self.manifest, self.prisma.version)
             return self._toolchain
 
-    def worker(self) -> MigrateWorker | None:
-        """This thread's schema-engine worker (a few per run, so database round trips overlap), or None."""
+    def worker(self, cli: Path | None = None) -> MigrateWorker | None:
+        """This thread's schema-engine worker (a few per run, so database round trips overlap), or None.
+
+        `cli`: another Prisma CLI than the run's (a Prisma 7 service): its own worker, whose engine is
+        that CLI's wasm; a failure there does not take the run's 6 services off their fast paths.
+        """
+        if cli is not None and cli != self.prisma.script:
+            with self._fast_lock:
+                key = (cli, threading.get_ident())
+                if key not in self._other_workers:
+                    self._other_workers[key] = MigrateWorker(self.manifest.root, cli)
+                return self._other_workers[key]
         with self._fast_lock:
             if self._worker_broken is not None:
                 return None
@@ -195,6 +208,8 @@ class MigrateTask:
         with self._fast_lock:
             workers, self._workers, self._worker = self._workers, [], None
             self._worker_of.clear()
+            workers += list(self._other_workers.values())
+            self._other_workers.clear()
         for worker in workers:
             worker.close()
 
@@ -204,16 +219,22 @@ class MigrateTask:
             return ServiceResult(service.name, Status.SKIPPED, summary=f"no schema at {schema.relative_to(self.manifest.root)} (run `generate` first)")
         started = time.monotonic()
         text = read_schema_text(schema, self.manifest.root)
-        refusal = prisma7_migrate_refusal(self.manifest, service)  # azora_tasks/toolchain.py
-        if refusal:
-            return ServiceResult(service.name, Status.FAILED, summary=refusal.splitlines()[0], output=refusal)
+        toolchain = prisma7.toolchain_for(self.toolchains, service)
+        if isinstance(toolchain, str):
+            return ServiceResult(service.name, Status.FAILED, summary=toolchain.splitlines()[0], output=toolchain)
+        seven = toolchain if toolchain.major >= 7 else None  # Prisma 7: the worker on the 7 CLI's engine only
+        if seven is not None:
+            refusal = prisma7.refusal(seven, schema_provider(text), self.engine_choice, self.mode)
+            if refusal:
+                return ServiceResult(service.name, Status.FAILED, summary=refusal.splitlines()[0], output=refusal,
+                                     details={"state": "unsupported offline", "prisma": seven.cli.version})
         try:
             target = resolve_target(self.manifest, service, schema_provider(text), schema_text=text)
         except TargetError as error:
             return ServiceResult(service.name, Status.FAILED, summary=str(error))
         shadow_prefix = f"prisma_shadow_{self.run_id}_{zlib.crc32(service.name.encode()):08x}"
         env = self.engine.env(target, text, shadow_prefix)
-        run = _ServiceRun(self, service, schema, target, env, shadow_prefix)
+        run = _ServiceRun(self, service, schema, target, env, shadow_prefix, seven=seven)
         with service_lock(self.manifest.root / CACHE_DIR_NAME, service.name), self.locks.hold(target.lock_key):
             try:
                 result = run.execute()
@@ -246,6 +267,16 @@ class _ServiceRun:
     transcript: Transcript = field(default_factory=Transcript)
     counts: Counts = field(default_factory=Counts)
     shadow_risk: bool = False  # a command that creates shadow databases failed
+    seven: Toolchain | None = None  # a Prisma 7 service: the worker on the 7 CLI's engine, never a Prisma CLI
+    worker_error: str | None = None  # why the worker gave up (Prisma 7 services report it)
+
+    def worker(self) -> MigrateWorker | None:
+        return self.task.worker(self.seven.cli.script if self.seven else None)
+
+    @property
+    def toolchain(self) -> str:
+        """The run's toolchain fingerprint, plus the 7 CLI for a Prisma 7 service."""
+        return self.task.toolchain + (f"+prisma@{self.seven.cli.version}" if self.seven else "")
 
     @property
     def engine(self) -> Engine:
@@ -259,6 +290,8 @@ class _ServiceRun:
         return ServiceResult(self.service.name, status, summary=summary, details=self.counts.details(**extra))
 
     def execute(self) -> ServiceResult:
+        if self.seven is not None:
+            return self.execute_on_worker()
         if not self.engine.uses_js_engine(self.target) and self.engine.native_schema_engine() is None:
             return self.result(
                 Status.FAILED,
@@ -297,6 +330,28 @@ class _ServiceRun:
             self.record_state(result)
         return result
 
+    def execute_on_worker(self) -> ServiceResult:
+        """A Prisma 7 service: every step in the worker (its 7 CLI's engine); never a Prisma CLI process."""
+        assert self.seven is not None
+        if self.schema_files() != [self.schema]:
+            return self.unavailable("multi-file schemas are not diffed by the worker yet")
+        if self.task.mode == STATUS:
+            if self.target.sqlite_file is not None and not self.target.sqlite_file.exists():
+                local = history.local_migrations(self.migrations)
+                self.counts.pending = list(local)
+                return self.result(Status.FAILED, f"no database yet; {len(local)} pending", state="missing database")
+            return self.fast_status() or self.unavailable(self.worker_error or "status could not be decided from _prisma_migrations")
+        nothing_to_do = self.no_op()
+        if nothing_to_do is not None:
+            return nothing_to_do
+        return self.server_fast() or self.unavailable(self.worker_error or "see the transcript")
+
+    def unavailable(self, why: str) -> ServiceResult:
+        assert self.seven is not None
+        text = prisma7.worker_unavailable(self.seven, why)
+        self.transcript.note(text)
+        return self.result(Status.FAILED, text.splitlines()[0], state="unsupported offline")
+
     # --- fast paths ---------------------------------------------------------------------------
 
     def schema_files(self) -> list[Path]:
@@ -317,7 +372,7 @@ class _ServiceRun:
         if not checksums:
             return None
         if self.task.mode == DEVELOP:
-            current = fingerprint(self.schema_files(), self.migrations, self.target, self.task.toolchain, checksums)
+            current = fingerprint(self.schema_files(), self.migrations, self.target, self.toolchain, checksums)
             if not self.task.state.matches(self.service.name, current):
                 return None
         if not self.history_up_to_date(checksums):
@@ -328,7 +383,7 @@ class _ServiceRun:
     def history_up_to_date(self, checksums: dict[str, str]) -> bool:
         if self.target.sqlite_file is not None:
             return sqlite_history.up_to_date(self.target.sqlite_file, checksums)
-        worker = self.task.worker()
+        worker = self.worker()
         if worker is None:
             return False
         try:
@@ -347,7 +402,7 @@ class _ServiceRun:
         decides "no drift" by comparing hashes instead of running Prisma.
         """
         try:
-            current = fingerprint(self.schema_files(), self.migrations, self.target, self.task.toolchain)
+            current = fingerprint(self.schema_files(), self.migrations, self.target, self.toolchain)
         except OSError:
             return
         self.task.state.record(result, current, catalog)
@@ -360,7 +415,7 @@ class _ServiceRun:
         files = self.schema_files()
         if files != [self.schema] or not sqlite_history.is_fresh(database):
             return None  # multi-file schemas and non-empty databases: Prisma decides
-        worker = self.task.worker()
+        worker = self.worker()
         if worker is None:
             return None
         try:
@@ -409,7 +464,7 @@ class _ServiceRun:
         everything pending in one transaction with Prisma's `_prisma_migrations`
         rows under Prisma's advisory lock.
         """
-        worker = self.task.worker()
+        worker = self.worker()
         if worker is None or self.schema_files() != [self.schema]:
             return None  # multi-file schemas: Prisma decides
         local = history.local_migrations(self.migrations)
@@ -437,7 +492,7 @@ class _ServiceRun:
             local = history.local_migrations(self.migrations)
         if not local:
             return self.result(Status.OK, "up to date")
-        applied = self.apply_on_server(worker, local)  # creates the database if missing
+        applied = self.apply_sqlite(local) if self.target.sqlite_file is not None else self.apply_on_server(worker, local)  # creates the database if missing
         if isinstance(applied, ServiceResult):
             return applied
         created = self.counts.created
@@ -452,6 +507,25 @@ class _ServiceRun:
             self.record_state(result, applied.after if clean else None)
         return result
 
+    def apply_sqlite(self, local: list[str]) -> PgApply | ServiceResult:
+        """Prisma 7 on SQLite: pending migrations applied with sqlite3 and Prisma's rows (prisma7.apply_sqlite)."""
+        assert self.target.sqlite_file is not None
+        try:
+            outcome = prisma7.apply_sqlite(self.target.sqlite_file, self.migrations, local)
+        except prisma7.Sqlite7Failure as failure:
+            self.counts.pending = [name for name in local if name >= failure.name]
+            self.transcript.note(f"{failure.code} in {failure.name}:\n{failure.message}")
+            if failure.code == "P3009":
+                return self.result(Status.FAILED, f"P3009: failed migration {failure.name} in the database blocks this service"
+                                   " (fix it, then `prisma migrate resolve --rolled-back <name>`)", error_code="P3009", failed_migration=failure.name)
+            return self.result(Status.FAILED, f"P3018: {failure.name} failed: {messages.first_meaningful_line(failure.message, 160)}"
+                               " (rolled back and recorded as failed like Prisma does; fix it, then `prisma migrate resolve --rolled-back`)",
+                               error_code="P3018", failed_migration=failure.name)
+        self.counts.applied.extend(outcome.applied)
+        if outcome.applied:
+            self.transcript.note(f"applied {', '.join(outcome.applied)} with sqlite3 (Prisma's _prisma_migrations rows)")
+        return outcome
+
     def connection_problem(self, worker: MigrateWorker) -> str | None:
         """Why the server cannot be reached, in the driver's words (ECONNREFUSED...), without creating anything."""
         try:
@@ -461,6 +535,10 @@ class _ServiceRun:
         return None
 
     def worker_gave_up(self, error: WorkerError) -> None:
+        if self.seven is not None:  # no Prisma CLI path on 7; the run's 6 worker is not affected
+            self.transcript.note(f"schema-engine worker (Prisma {self.seven.cli.version}): {error}")
+            self.worker_error = str(error)
+            return None
         self.transcript.note(f"schema-engine worker: {error}; using the Prisma CLI")
         self.task.worker_failed(str(error))
         return None
@@ -530,7 +608,7 @@ class _ServiceRun:
                 return None  # the Prisma path's own message
             rows, catalog = sqlite_history.read_rows(self.target.sqlite_file), sqlite_catalog(self.target.sqlite_file)
         else:
-            worker = self.task.worker()
+            worker = self.worker()
             if worker is None:
                 return None
             try:
@@ -566,6 +644,10 @@ class _ServiceRun:
         if changed:
             return self.result(Status.FAILED, "schema changed, no migration (run `azora-tasks migrate --name <change>`)", state="schema changed", **extra)
         recorded = self.task.state.catalog(self.service.name)
+        if (recorded is None or catalog != recorded) and self.seven is not None:
+            # Prisma's drift check (db pull) needs the native engine on 7: say it was not checked.
+            self.transcript.note("drift not checked: the structure differs from the last recorded one, and Prisma 7's db pull needs the native engine")
+            return self.result(Status.OK, f"up to date ({len(local)} applied; drift not checked)", state="up to date", drift_checked=False, **extra)
         if recorded is None or catalog != recorded:
             if self.drifted():
                 return self.result(Status.FAILED, "drifted: the database schema differs from the migrations", state="drifted", **extra)
@@ -578,10 +660,10 @@ class _ServiceRun:
 
     def schema_changed(self, local: list[str]) -> bool | None:
         """Does the schema need a migration the folder does not have? None when it cannot be told."""
-        current = fingerprint(self.schema_files(), self.migrations, self.target, self.task.toolchain)
+        current = fingerprint(self.schema_files(), self.migrations, self.target, self.toolchain)
         if self.task.state.matches(self.service.name, current):
             return False
-        worker = self.task.worker()
+        worker = self.worker()
         if worker is None or self.schema_files() != [self.schema]:
             return None
         try:
