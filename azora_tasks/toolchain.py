@@ -135,27 +135,6 @@ class ToolchainResolver:
 _PIN = {6: "6.19.3", 7: "7.10.1"}
 
 
-def prisma7_migrate_refusal(manifest: Manifest, service: Service) -> str | None:
-    """Why `migrate` does not run this service yet, or None (Prisma 5/6 services).
-
-    Prisma 7's CLI needs the native schema engine for `migrate` (it cannot be
-    downloaded offline) and has no `engine: "js"` config; driving the 7 CLI's own
-    `schema_engine_bg.wasm` from the migrate worker is the planned route. Until
-    then a Prisma 7 service fails clearly instead of being migrated by Prisma 6.
-    """
-    try:
-        toolchain = ToolchainResolver(manifest).for_service(service)
-    except PrismaError as error:
-        return str(error)
-    if toolchain.major < 7:
-        return None
-    return (
-        f"Prisma {toolchain.cli.version} (chosen by {toolchain.source}): azora-tasks does not run Prisma 7 migrations yet"
-        "\n  fix: run `prisma migrate deploy` with the service's own config and a native schema engine"
-        " (PRISMA_SCHEMA_ENGINE_BINARY), or keep the service on Prisma 6 for migrate; validate, clients and generate support 7"
-    )
-
-
 def _check(major: int, asked_by: str) -> None:
     if major not in SUPPORTED_MAJORS:
         supported = ", ".join(f"{m}.x" for m in SUPPORTED_MAJORS)

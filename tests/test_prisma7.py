@@ -34,18 +34,18 @@ prisma_cli = "{cli}"
 {extra}
 [phases.1]
 title = "Core"
-[categories.core]
+[categories.core-infrastructure]
 title = "Core"
 target = 3
 [services.legacy]
 phase = 1
-category = "core"
+category = "core-infrastructure"
 [services.modern]
 phase = 1
-category = "core"
+category = "core-infrastructure"
 [services.broken]
 phase = 1
-category = "core"
+category = "core-infrastructure"
 """
 
 SCHEMA6 = """\
@@ -190,11 +190,25 @@ def test_mixed_tree_validate_clients_and_a_7_client_runs(tmp_path: Path, node_mo
     assert (tmp_path / "services" / "modern" / "generated" / "client" / "client.ts").is_file()
     assert (tmp_path / "services" / "legacy" / "generated" / "client" / "index.js").is_file()
 
+    # generate writes a Prisma 7 schema for a service that asks for 7 and has none; migrate then takes the
+    # 6 service, the 7 service with its own config and the generated one in one command (6: its worker and
+    # Prisma 6's engine; 7: the worker on the 7 CLI's engine), and --status agrees
+    with manifest.open("a", encoding="utf-8") as handle:
+        handle.write('[services.fresh7]\nphase = 1\ncategory = "core-infrastructure"\n')
+    (tmp_path / "services" / "fresh7").mkdir()
+    (tmp_path / "services" / "fresh7" / "package.json").write_text(json.dumps({"devDependencies": {"prisma": "7.10.1"}}))
+    assert main(["generate", "--manifest", str(manifest), "fresh7"]) == 0
+    generated7 = (tmp_path / "services" / "fresh7" / "prisma" / "schema.prisma").read_text()
+    assert "url" not in generated7.split("generator")[0] and 'provider = "prisma-client"' in generated7
     migrated = tmp_path / "migrate.json"
-    assert main(["migrate", "--manifest", str(manifest), "--json", str(migrated), "legacy", "modern"]) == 1
+    assert main(["migrate", "--manifest", str(manifest), "--json", str(migrated), "legacy", "modern", "fresh7"]) == 0
     states = {r["service"]: r for r in json.loads(migrated.read_text())["runs"][0]["services"]}
-    assert states["legacy"]["status"] == "ok" and list((tmp_path / "services/legacy/prisma/migrations").glob("*_init/migration.sql"))
-    assert states["modern"]["status"] == "failed" and "does not run Prisma 7 migrations yet" in states["modern"]["summary"]
+    for name in ("legacy", "modern", "fresh7"):
+        assert states[name]["status"] == "ok", states[name]
+        assert len(list((tmp_path / f"services/{name}/prisma/migrations").glob("*_init/migration.sql"))) == 1
+    assert (tmp_path / "services/modern/prisma/modern.db").is_file()  # the same per-service URL a 6 schema gets
+    status = tmp_path / "status.json"
+    assert main(["migrate", "--status", "--manifest", str(manifest), "--json", str(status), "legacy", "modern", "fresh7"]) == 0
     assert main(["report", "--manifest", str(manifest)]) == 0
 
     script = textwrap.dedent(f"""
@@ -220,13 +234,18 @@ def test_mixed_tree_validate_clients_and_a_7_client_runs(tmp_path: Path, node_mo
     assert row["title"] == "from prisma 7" and len(row["id"]) == 25  # a cuid made by the 7 client
 
 
-def test_migrate_on_7_fails_clearly_and_6_still_runs(tmp_path: Path, node_modules: Path) -> None:
-    manifest = load_manifest(_tree(tmp_path))
-    from azora_tasks.toolchain import prisma7_migrate_refusal
+def test_migrate_on_7_refusals_name_the_service_prisma_and_the_fix(tmp_path: Path, node_modules: Path) -> None:
+    """What the worker cannot do on 7 (MySQL, --engine prisma, --reset) is refused before any database is touched."""
+    from azora_tasks.migrate import prisma7
 
-    assert prisma7_migrate_refusal(manifest, manifest.services["legacy"]) is None
-    refusal = prisma7_migrate_refusal(manifest, manifest.services["modern"])
-    assert refusal and "Prisma 7.10.1" in refusal and "services/modern/package.json" in refusal and "fix:" in refusal
+    manifest = load_manifest(_tree(tmp_path))
+    toolchain = ToolchainResolver(manifest).for_service(manifest.services["modern"])
+    assert prisma7.refusal(toolchain, "sqlite", "auto", "develop") is None
+    assert prisma7.refusal(toolchain, "postgresql", "auto", "status") is None
+    for provider, engine, mode, words in (("mysql", "auto", "develop", "no offline migrate"), ("sqlite", "prisma", "develop", "native schema engine"),
+                                          ("postgresql", "auto", "reset", "--reset")):
+        refusal = prisma7.refusal(toolchain, provider, engine, mode)
+        assert refusal and words in refusal and "Prisma 7.10.1" in refusal and "services/modern/package.json" in refusal and "fix:" in refusal
 
 
 def test_doctor_prints_each_services_prisma(tmp_path: Path, node_modules: Path) -> None:

@@ -41,7 +41,7 @@ from pathlib import Path
 
 from azora_tasks.cache import CACHE_DIR_NAME, schema_files, toolchain_fingerprint
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.migrate import guard, history, messages, sqlite_history
+from azora_tasks.migrate import guard, history, messages, prisma7, sqlite_history
 from azora_tasks.migrate.fastpath import EngineError, MigrateWorker, PgApply, StateStore, WorkerError, fingerprint, local_checksums
 from azora_tasks.migrate.engine import CommandResult, Diff, Engine, Transcript, applied_names
 from azora_tasks.migrate.locks import KeyedLocks, service_lock
@@ -50,7 +50,6 @@ from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
 from azora_tasks.migrate.targets import SCHEMA_URL_SOURCE, Target, TargetError, literal_url, mask, resolve_target
 from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
-from azora_tasks.migrate import prisma7
 from azora_tasks.toolchain import Toolchain, ToolchainResolver
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
@@ -538,10 +537,10 @@ class _ServiceRun:
         if self.seven is not None:  # no Prisma CLI path on 7; the run's 6 worker is not affected
             self.transcript.note(f"schema-engine worker (Prisma {self.seven.cli.version}): {error}")
             self.worker_error = str(error)
-            return None
+            return
         self.transcript.note(f"schema-engine worker: {error}; using the Prisma CLI")
         self.task.worker_failed(str(error))
-        return None
+        return
 
     def apply_on_server(self, worker: MigrateWorker, local: list[str]) -> PgApply | ServiceResult:
         scripts = [(name, sql) for name, sql in zip(local, history.migration_sql(self.migrations, local))]

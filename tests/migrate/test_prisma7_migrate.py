@@ -16,8 +16,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from conftest import PRISMA_CLI, REPO_ROOT
+
 from .conftest import make_monorepo, migrations, pg_query
 
 PRISMA7 = REPO_ROOT / "node_modules" / "prisma7" / "build" / "index.js"
