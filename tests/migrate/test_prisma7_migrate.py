@@ -169,3 +169,25 @@ def test_mysql_and_engine_prisma_on_7_say_what_is_missing(tmp_path: Path, migrat
     assert result["details"]["state"] == "unsupported offline"
     assert "mysql has no offline migrate" in result["summary"] and "PRISMA_SCHEMA_ENGINE_BINARY" in result["output"]
     assert PRISMA_CLI.is_file()
+
+
+def test_sqlite_deploy_on_7_records_a_failed_script_like_prisma(tmp_path: Path, migrate, prisma7: Path) -> None:  # type: ignore[no-untyped-def]
+    """A failing script is rolled back and recorded as Prisma records it (P3018), and then blocks (P3009)."""
+    root = tree(tmp_path, "sqlite", {"six": None, "seven": None})
+    broken = root / "services" / "seven" / "prisma" / "migrations" / "29990101000000_broken"
+    broken.mkdir(parents=True)
+    (broken / "migration.sql").write_text('CREATE TABLE "Half" ("id" TEXT);\nINSERT INTO "Nope" VALUES (1);\n')
+    first = migrate(root, "seven", "--deploy")
+    assert first.code == 1 and first.services["seven"]["summary"].startswith("P3018: 29990101000000_broken failed: SQLITE_ERROR: no such table: Nope")
+    rows = sqlite_rows(root, "seven")
+    assert [(row["migration_name"], row["finished_at"], row["applied_steps_count"]) for row in rows] == [("29990101000000_broken", None, 0)]
+    assert "no such table: Nope" in rows[0]["logs"]
+    connection = sqlite3.connect(root / "services" / "seven" / "prisma" / "seven.db")
+    try:  # rolled back: the first statement left nothing behind
+        assert connection.execute("SELECT name FROM sqlite_master WHERE name = 'Half'").fetchall() == []
+    finally:
+        connection.close()
+    again = migrate(root, "seven", "--deploy")
+    assert again.code == 1 and again.services["seven"]["summary"].startswith("P3009: failed migration 29990101000000_broken")
+    status = migrate(root, "seven", "--status")
+    assert status.code == 1 and status.services["seven"]["details"]["state"] == "failed"
