@@ -11,12 +11,16 @@ what to run instead, rather than silently falling back to Prisma 6's CLI.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 from pathlib import Path
 
 from azora_tasks.manifest import Service
 from azora_tasks.migrate import history, sqlite_history
 from azora_tasks.migrate.fastpath import PgApply
 from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
+from azora_tasks.migrate.targets import Target, mask, provider_of_url
 from azora_tasks.prisma import PrismaError
 from azora_tasks.toolchain import Toolchain, ToolchainResolver
 
@@ -90,3 +94,53 @@ def apply_sqlite(database: Path, migrations: Path, local: list[str]) -> PgApply:
         applied.append(name)
     return PgApply(applied, before, sqlite_catalog(database) if database.exists() else None, fresh)
 
+
+
+# The 7 CLI's own config loader (@prisma/config, next to the CLI), so a TypeScript config is read as Prisma reads it.
+_READ_CONFIG = """
+const { createRequire } = require("node:module");
+const [cli, file, folder] = process.argv.slice(1);
+createRequire(cli)("@prisma/config").loadConfigFromFile({ configFile: file, configRoot: folder }).then((loaded) => {
+  const error = loaded.error ? `${loaded.error._tag}: ${loaded.error.error ? loaded.error.error.message : ""}` : null;
+  const url = loaded.config && loaded.config.datasource ? loaded.config.datasource.url : null;
+  process.stdout.write(JSON.stringify({ url: typeof url === "string" ? url : null, error }));
+});
+"""
+CONFIG_TIMEOUT_SECONDS = 60
+
+
+class OwnConfigError(Exception):
+    """The service's own prisma.config could not be read, or names a URL of another provider."""
+
+
+def own_config_target(toolchain: Toolchain, target: Target) -> Target:
+    """The database the service's own `prisma.config.*` names, as Prisma 7 would read it.
+
+    The config runs with `DATABASE_URL` set to the URL `migrate` picked (so a
+    config that reads it gets exactly that target); a config that hard-codes
+    its own `datasource.url` wins, as it would for `prisma migrate deploy`.
+    Relative SQLite paths are taken from the config file's folder.
+    """
+    config = toolchain.own_config
+    if config is None:
+        return target
+    env = {**os.environ, "DATABASE_URL": target.url, "CHECKPOINT_DISABLE": "1"}
+    try:
+        run = subprocess.run(["node", "-e", _READ_CONFIG, str(toolchain.cli.script), str(config), str(config.parent)],
+                             env=env, capture_output=True, text=True, timeout=CONFIG_TIMEOUT_SECONDS, check=False)
+        answer = json.loads(run.stdout or "{}")
+    except (OSError, ValueError, subprocess.TimeoutExpired) as error:
+        raise OwnConfigError(f"{config}: could not be read with Prisma {toolchain.cli.version}'s config loader ({error})") from None
+    if answer.get("error"):
+        raise OwnConfigError(f"{config}: {mask(str(answer['error']), (target.password,))}\n  fix: run `prisma validate` in the service folder to see the config error")
+    url = answer.get("url")
+    if not url or url == target.url:
+        return target
+    if provider_of_url(url) != target.provider:
+        raise OwnConfigError(f"{config}: datasource.url is a {provider_of_url(url) or 'unknown'} URL ({mask(url)}) but the schema's provider is {target.provider}"
+                             "\n  fix: make the config read DATABASE_URL, or fix its URL")
+    if target.provider == "sqlite":
+        path, _, query = url.split(":", 1)[1].partition("?")
+        path = path.removeprefix("//")
+        url = "file:" + os.path.normpath(Path(path) if Path(path).is_absolute() else config.parent / path) + (f"?{query}" if query else "")
+    return Target(target.provider, url, f"{config.name} datasource.url")

@@ -229,8 +229,10 @@ class MigrateTask:
                                      details={"state": "unsupported offline", "prisma": seven.cli.version})
         try:
             target = resolve_target(self.manifest, service, schema_provider(text), schema_text=text)
-        except TargetError as error:
-            return ServiceResult(service.name, Status.FAILED, summary=str(error))
+            if seven is not None:  # a 7 service's own prisma.config may name its database
+                target = prisma7.own_config_target(seven, target)
+        except (TargetError, prisma7.OwnConfigError) as error:
+            return ServiceResult(service.name, Status.FAILED, summary=str(error).splitlines()[0], output=str(error))
         shadow_prefix = f"prisma_shadow_{self.run_id}_{zlib.crc32(service.name.encode()):08x}"
         env = self.engine.env(target, text, shadow_prefix)
         run = _ServiceRun(self, service, schema, target, env, shadow_prefix, seven=seven)

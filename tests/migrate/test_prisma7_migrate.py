@@ -191,3 +191,21 @@ def test_sqlite_deploy_on_7_records_a_failed_script_like_prisma(tmp_path: Path, 
     assert again.code == 1 and again.services["seven"]["summary"].startswith("P3009: failed migration 29990101000000_broken")
     status = migrate(root, "seven", "--status")
     assert status.code == 1 and status.services["seven"]["details"]["state"] == "failed"
+
+
+def test_a_7_services_own_config_names_its_database(tmp_path: Path, migrate, prisma7: Path) -> None:  # type: ignore[no-untyped-def]
+    """Read with the 7 CLI's own config loader: a hard-coded `datasource.url` wins (relative to the config);
+    a config that fails to load stops the service naming the file."""
+    root = tree(tmp_path, "sqlite", {"six": None, "seven": None})
+    config = root / "services" / "seven" / "prisma.config.ts"
+    config.write_text('export default { schema: "prisma/schema.prisma", datasource: { url: "file:./data/own.db" } };\n')
+    run = migrate(root, "seven")
+    assert run.code == 0, run.output
+    assert (root / "services" / "seven" / "data" / "own.db").is_file()
+    assert not (root / "services" / "seven" / "prisma" / "seven.db").exists()
+    assert run.services["seven"]["details"]["database_source"] == "prisma.config.ts datasource.url"
+
+    config.write_text("export default { schema: \n")
+    broken = migrate(root, "seven")
+    assert broken.code == 1 and "prisma.config.ts" in broken.services["seven"]["summary"]
+    assert "fix:" in broken.services["seven"]["output"]
