@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -25,3 +26,12 @@ def test_wheel_ships_templates_and_node_files(tmp_path: Path) -> None:
     expected |= {f"azora_tasks/node/{path.name}" for path in (REPO_ROOT / "azora_tasks" / "node").glob("*.cjs")}
     assert expected and expected <= names, sorted(expected - names)
     assert "azora_tasks/templates/schema.prisma.j2" in names and "azora_tasks/node/schema_worker.cjs" in names
+
+
+def test_npx_prisma_stays_on_the_pinned_prisma_6() -> None:
+    """package.json also pins Prisma 7 as the alias `prisma7`, whose bin is also `prisma`; the postinstall script
+    must leave `npx prisma` (the seed's loops, people's habits) on 6.19.3, which this repo's schemas are written for."""
+    bin_link = REPO_ROOT / "node_modules" / ".bin" / "prisma"
+    assert bin_link.exists(), "run `npm ci` first"
+    package = json.loads((bin_link.resolve().parents[1] / "package.json").read_text())
+    assert (package["name"], package["version"]) == ("prisma", "6.19.3")
