@@ -116,7 +116,7 @@ def _run_rule(
             )
     except LintCancelled:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a crashing rule becomes a finding, never a lost lint
         path = ctx.schema.paths[0] if ctx.schema.paths else "schema.prisma"
         findings.append(
             Finding(ParseError.code, ParseError.name, Severity.ERROR,

@@ -34,8 +34,8 @@ from azora_tasks.client_worker import ClientWorker, batch_available
 from azora_tasks.manifest import Manifest, ManifestError, Service
 from azora_tasks.node_setup import CLIENT_RUNTIME, runtime_for
 from azora_tasks.prisma import PrismaCli, find_prisma, native_query_engine, service_env
+from azora_tasks.process import ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, Status
-from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import generators, read_schema_text
 from azora_tasks.tasks.validate import describe_prisma_error
 

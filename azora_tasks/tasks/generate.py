@@ -29,8 +29,8 @@ from azora_tasks.generate.header import Ownership, ownership
 from azora_tasks.generate.render import render_schema
 from azora_tasks.generate.spec import ServiceSpec
 from azora_tasks.manifest import Manifest, Service
+from azora_tasks.process import ProcessGroup
 from azora_tasks.results import ServiceResult, Status
-from azora_tasks.runner import ProcessGroup
 
 _PRINT_LOCK = threading.Lock()
 

@@ -34,8 +34,8 @@ from azora_tasks.atomic import write_text_atomically
 from azora_tasks.cache import add_cache_arguments
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.prisma import PrismaCli, find_prisma, service_env
+from azora_tasks.process import Cancelled, ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, Status
-from azora_tasks.runner import Cancelled, ProcessGroup
 from azora_tasks.schema_text import blank_schema_problem, env_variables_used, read_schema_text, schema_provider
 from azora_tasks.schema_worker import SchemaWorker, wasm_available
 from azora_tasks.selection import SelectionError
@@ -223,7 +223,7 @@ class ValidateTask:
             details["lint"] = lint = lint_details(result)
             fresh = mark_baselined(service.name, lint, self.baseline)
             if fresh and self.lint_format == "full":
-                shown = [f for f, item in zip(result.findings, lint["items"]) if not item["baselined"]]
+                shown = [f for f, item in zip(result.findings, lint["items"], strict=True) if not item["baselined"]]
                 outputs.append(format_human(LintResult(shown), show_fix=True))
             if any(item["severity"] == "error" for item in fresh):
                 problems.append(f"lint: {_count_items(fresh)}" + (f" new ({lint['baselined']} baselined)" if lint["baselined"] else ""))
