@@ -34,9 +34,9 @@ from azora_tasks.cache import CacheStore
 from azora_tasks.client_settings import effective_schema, resolve_outputs
 from azora_tasks.generate.header import Ownership, ownership
 from azora_tasks.manifest import Manifest, Service
+from azora_tasks.tasks.registry import RESULT_NAMES  # every result name a registered task declares in `reads`
 
 LastResults = dict[str, dict[str, dict[str, Any]]]  # task -> service -> result JSON
-RESULT_TASKS = ("validate", "clients", "migrate")
 LINT_ONLY = "validate-lint"  # results of `validate --lint-only` (the cache keeps them apart too)
 
 
@@ -94,7 +94,7 @@ class ServiceState:
 
 def load_last_results(manifest: Manifest, merge: Iterable[Path] = ()) -> LastResults:
     """Results from `--json` files (CI shards, merged) if given, else the cache's last results."""
-    results: LastResults = {task: {} for task in (*RESULT_TASKS, LINT_ONLY)}
+    results: LastResults = {task: {} for task in RESULT_NAMES}
     merge = list(merge)
     if merge:
         for path in merge:
@@ -107,7 +107,7 @@ def load_last_results(manifest: Manifest, merge: Iterable[Path] = ()) -> LastRes
                     results.setdefault(task, {})[entry["service"]] = entry
         return results
     store = CacheStore(manifest.root)
-    for task in (*RESULT_TASKS, LINT_ONLY):
+    for task in RESULT_NAMES:
         for service in manifest.services:
             entry = store.read(task, service)
             if entry is not None:

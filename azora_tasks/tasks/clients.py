@@ -37,6 +37,7 @@ from azora_tasks.prisma import PrismaCli, find_prisma, native_query_engine, serv
 from azora_tasks.process import ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.schema_text import generators, read_schema_text
+from azora_tasks.tasks.spec import CacheKey, TaskHooks
 from azora_tasks.tasks.validate import describe_prisma_error
 
 GENERATE_TIMEOUT_SECONDS = 300
@@ -121,7 +122,7 @@ def remove_engine_files(folder: Path, *, keep_native: bool) -> list[str]:
 
 
 @dataclass
-class ClientsTask:
+class ClientsTask(TaskHooks):
     manifest: Manifest
     prisma: PrismaCli
     processes: ProcessGroup
@@ -146,6 +147,9 @@ class ClientsTask:
         if shared:
             findings, fix = collision_report(self.manifest, shared)
             raise ManifestError(self.manifest.path, None, "settings.clients.output", findings, fix)
+
+    def cache_key(self) -> CacheKey:
+        return CacheKey("clients", self.cache_options(), self.prisma.version)
 
     def cache_options(self) -> dict[str, Any]:
         # The engine is not part of the key: both paths write the same files. The
@@ -264,3 +268,4 @@ def _schema_to_generate(schema: Path, text: str, effective: str) -> Iterator[Pat
         yield copy
     finally:
         copy.unlink(missing_ok=True)
+

@@ -44,6 +44,7 @@ from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import read_schema_text, schema_provider
+from azora_tasks.tasks.spec import TaskHooks
 
 DEVELOP, DEPLOY, STATUS, RESET = "dev", "deploy", "status", "reset"
 DEFAULT_NAME_LATER = "update"
@@ -119,7 +120,7 @@ class Counts:
 
 
 @dataclass
-class MigrateTask:
+class MigrateTask(TaskHooks):
     manifest: Manifest
     prisma: PrismaCli
     processes: ProcessGroup

@@ -96,12 +96,12 @@ class TaskHooks:
 Build = Callable[[Manifest, "ProcessGroup", argparse.Namespace], Task]
 
 
-class TaskModule(Protocol):
-    """A task module: what `TaskSpec.load` returns (mypy checks the module against this)."""
+@dataclass(frozen=True)
+class TaskModule:
+    """What `TaskSpec.load` returns: the task module's builder and its option parser hook."""
 
-    def build(self, manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace, /) -> Task: ...
-
-    def add_arguments(self, parser: argparse.ArgumentParser, /) -> None: ...
+    build: Build
+    add_arguments: Callable[[argparse.ArgumentParser], None]
 
 
 @dataclass(frozen=True)

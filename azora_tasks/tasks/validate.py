@@ -39,6 +39,7 @@ from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.schema_text import blank_schema_problem, env_variables_used, read_schema_text, schema_provider
 from azora_tasks.schema_worker import SchemaWorker, wasm_available
 from azora_tasks.selection import SelectionError
+from azora_tasks.tasks.spec import CacheKey, TaskHooks
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -141,7 +142,7 @@ def schema_sources(manifest: Manifest, service: Service) -> list[Path]:
 
 
 @dataclass
-class ValidateTask:
+class ValidateTask(TaskHooks):
     manifest: Manifest
     prisma: PrismaCli | None  # None with --lint-only: the lint needs no Node
     processes: ProcessGroup
@@ -164,6 +165,9 @@ class ValidateTask:
         """Where the cache keeps this run's results: a `--lint-only` run must not replace
         the last result that holds Prisma's verdict (the report reads both)."""
         return "validate" if self.prisma_check else "validate-lint"
+
+    def cache_key(self) -> CacheKey:
+        return CacheKey(self.cache_name, self.cache_options(), self.prisma.version if self.prisma else "not used")
 
     def cache_options(self) -> dict[str, object]:
         """The options that change this task's result (part of the cache key)."""
@@ -542,3 +546,4 @@ def describe_prisma_error(output: str) -> str:
     if first:
         parts.append(first.group(1).strip())
     return ": ".join(parts)
+
