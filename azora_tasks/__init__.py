@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "register_sessions"]
 
 
-def register_sessions(*args, **kwargs):  # type: ignore[no-untyped-def]
+def register_sessions(*args, **kwargs):  # type: ignore[no-untyped-def,unused-ignore]
     """Register the azora-tasks nox sessions; see `azora_tasks.nox_sessions.register_sessions`.
 
     Imported on call so the console script never pays for importing nox.

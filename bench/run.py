@@ -773,7 +773,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a TERM stops the running command and cleans up too
-    started = datetime.datetime.now(datetime.timezone.utc)
+    started = datetime.datetime.now(datetime.UTC)
     clock = time.perf_counter()
     sha = git("rev-parse", "HEAD")
     output = options.output or RESULTS_DIR / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{sha[:9] or 'nogit'}.json"

@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 
 from azora_tasks.cli import main
-from azora_tasks.manifest import load_manifest
+from azora_tasks.manifest import Service, load_manifest
 from azora_tasks.matrix import GITHUB_MATRIX_LIMIT, build_matrix
-from azora_tasks.manifest import Service
-from tests.conftest import INVALID_SCHEMA, REPO_ROOT, VALID_SCHEMA, write_schema
+from tests.conftest import INVALID_SCHEMA, REPO_ROOT, write_schema
 
 SEED = REPO_ROOT.parent / "shared" / "seed" / "000_f8944fa8dedd8f0b.txt"
 

@@ -211,7 +211,7 @@ class LintConfig:
         for key, value in (mapping or {}).items():
             key = str(key)
             if key in SELECTION_KEYS:
-                config = replace(config, **{key.replace("-", "_"): _selection(value, key)})
+                config = replace(config, **{key.replace("-", "_"): _selection(value, key)})  # type: ignore[arg-type]  # the key names a tuple[str, ...] field
                 continue
             if key in GLOBAL_ONLY_KEYS:
                 if scope == "local":

@@ -123,16 +123,16 @@ def build_index(schema: Schema) -> SuppressionIndex:
         for comment in block.comments:
             if is_directive(comment):
                 add(comment, block, None)
-        members = [(f.name, f.comments, f.trailing_comment) for f in block.fields]
-        members += [(v.name, v.comments, None) for v in block.values]
+        members = [(f.name, tuple(f.comments), f.trailing_comment) for f in block.fields]
+        members += [(v.name, tuple(v.comments), None) for v in block.values]
         for name, comments, trailing in members:
             for comment in comments:
                 if is_directive(comment):
                     add(comment, block, name)
             if trailing is not None and is_directive(trailing):
                 add(trailing, block, name)
-        lines, comments = directives.get(block.path, ([], []))
-        for comment in comments[bisect.bisect_left(lines, block.line) : bisect.bisect_right(lines, block.end_line)]:
+        lines, in_file = directives.get(block.path, ([], []))
+        for comment in in_file[bisect.bisect_left(lines, block.line) : bisect.bisect_right(lines, block.end_line)]:
             if id(comment) not in consumed:
                 add(comment, block, None)
 

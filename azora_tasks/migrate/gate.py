@@ -38,6 +38,7 @@ from azora_tasks.migrate import history
 from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
+from azora_tasks.tasks.spec import TaskHooks
 
 CACHE_TASK = "migrate-gate"
 
@@ -92,7 +93,7 @@ def _changed_files(root: Path, ref: str) -> set[str]:
 
 
 @dataclass
-class GateTask:
+class GateTask(TaskHooks):
     manifest: Manifest
     prisma: PrismaCli | None  # None with --lint alone: the lint needs no Node
     processes: ProcessGroup
