@@ -68,7 +68,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 RECORD_FORMAT = "azora-tasks-bench/1"
 SCENARIOS = ("validate", "clients", "migrate")
-SEED_FILE = "/work/shared/seed/000_f8944fa8dedd8f0b.txt"  # where the loops below come from (section "Automation Tools")
+# Where the loops below come from: the project seed, by name (no machine path goes into records).
+SEED_SOURCE = "seed 000_f8944fa8dedd8f0b.txt, section \"Automation Tools\""
 SEED_DATABASE_URL = "file:./dev.db"
 POLL_SECONDS = 0.02
 COMMAND_TIMEOUT = 4 * 3600
@@ -728,7 +729,7 @@ def build_record(bench: Bench, targets: list[dict[str, Any]], started: datetime.
             "reference_repeat": bench.options.reference_repeat, "scenarios": bench.options.scenarios, "jobs": bench.options.jobs,
             "statistic": "median", "timer": "time.perf_counter around the whole process (wall time)",
             "memory": f"peak of the summed RSS of the command's process tree (parent-pid walk of /proc/*/stat every {POLL_SECONDS * 1000:.0f} ms)",
-            "seed": SEED_FILE, "seed_environment": SEED_ENV_NOTE,
+            "seed": SEED_SOURCE, "seed_environment": SEED_ENV_NOTE,
         },
         "measurements": [m.to_json(bench.ratio(m)) for m in bench.measurements.values() if m.samples],
         "targets": targets,

@@ -42,7 +42,10 @@ def test_one_failure_and_one_crash_do_not_stop_the_others() -> None:
 
 
 def test_all_ok_exits_zero_and_the_pool_is_bounded() -> None:
+    """No sleeps: each service waits at a 2-party barrier, so two must run at once (else the barrier
+    times out and the service fails) and a third running alongside would be seen by the counter."""
     lock = threading.Lock()
+    barrier = threading.Barrier(2, timeout=10)
     active = 0
     peak = 0
 
@@ -51,13 +54,14 @@ def test_all_ok_exits_zero_and_the_pool_is_bounded() -> None:
         with lock:
             active += 1
             peak = max(peak, active)
-        time.sleep(0.05)
+        barrier.wait()  # raises BrokenBarrierError (a failed service) unless a second worker arrives
         with lock:
             active -= 1
         return ServiceResult(service.name, Status.OK)
 
     run = run_services("demo", SERVICES, work, processes=ProcessGroup(), jobs=2)
-    assert run.exit_code == 0
+    assert run.exit_code == 0, [r.summary for r in run.results]
+    assert len(run.results) == len(SERVICES)
     assert peak == 2
 
 

@@ -40,7 +40,6 @@ class Suppression:
     path: str
     block: str
     member: str | None  # field or enum value name; None = the whole block
-    used: int = 0
     used_codes: set[str] = field(default_factory=set)
 
 
@@ -71,7 +70,6 @@ class SuppressionIndex:
                 self._by_block.setdefault((suppression.path, suppression.block), []).append(suppression)
         for suppression in self._by_block.get((block.path, block.name), ()):
             if code in suppression.codes and (suppression.member is None or suppression.member == member):
-                suppression.used += 1
                 suppression.used_codes.add(code)
                 return suppression
         return None

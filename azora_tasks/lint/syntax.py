@@ -199,10 +199,6 @@ class Field(Node):
                 return attribute
         return None
 
-    @property
-    def is_scalar(self) -> bool:
-        return self.type.name in SCALAR_TYPES
-
 
 @dataclass(frozen=True)
 class EnumValue(Node):
