@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,12 @@ def prisma_cli() -> Path:
     if not PRISMA_CLI.is_file():
         missing(f"{PRISMA_CLI} is missing: run `npm ci` in {REPO_ROOT} first (the README's test command does)")
     return PRISMA_CLI
+
+
+@pytest.fixture(scope="session")
+def mariadb_server() -> Iterator[str]:
+    """`mysql://root@host:port` of a real MariaDB: the running one, else a throw-away one (tests/servers.py)."""
+    from tests.servers import mariadb
+
+    with mariadb() as url:
+        yield url
