@@ -34,6 +34,7 @@ from azora_tasks.cache import CacheStore
 from azora_tasks.client_settings import effective_schema, resolve_outputs
 from azora_tasks.generate.header import Ownership, ownership
 from azora_tasks.manifest import Manifest, Service
+from azora_tasks.service_files import has_migrations
 from azora_tasks.tasks.registry import RESULT_NAMES  # every result name a registered task declares in `reads`
 
 LastResults = dict[str, dict[str, dict[str, Any]]]  # task -> service -> result JSON
@@ -139,11 +140,6 @@ def schema_first_seen(manifest: Manifest) -> dict[str, datetime.date]:
     return seen
 
 
-def _has_migrations(manifest: Manifest, service: Service) -> bool:
-    migrations = manifest.schema_file(service).parent / "migrations"
-    return migrations.is_dir() and any(migrations.glob("*/migration.sql"))
-
-
 def _lint(result: Mapping[str, Any] | None, key: str) -> int | None:
     if not result:
         return None
@@ -201,7 +197,7 @@ def service_state(manifest: Manifest, service: Service, last: LastResults, first
     if migrate is not None:
         migrated: bool | None = migrate["status"] == "ok"
     else:
-        migrated = True if _has_migrations(manifest, service) else None
+        migrated = True if has_migrations(manifest, service) else None
     client = schema is not SchemaState.MISSING and own_client_is_current(manifest, service, shared_outputs(manifest) if shared is None else shared)
     return ServiceState(
         service.name, schema, valid, _lint(linted, "findings"), migrated, client, first_seen.get(service.name), _lint(linted, "errors"),

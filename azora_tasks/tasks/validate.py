@@ -39,6 +39,7 @@ from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.schema_text import blank_schema_problem, env_variables_used, read_schema_text, schema_provider
 from azora_tasks.schema_worker import SchemaWorker, wasm_available
 from azora_tasks.selection import SelectionError
+from azora_tasks.service_files import schema_sources
 from azora_tasks.tasks.spec import CacheKey, TaskHooks
 
 if TYPE_CHECKING:
@@ -129,16 +130,6 @@ def lint_config_for(manifest: Manifest, service: Service, selection: tuple[Any, 
     if selection is not None:
         config = config.with_selection(*selection)
     return config.for_service(service.name, service.category)
-
-
-def schema_sources(manifest: Manifest, service: Service) -> list[Path]:
-    """The schema's files: the file itself, or every .prisma file of a schema folder."""
-    schema = manifest.schema_file(service)
-    if schema.is_file():
-        return [schema]
-    if schema.is_dir():
-        return sorted(path for path in schema.rglob("*.prisma") if "migrations" not in path.parts)
-    return []
 
 
 @dataclass
