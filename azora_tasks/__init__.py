@@ -11,7 +11,7 @@ The same commands exist as the `azora-tasks` console script.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from azora_tasks.version import __version__
 
 __all__ = ["__version__", "register_sessions"]
 

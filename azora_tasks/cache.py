@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from azora_tasks import __version__
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.service_files import schema_inputs
+from azora_tasks.version import __version__
 
 schema_files = schema_inputs  # the name migrate/* imports (azora_tasks.service_files is its home)
 

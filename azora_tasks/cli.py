@@ -15,9 +15,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from azora_tasks import __version__
 from azora_tasks.console import FULL_TABLE_LIMIT
 from azora_tasks.runner import handle_termination, interrupt_signal
+from azora_tasks.version import __version__
 from azora_tasks.workflow import COMMANDS, execute
 
 # Options naming a file the run writes at its end: checked before the run, so a typo costs no work.

@@ -23,22 +23,19 @@ from __future__ import annotations
 
 import datetime
 import enum
-import json
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from azora_tasks.cache import CacheStore
+from azora_tasks import last_results
 from azora_tasks.client_settings import effective_schema, resolve_outputs
 from azora_tasks.generate.header import Ownership, ownership
+from azora_tasks.last_results import LINT_ONLY, LastResults
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.service_files import has_migrations
 from azora_tasks.tasks.registry import RESULT_NAMES  # every result name a registered task declares in `reads`
-
-LastResults = dict[str, dict[str, dict[str, Any]]]  # task -> service -> result JSON
-LINT_ONLY = "validate-lint"  # results of `validate --lint-only` (the cache keeps them apart too)
 
 
 class SchemaState(str, enum.Enum):
@@ -95,25 +92,7 @@ class ServiceState:
 
 def load_last_results(manifest: Manifest, merge: Iterable[Path] = ()) -> LastResults:
     """Results from `--json` files (CI shards, merged) if given, else the cache's last results."""
-    results: LastResults = {task: {} for task in RESULT_NAMES}
-    merge = list(merge)
-    if merge:
-        for path in merge:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            for run in data.get("runs", []):
-                for entry in run.get("services", []):
-                    task = run["task"]
-                    if task == "validate" and entry.get("status") != "missing" and "prisma" not in entry.get("details", {}):
-                        task = LINT_ONLY  # a --lint-only run: never Prisma's verdict
-                    results.setdefault(task, {})[entry["service"]] = entry
-        return results
-    store = CacheStore(manifest.root)
-    for task in RESULT_NAMES:
-        for service in manifest.services:
-            entry = store.read(task, service)
-            if entry is not None:
-                results[task][service] = entry["result"]
-    return results
+    return last_results.load_last_results(manifest, RESULT_NAMES, merge)
 
 
 def schema_first_seen(manifest: Manifest) -> dict[str, datetime.date]:
