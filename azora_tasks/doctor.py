@@ -18,6 +18,7 @@ from azora_tasks.manifest import Manifest
 from azora_tasks.node_setup import CLIENT_RUNTIME, installed_version, pinned_packages
 from azora_tasks.prisma import PrismaError, find_prisma
 from azora_tasks.schema_text import schema_provider
+from azora_tasks.toolchain import ToolchainResolver
 
 ADAPTERS = {  # provider -> (driver adapter, driver)
     "postgresql": ("@prisma/adapter-pg", "pg"),
@@ -79,6 +80,8 @@ def collect(root: Path, manifest: Manifest | None) -> list[Check]:
     elif runtime.status == "ok":
         runtime = Check("clients", CLIENT_RUNTIME, runtime.version, runtime.where, "ok", "the runtime your apps load; matches the CLI")
     checks.append(runtime)
+    if manifest is not None:
+        checks.extend(service_toolchains(manifest))
     providers = sorted(_providers(manifest)) if manifest else sorted(ADAPTERS)
     for provider in providers:
         adapter, driver = ADAPTERS[provider]
@@ -86,6 +89,34 @@ def collect(root: Path, manifest: Manifest | None) -> list[Check]:
         checks.append(_package("migrate", root, adapter, note))
         checks.append(_package("migrate", root, driver))
     return checks
+
+
+def service_toolchains(manifest: Manifest) -> list[Check]:
+    """One row per service: the Prisma it runs with and why (task "service:<name>").
+
+    Printed only when services differ from the monorepo's CLI, or always for a small
+    tree, so a 190-service monorepo on one version keeps a short table."""
+    resolver = ToolchainResolver(manifest)
+    rows: list[Check] = []
+    for service in manifest.services.values():
+        try:
+            toolchain = resolver.for_service(service)
+        except PrismaError as error:
+            rows.append(Check(f"service:{service.name}", "prisma", None, "-", "missing", str(error).replace("\n", " ")))
+            continue
+        if toolchain.needs_config:
+            how = f"datasource URL from its own {toolchain.own_config.name}" if toolchain.own_config else "datasource URL through a generated --config"
+        else:
+            how = "datasource URL from env() in the schema"
+        rows.append(Check(f"service:{service.name}", f"prisma {toolchain.major}", toolchain.cli.version, str(toolchain.cli.script), "ok",
+                          f"chosen by {toolchain.source}; {how}"))
+    try:
+        default = resolver.default.version
+    except PrismaError:
+        return rows
+    if len(rows) > 20 and all(row.version == default for row in rows):
+        return [Check("services", f"prisma {default.split('.')[0]}", default, "-", "ok", f"all {len(rows)} services use the monorepo's CLI")]
+    return rows
 
 
 def _providers(manifest: Manifest) -> set[str]:

@@ -82,6 +82,7 @@ class Settings:
     database_urls: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_DATABASE_URLS))
     concurrency: int = 0  # 0 means "one worker per CPU"
     prisma_cli: str = "node_modules/prisma/build/index.js"
+    prisma_major: int = 0  # 0: the CLI's own major; 7: Prisma 7 schemas and CLI (azora_tasks/toolchain.py)
     default_category: str = ""
     report_path: str = "docs/schema-progress.md"  # where `report` writes the progress page
     plan_start: str = ""  # ISO date of week 1's first day; default: the first schema's commit
@@ -176,6 +177,7 @@ _SETTINGS_KEYS: dict[str, type | tuple[type, ...]] = {
     "database_urls": dict,
     "concurrency": int,
     "prisma_cli": str,
+    "prisma_major": int,
     "default_category": str,
     "report_path": str,
     "plan_start": str,
@@ -433,6 +435,9 @@ def _parse_settings(check: _Checker, raw: Any) -> Settings:
         value = table.get(key, getattr(Settings, key))
         if Path(value).is_absolute() or ".." in Path(value).parts:
             raise check.fail(("settings", key), f"{value!r} must be a relative path inside the repository", f'write {key} = "{getattr(Settings, key)}"')
+    prisma_major = table.get("prisma_major", 0)
+    if prisma_major not in (0, 5, 6, 7):
+        raise check.fail(("settings", "prisma_major"), f"Prisma {prisma_major} is not supported (5, 6 and 7 are)", "write prisma_major = 7, or remove the key to use the CLI's own version")
     return Settings(
         services_dir=table.get("services_dir", Settings.services_dir),
         schema_path=table.get("schema_path", Settings.schema_path),
@@ -440,6 +445,7 @@ def _parse_settings(check: _Checker, raw: Any) -> Settings:
         database_urls=urls,
         concurrency=concurrency,
         prisma_cli=table.get("prisma_cli", Settings.prisma_cli),
+        prisma_major=prisma_major,
         default_category=table.get("default_category", ""),
         report_path=table.get("report_path", Settings.report_path),
         plan_start=plan_start,

@@ -20,7 +20,7 @@ from pathlib import Path
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.schema_text import env_variables_used, schema_provider
 
-SUPPORTED_MAJORS = (5, 6)
+SUPPORTED_MAJORS = (5, 6, 7)
 _URL_SCHEMES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "cockroachdb": "postgresql"}
 
 
@@ -55,11 +55,16 @@ def find_prisma(manifest: Manifest) -> PrismaCli:
             f"Prisma CLI not found at {script}\n  fix: run `azora-tasks node init` in {manifest.root} (adds the pinned npm packages"
             " azora-tasks needs to package.json and installs them; `npm ci` if they are pinned already), or set settings.prisma_cli in the manifest"
         )
-    package_json = _package_json_for(script)
-    version = json.loads(package_json.read_text(encoding="utf-8")).get("version", "0") if package_json else "0"
-    cli = PrismaCli(script, version)
+    cli = cli_at(script)
     check_supported(cli)
     return cli
+
+
+def cli_at(script: Path) -> PrismaCli:
+    """The CLI at `script` with the version its package.json declares (not yet checked)."""
+    package_json = _package_json_for(script)
+    version = json.loads(package_json.read_text(encoding="utf-8")).get("version", "0") if package_json else "0"
+    return PrismaCli(script, version)
 
 
 def check_supported(cli: PrismaCli) -> None:
@@ -67,8 +72,8 @@ def check_supported(cli: PrismaCli) -> None:
         supported = " and ".join(f"{major}.x" for major in SUPPORTED_MAJORS)
         raise PrismaError(
             f"Prisma {cli.version} at {cli.script} is not supported: azora-tasks works with Prisma {supported}"
-            " (Prisma 7 rejects `url` in schema.prisma; Prisma 8 replaces schema.prisma migrations)."
-            "\n  fix: pin prisma 6.19.3 in package.json and run `npm ci`"
+            " (Prisma 8 replaces schema.prisma and its migrations with a different workflow)."
+            "\n  fix: pin prisma 7.10.1 or 6.19.3 in package.json and run `npm ci`"
         )
 
 

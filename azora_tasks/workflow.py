@@ -123,7 +123,7 @@ def cache_step(options: argparse.Namespace, manifest: Manifest, task: Task) -> W
     def inputs(service: Service) -> dict[str, str]:
         schema = manifest.schema_file(service)
         names = env_variables_used(read_schema_text(schema, manifest.root)) if schema.is_file() else []
-        return service_inputs(manifest, service, shared, env_names=names)
+        return {**service_inputs(manifest, service, shared, env_names=names), **task.cache_inputs(service)}
 
     return CachedWork(key.name, task, CacheStore(manifest.root), inputs, task.outputs)
 

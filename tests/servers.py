@@ -55,7 +55,7 @@ def mariadb() -> Iterator[str]:
     process = subprocess.Popen(
         [server, "--no-defaults", f"--datadir={folder / 'data'}", f"--socket={folder / 'sock'}", f"--port={port}", "--bind-address=127.0.0.1",
          f"--pid-file={folder / 'pid'}", "--skip-log-bin", *user],
-        stdout=subprocess.DEVNULL, stderr=open(folder / "log", "w"), start_new_session=True,  # noqa: SIM115 - the server owns the file
+        stdout=subprocess.DEVNULL, stderr=open(folder / "log", "w"), start_new_session=True,  # the server owns the file
     )
     try:
         deadline = time.monotonic() + 60

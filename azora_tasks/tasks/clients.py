@@ -34,11 +34,13 @@ from azora_tasks.client_worker import ClientWorker, batch_available
 from azora_tasks.manifest import Manifest, ManifestError, Service
 from azora_tasks.node_setup import CLIENT_RUNTIME, runtime_for
 from azora_tasks.prisma import PrismaCli, find_prisma, native_query_engine, service_env
+from azora_tasks.prisma_config import config_arguments
 from azora_tasks.process import ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.schema_text import generators, read_schema_text
 from azora_tasks.tasks.spec import CacheKey, TaskHooks
 from azora_tasks.tasks.validate import describe_prisma_error
+from azora_tasks.toolchain import Toolchain, ToolchainResolver
 
 GENERATE_TIMEOUT_SECONDS = 300
 ENGINES = ("auto", "batch", "cli")
@@ -137,6 +139,7 @@ class ClientsTask(TaskHooks):
         self._outputs = {name: resolve_outputs(self.manifest, service) for name, service in self.manifest.services.items()}
         self.collisions = find_collisions(self._outputs)
         self._native_engine = native_query_engine(self.manifest.root)
+        self.toolchains = ToolchainResolver(self.manifest)
         if self.engine == "auto":
             self.engine = "batch" if batch_available(self.manifest.root) else "cli"
 
@@ -150,6 +153,9 @@ class ClientsTask(TaskHooks):
 
     def cache_key(self) -> CacheKey:
         return CacheKey("clients", self.cache_options(), self.prisma.version)
+
+    def cache_inputs(self, service: Service) -> dict[str, str]:
+        return {"service prisma": self.toolchains.cache_key(service)}  # the service's own Prisma (toolchain.py)
 
     def cache_options(self) -> dict[str, Any]:
         # The engine is not part of the key: both paths write the same files. The
@@ -185,16 +191,18 @@ class ClientsTask(TaskHooks):
             write_text_atomically(schema, effective)
             text = effective
         client_generators = [g for g in generators(effective) if g.is_client]
+        toolchain = self.toolchains.for_service(service)
         # A library-engine client embeds the native query engine; offline there is none.
-        library = any(g.engine_type != "client" for g in client_generators)
+        # Prisma 7 clients have no query engine at all (always a driver adapter).
+        library = toolchain.major < 7 and any(g.engine_type != "client" for g in client_generators)
         runnable = not library or self._native_engine is not None
-        mismatch = self._runtime_problem(self.outputs(service))
+        mismatch = self._runtime_problem(self.outputs(service), toolchain.cli)
         if mismatch:
             return ServiceResult(service.name, Status.FAILED, output=mismatch, summary=mismatch.splitlines()[0])
         started = time.monotonic()
         env = service_env(self.manifest, service, effective, query_engine_placeholder=library and self._native_engine is None)
         with _schema_to_generate(schema, text, effective) as source:
-            ok, output = self._generate(service, source, env)
+            ok, output = self._generate(service, source, env, toolchain, effective)
         duration = time.monotonic() - started
         if not ok:
             return ServiceResult(service.name, Status.FAILED, duration, output, describe_prisma_error(output))
@@ -207,39 +215,61 @@ class ClientsTask(TaskHooks):
         summary = f"generated {', '.join(outputs) or '(no client generator)'}"
         if not runnable:
             summary += " (library engine: cannot run offline; see docs/clients.md)"
-        details = {"outputs": outputs, "engine": self.engine, "runnable": runnable, "settings applied": effective != text}
+        details = {"outputs": outputs, "engine": self.engine if toolchain.major < 7 else "cli", "runnable": runnable,
+                   "settings applied": effective != text, "prisma": toolchain.cli.version}
         return ServiceResult(service.name, Status.OK, duration, output, summary, details=details)
 
-    def _runtime_problem(self, folders: list[Path]) -> str | None:
+    def _runtime_problem(self, folders: list[Path], cli: PrismaCli) -> str | None:
         """Why a client generated into these folders would not run with the `@prisma/client` Node
         resolves from them (the one the app loads), or None. Generated code and runtime must be
         the same version as the CLI that generates them."""
         for folder in folders:
             found = runtime_for(folder)
+            if cli.major >= 7 and (found is None or not _runtime_matches(found[1], cli)):
+                where = f"{found[1]} at {_display(found[0], self.manifest.root)}" if found else "none"
+                return (
+                    f"{CLIENT_RUNTIME} for Prisma {cli.version} is not installed where {_display(folder, self.manifest.root)} can load it"
+                    f" (found: {where})\n  fix: `npm install -D {CLIENT_RUNTIME}@{'.'.join(cli.version.split('.')[:2])}` in the service's folder,"
+                    " next to its Prisma 7 (docs/prisma-versions.md)"
+                )
             if found is None:
                 return (
                     f"no {CLIENT_RUNTIME} installed where {_display(folder, self.manifest.root)} can load it\n"
-                    f"  fix: run `azora-tasks node init` in {self.manifest.root} (pins {CLIENT_RUNTIME} {self.prisma.version})"
+                    f"  fix: run `azora-tasks node init` in {self.manifest.root} (pins {CLIENT_RUNTIME} {cli.version})"
                 )
             path, version = found
-            if version != self.prisma.version:
+            if not _runtime_matches(version, cli):
                 return (
-                    f"{CLIENT_RUNTIME} {version} at {_display(path, self.manifest.root)} does not match the Prisma CLI {self.prisma.version}:"
+                    f"{CLIENT_RUNTIME} {version} at {_display(path, self.manifest.root)} does not match the Prisma CLI {cli.version}:"
                     f" a client generated here would not run\n"
-                    f"  fix: pin {CLIENT_RUNTIME} {self.prisma.version} (`azora-tasks node init --force`), or point settings.prisma_cli at a CLI {version}"
+                    f"  fix: pin {CLIENT_RUNTIME} {cli.version} (`azora-tasks node init --force`), or point settings.prisma_cli at a CLI {version}"
                 )
         return None
 
-    def _generate(self, service: Service, schema: Path, env: dict[str, str]) -> tuple[bool, str]:
+    def _generate(self, service: Service, schema: Path, env: dict[str, str], toolchain: Toolchain, text: str) -> tuple[bool, str]:
+        if toolchain.major >= 7:  # the batch worker runs Prisma 6's generators: ask the service's own CLI
+            completed = self.processes.run(
+                toolchain.cli.command("generate", "--schema", str(schema), *config_arguments(self.manifest, service, toolchain, schema, text, env)),
+                cwd=self.manifest.service_dir(service), env=env, timeout=GENERATE_TIMEOUT_SECONDS,
+            )
+            return completed.returncode == 0, completed.stdout
         if self.engine == "batch":
             if self._worker is None:
                 self._worker = ClientWorker(self.manifest.root)
             return self._worker.generate(schema, self.manifest.service_dir(service), env, self.prisma.version)
         completed = self.processes.run(
-            self.prisma.command("generate", "--schema", str(schema)),
+            toolchain.cli.command("generate", "--schema", str(schema)),
             cwd=self.manifest.service_dir(service), env=env, timeout=GENERATE_TIMEOUT_SECONDS,
         )
         return completed.returncode == 0, completed.stdout
+
+
+def _runtime_matches(version: str, cli: PrismaCli) -> bool:
+    """6: the exact version. 7: the same minor (the registry has `@prisma/client` 7.10.0 but
+    no 7.10.1, and a 7.10.1 CLI's client runs on 7.10.0's runtime; tested)."""
+    if cli.major < 7:
+        return version == cli.version
+    return version.split(".")[:2] == cli.version.split(".")[:2]
 
 
 def _name_the_real_schema(folder: Path, schema: Path) -> None:

@@ -66,6 +66,21 @@ class GenerateTask(TaskHooks):
     clock: Callable[[], datetime] = datetime.now
     show: Callable[[str], None] = field(default=_write_stdout, repr=False)  # where dry-run diffs go; must be thread-safe
 
+    def _prisma_major(self, service: Service) -> int:
+        """`settings.prisma_major`, else the service's detected Prisma (toolchain.py), else 6:
+        generating needs no Prisma CLI, so a missing one is not an error here."""
+        if self.manifest.settings.prisma_major:
+            return self.manifest.settings.prisma_major
+        from azora_tasks.prisma import PrismaError
+        from azora_tasks.toolchain import ToolchainResolver
+
+        if not hasattr(self, "_toolchains"):
+            self._toolchains = ToolchainResolver(self.manifest)
+        try:
+            return self._toolchains.for_service(service).major
+        except PrismaError:
+            return 6
+
     def __call__(self, service: Service) -> ServiceResult:
         started = time.monotonic()
         path = self.manifest.schema_file(service)
@@ -75,6 +90,7 @@ class GenerateTask(TaskHooks):
         text = render_schema(
             spec, service=service.name, description=service.description, provider=self.manifest.provider_for(service),
             client_output=clients.output.format(service=service.name), engine_type=clients.engine_type,
+            prisma_major=self._prisma_major(service),
         )
         details: dict[str, object] = {"path": shown, "source": spec.source}
 

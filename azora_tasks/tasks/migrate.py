@@ -41,6 +41,7 @@ from azora_tasks.migrate.locks import KeyedLocks
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
 from azora_tasks.migrate.targets import Target, TargetError, mask, resolve_target
 from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
+from azora_tasks.toolchain import prisma7_migrate_refusal
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import read_schema_text, schema_provider
@@ -180,6 +181,9 @@ class MigrateTask(TaskHooks):
             return ServiceResult(service.name, Status.SKIPPED, summary=f"no schema at {schema.relative_to(self.manifest.root)} (run `generate` first)")
         started = time.monotonic()
         text = read_schema_text(schema, self.manifest.root)
+        refusal = prisma7_migrate_refusal(self.manifest, service)  # azora_tasks/toolchain.py
+        if refusal:
+            return ServiceResult(service.name, Status.FAILED, summary=refusal.splitlines()[0], output=refusal)
         try:
             target = resolve_target(self.manifest, service, schema_provider(text))
         except TargetError as error:

@@ -46,6 +46,9 @@ class Task(Protocol):
     def cache_key(self) -> CacheKey | None:
         """None: never cached."""
 
+    def cache_inputs(self, service: Service) -> dict[str, str]:
+        """Named hashes of the service's own inputs beyond the shared ones (its own Prisma)."""
+
     def outputs(self, service: Service) -> list[Path]:
         """Files a cache hit must find intact."""
 
@@ -73,6 +76,9 @@ class TaskHooks:
 
     def cache_key(self) -> CacheKey | None:
         return None
+
+    def cache_inputs(self, service: Service) -> dict[str, str]:
+        return {}
 
     def outputs(self, service: Service) -> list[Path]:
         return []

@@ -34,6 +34,7 @@ from azora_tasks.atomic import write_text_atomically
 from azora_tasks.cache import add_cache_arguments
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.prisma import PrismaCli, find_prisma, service_env
+from azora_tasks.prisma_config import config_arguments
 from azora_tasks.process import Cancelled, ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.schema_text import blank_schema_problem, env_variables_used, read_schema_text, schema_provider
@@ -41,6 +42,7 @@ from azora_tasks.schema_worker import SchemaWorker, wasm_available
 from azora_tasks.selection import SelectionError
 from azora_tasks.service_files import schema_sources
 from azora_tasks.tasks.spec import CacheKey, TaskHooks
+from azora_tasks.toolchain import ToolchainResolver
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -148,6 +150,7 @@ class ValidateTask(TaskHooks):
     _worker: SchemaWorker | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.toolchains = ToolchainResolver(self.manifest)
         if self.engine == "auto":
             self.engine = "wasm" if wasm_available(self.manifest.root) else "cli"
 
@@ -159,6 +162,9 @@ class ValidateTask(TaskHooks):
 
     def cache_key(self) -> CacheKey:
         return CacheKey(self.cache_name, self.cache_options(), self.prisma.version if self.prisma else "not used")
+
+    def cache_inputs(self, service: Service) -> dict[str, str]:
+        return {"service prisma": self.toolchains.cache_key(service)}  # the service's own Prisma (toolchain.py)
 
     def cache_options(self) -> dict[str, object]:
         """The options that change this task's result (part of the cache key)."""
@@ -299,14 +305,21 @@ class ValidateTask(TaskHooks):
         texts = {path: read_schema_text(path, self.manifest.root) for path in sources}
         env = service_env(self.manifest, service, "\n".join(texts.values()))
         schema_arg = self.manifest.schema_file(service)
+        toolchain = self.toolchains.for_service(service)
+        if toolchain.major >= 7:  # the pinned schema wasm is Prisma 6's: ask the service's own CLI
+            completed = self.processes.run(
+                toolchain.cli.command("validate", "--schema", str(schema_arg),
+                                      *config_arguments(self.manifest, service, toolchain, schema_arg, "\n".join(texts.values()), env)),
+                cwd=service_dir, env=env, timeout=VALIDATE_TIMEOUT_SECONDS,
+            )
+            return completed.returncode == 0, completed.stdout
         if self.engine == "wasm":
             files = [(_relative(path, service_dir), text) for path, text in texts.items()]
             used = {name: env[name] for name in env_variables_used("\n".join(texts.values())) if name in env}
             verdict = self.worker.validate(files, used)
             return verdict.ok, verdict.output
-        assert self.prisma is not None
         completed = self.processes.run(
-            self.prisma.command("validate", "--schema", str(schema_arg)),
+            toolchain.cli.command("validate", "--schema", str(schema_arg)),
             cwd=service_dir, env=env, timeout=VALIDATE_TIMEOUT_SECONDS,
         )
         return completed.returncode == 0, completed.stdout
