@@ -13,12 +13,15 @@ import signal
 import subprocess
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 from azora_tasks.results import ServiceError
 
 TERMINATE_GRACE_SECONDS = 3.0
+STDERR_TAIL_LINES = 40  # what a long-lived child's error message may quote
 
 
 class Cancelled(Exception):
@@ -37,6 +40,7 @@ class ProcessGroup:
         self.cancelled = threading.Event()
         self._lock = threading.Lock()
         self._running: set[subprocess.Popen[str]] = set()
+        self._stderr: dict[int, deque[str]] = {}
 
     def run(
         self,
@@ -79,6 +83,37 @@ class ProcessGroup:
             raise ServiceError(f"{Path(command[0]).name} was killed by {name} before it finished; nothing was recorded (run again)")
         return subprocess.CompletedProcess(process.args, process.returncode, output)
 
+    def start(self, command: Sequence[str], *, cwd: Path, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
+        """Start a long-lived child (a Node worker speaking JSON lines on stdin/stdout) in its own
+        process group, so `terminate_all` (Ctrl-C, SIGTERM) stops it with every other child.
+
+        Its stderr is drained by a thread -- a full pipe would block the child -- and the last
+        lines are kept for error messages (`stderr_tail`). Call `release` after it exited.
+        """
+        with self._lock:
+            if self.cancelled.is_set():
+                raise Cancelled()
+            process = subprocess.Popen(
+                list(command), cwd=cwd, env=dict(env) if env is not None else None,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+            )
+            self._running.add(process)
+            tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+            self._stderr[process.pid] = tail
+        threading.Thread(target=_drain, args=(process.stderr, tail), daemon=True).start()
+        return process
+
+    def stderr_tail(self, process: subprocess.Popen[str]) -> str:
+        """The last lines a child started with `start` wrote to stderr."""
+        with self._lock:
+            return "".join(self._stderr.get(process.pid, ()))
+
+    def release(self, process: subprocess.Popen[str]) -> None:
+        """Forget a child started with `start` once it has exited (or been stopped by its owner)."""
+        with self._lock:
+            self._running.discard(process)
+            self._stderr.pop(process.pid, None)
+
     def terminate_all(self) -> None:
         """Stop every running child: TERM first, KILL whatever is left after a grace period."""
         self.cancelled.set()
@@ -106,3 +141,10 @@ def _signal_group(process: subprocess.Popen[str], sig: signal.Signals) -> None:
         os.killpg(process.pid, sig)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _drain(stream: IO[str] | None, tail: deque[str]) -> None:
+    if stream is None:
+        return
+    for line in stream:
+        tail.append(line)
