@@ -146,5 +146,6 @@ def _signal_group(process: subprocess.Popen[str], sig: signal.Signals) -> None:
 def _drain(stream: IO[str] | None, tail: deque[str]) -> None:
     if stream is None:
         return
-    for line in stream:
-        tail.append(line)
+    with stream:  # closed at EOF: readers of the tail can tell it is complete
+        for line in stream:
+            tail.append(line)

@@ -255,7 +255,7 @@ class ClientsTask(TaskHooks):
             return completed.returncode == 0, completed.stdout
         if self.engine == "batch":
             if self._worker is None:
-                self._worker = ClientWorker(self.manifest.root)
+                self._worker = ClientWorker(self.manifest.root, processes=self.processes)
             return self._worker.generate(schema, self.manifest.service_dir(service), env, self.prisma.version)
         completed = self.processes.run(
             toolchain.cli.command("generate", "--schema", str(schema)),

@@ -181,7 +181,7 @@ class ValidateTask(TaskHooks):
     def worker(self) -> SchemaWorker:
         if self._worker is None:
             assert self.prisma is not None
-            self._worker = SchemaWorker(self.manifest.root, self.prisma.version)
+            self._worker = SchemaWorker(self.manifest.root, self.prisma.version, processes=self.processes)
         return self._worker
 
     def close(self) -> None:
