@@ -122,3 +122,38 @@ def test_validate_lint_and_clients_on_mariadb_then_the_client_queries_the_server
         row = json.loads(_node(QUERY, str(client), url, cwd=root).strip().splitlines()[-1])
         assert row["db"] == url.rsplit("/", 1)[1]  # the generated client really talked to this server's database
         assert "MariaDB" in row["version"], row
+
+
+TABLES = r"""
+const mariadb = require("mariadb");
+const [url] = process.argv.slice(1);
+(async () => {
+  const { hostname, port, username, pathname } = new URL(url);
+  const connection = await mariadb.createConnection({ host: hostname, port: Number(port || 3306), user: decodeURIComponent(username) });
+  const rows = await connection.query("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?", [pathname.slice(1)]);
+  console.log(JSON.stringify(rows.map((row) => row.name)));
+  await connection.end();
+})().catch((error) => { console.error(error.message); process.exit(1); });
+"""
+
+
+def test_migrate_on_mariadb_fails_clearly_and_touches_nothing(mysql_repo: tuple[Path, str, dict[str, str]]) -> None:
+    """Offline, Prisma 6.19 has no MySQL schema engine: each service fails with the reason and the fix,
+    no migration folder is written and the databases on the server stay empty."""
+    from azora_tasks.manifest import load_manifest
+    from azora_tasks.migrate.engine import Engine
+    from azora_tasks.prisma import find_prisma
+    from azora_tasks.process import ProcessGroup
+
+    root, _, urls = mysql_repo
+    manifest = load_manifest(root / "services.toml")
+    if Engine(manifest, find_prisma(manifest), ProcessGroup()).native_schema_engine() is not None:
+        pytest.fail("a native schema engine is installed here: this test covers the offline install (`npm ci` without engines)")
+    code, services = _run(root, "migrate")
+    assert code == 1
+    for name, url in urls.items():
+        summary = services[name]["summary"]
+        assert services[name]["status"] == "failed", services[name]
+        assert "no MySQL/MariaDB connector" in summary and "PRISMA_SCHEMA_ENGINE_BINARY" in summary, summary
+        assert not (root / "services" / name / "prisma" / "migrations").exists(), name
+        assert json.loads(_node(TABLES, url, cwd=REPO_ROOT).strip()) == [], name  # the database exists on the server and is still empty
