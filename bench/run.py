@@ -22,6 +22,10 @@ Scenarios (`--scenarios`):
   clients    seed `npx prisma generate` loop | `clients` cold (no cache, no clients) | warm
   migrate    seed `npx prisma migrate dev --name init` loop | `migrate` fresh (new SQLite
              files, no migrations) | no-op (second run: nothing to do)
+             With `--provider postgresql` (one database per service on --pg-server, created
+             empty before and dropped after the run): seed loop | fresh | no-op | `--status` |
+             second migration (one model changed in 10 services) against the seed loop run
+             again on the same change.
 
 The seed loops run with DATABASE_URL=file:./dev.db and the offline engine variables
 (PRISMA_SCHEMA_ENGINE_BINARY / PRISMA_QUERY_ENGINE_LIBRARY -> an existing file,
@@ -41,6 +45,7 @@ Examples:
   python bench/run.py                                     # the issue's run: 190 services
   python bench/run.py --services 1000 --scenarios validate --seed-repeat 0 --reference-repeat 0
   nox -s bench -- --services 50 --scenarios clients
+  python bench/run.py --provider postgresql --scenarios migrate   # the PostgreSQL monorepo
 """
 
 from __future__ import annotations
@@ -110,7 +115,13 @@ done
 # Instrumentation only: count every `npx` call and its failures without touching the loop text.
 NPX_COUNTER = """\
 __bench_calls=0; __bench_failures=0
-npx() { command npx "$@"; local rc=$?; __bench_calls=$((__bench_calls + 1)); if [ $rc -ne 0 ]; then __bench_failures=$((__bench_failures + 1)); echo "bench: npx failed (exit $rc) in $PWD" >&2; fi; return $rc; }
+__bench_npx() { command npx "$@"; local rc=$?; __bench_calls=$((__bench_calls + 1)); if [ $rc -ne 0 ]; then __bench_failures=$((__bench_failures + 1)); echo "bench: npx failed (exit $rc) in $PWD" >&2; fi; return $rc; }
+npx() { __bench_npx "$@"; }
+"""
+# PostgreSQL: each service has its own database, as a per-service `.env` would give it. The URL is set
+# per call by the same instrumentation function, from the service folder name, so the loop text stays verbatim.
+NPX_PG_URL = """\
+npx() { local __svc=${PWD##*/}; DATABASE_URL="$__bench_pg_base${__svc//[-.]/_}" __bench_npx "$@"; }
 """
 NPX_REPORT = """\
 echo "bench-npx-calls=${__bench_calls} failures=${__bench_failures}" >&2
@@ -145,7 +156,16 @@ TARGETS = (
     Target("clients warm", "seconds", 0.5, 190),
     Target("migrate fresh", "ratio", 5, 190),
     Target("migrate no-op", "seconds", 2, 190),
+    # --provider postgresql (issue #11)
+    Target("pg migrate fresh", "ratio", 20, 190),
+    Target("pg migrate fresh", "memory", GIB, 190),
+    Target("pg migrate status", "seconds", 5, 190),
+    Target("pg migrate no-op", "seconds", 1, 190),
+    Target("pg migrate second", "ratio", 10, 190),
+    Target("pg migrate second", "memory", GIB, 190),
 )
+PG_CHANGED_SERVICES = 10  # the second-migration scenario changes one model in this many services
+PG_CHANGE_FIELD = "  benchNote String?\n"
 
 
 # --- measuring one command -----------------------------------------------------------------
@@ -275,11 +295,17 @@ def spread(total: int, weights: dict[str, int]) -> dict[str, int]:
     return counts
 
 
-def synthesise_manifest(source: Path, services: int) -> str:
-    """The source manifest without its services, plus `services` archetype-generated services."""
+def synthesise_manifest(source: Path, services: int, postgres_url: str | None = None) -> str:
+    """The source manifest without its services, plus `services` archetype-generated services.
+
+    `postgres_url` (a template with `{db}`): every service on PostgreSQL, one database each.
+    """
     import tomlkit
 
     raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    if postgres_url:
+        raw.setdefault("settings", {})["provider"] = "postgresql"
+        raw["settings"].setdefault("database_urls", {})["postgresql"] = postgres_url
     document = tomlkit.document()
     document.add(tomlkit.comment(f"synthetic monorepo for bench/run.py: {services} services over the categories of {source.name}"))
     for key, value in raw.items():
@@ -305,10 +331,10 @@ def azora_tasks_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "azora_tasks.cli"]
 
 
-def build_tree(root: Path, services: int, source_manifest: Path) -> Path:
+def build_tree(root: Path, services: int, source_manifest: Path, postgres_url: str | None = None) -> Path:
     (root / "services").mkdir(parents=True)
     manifest = root / "services.toml"
-    manifest.write_text(synthesise_manifest(source_manifest, services), encoding="utf-8")
+    manifest.write_text(synthesise_manifest(source_manifest, services, postgres_url), encoding="utf-8")
     node_modules = REPO_ROOT / "node_modules"
     if not node_modules.is_dir():
         raise SystemExit(f"bench: {node_modules} is missing: run `npm ci` in {REPO_ROOT} first")
@@ -369,6 +395,7 @@ def clear_clients(root: Path) -> None:
 
 
 def clear_migrations(root: Path) -> None:
+    clear_cache(root, "migrate-state")  # the no-op fingerprints describe migrations that are gone
     for service in service_dirs(root):
         prisma = service / "prisma"
         shutil.rmtree(prisma / "migrations", ignore_errors=True)
@@ -425,6 +452,7 @@ class Bench:
         self.logs = root / "bench-logs"
         self.logs.mkdir()
         self.measurements: dict[str, Measurement] = {}
+        self.pg: PgDatabases | None = None  # --provider postgresql
         self.skipped: list[dict[str, str]] = []
         self.notes: list[str] = []
         self._log_counter = 0
@@ -449,11 +477,15 @@ class Bench:
         if note:
             measurement.notes.append(note)
         measurement.notes.append(SEED_ENV_NOTE)
+        env = seed_env(self.root)
         script = NPX_COUNTER + loop + NPX_REPORT
+        if self.pg is not None:
+            script = NPX_COUNTER + NPX_PG_URL + loop + NPX_REPORT
+            env["__bench_pg_base"] = self.pg.url_base
         for run in range(1, self.options.seed_repeat + 1):
             prepare()
             log = self._log(name)
-            sample = run_measured(["bash", "-c", script], self.root, seed_env(self.root), log)
+            sample = run_measured(["bash", "-c", script], self.root, env, log)
             calls, failures = _npx_counts(log)
             sample.services_run, sample.failures = calls, failures
             if calls is None or calls == 0:
@@ -523,6 +555,9 @@ class Bench:
         self.measurements["clients cold"].notes.append("cold = no generated clients and no clients cache")
 
     def migrate(self) -> None:
+        if self.pg is not None:
+            self.migrate_postgres()
+            return
         self.progress("migrate:")
         if not command_exists("migrate"):
             reason = "`azora-tasks migrate` does not exist in this checkout (not registered yet)"
@@ -542,6 +577,55 @@ class Bench:
         self.cold_warm("migrate", ["migrate"], "migrate fresh", "migrate no-op", "seed migrate loop" if config else None, lambda: clear_migrations(self.root))
         self.measurements["migrate fresh"].notes.append("fresh = no migrations folder and no SQLite file: creates `init` and applies it")
         self.measurements["migrate no-op"].notes.append("no-op = the same command again: nothing to create or apply")
+
+    def migrate_postgres(self) -> None:
+        """Seed loop vs fresh, no-op, --status and a second migration, one PostgreSQL database per service."""
+        assert self.pg is not None
+        pg = self.pg
+        self.progress(f"migrate (postgresql, {len(pg.names)} databases on {pg.server_shown}):")
+        config = migrate_config()
+        if config is None:
+            self.skipped.append({"measurement": "pg seed migrate loop", "reason": "no Prisma config for the JS engine in this checkout"})
+            return
+        loop = SEED_MIGRATE_LOOP.replace("{config}", f" --config {shlex.quote(str(config))}")
+        schemas = {path: path.read_text(encoding="utf-8") for path in sorted((self.root / "services").glob("*/prisma/schema.prisma"))}
+
+        def empty() -> None:
+            """Every database exists and is empty; no migrations folder, no migrate cache; original schemas."""
+            for path, text in schemas.items():
+                path.write_text(text, encoding="utf-8")
+            pg.reset()
+            clear_migrations(self.root)
+
+        seed_note = (f"with --config {config}; DATABASE_URL per service (its own database) set by the npx instrumentation function;"
+                     " the databases exist and are empty before each run (Prisma's driver-adapter `migrate dev` cannot create one)")
+        self.seed_loop("pg seed migrate loop", "migrate", loop, empty, note=seed_note)
+        self.cold_warm("migrate", ["migrate"], "pg migrate fresh", "pg migrate no-op", "pg seed migrate loop", empty)
+        self.measurements["pg migrate fresh"].notes.append("fresh = empty databases (created before, untimed, as for the seed loop), no migrations: creates and applies `init`")
+        self.measurements["pg migrate no-op"].notes.append("no-op = the same command again: nothing to create or apply")
+        status = self.ours("pg migrate status", "migrate", ["migrate", "--status"], lambda: None, self.options.repeat)
+        if status:
+            status.notes.append("--status on the state fresh + no-op left: every service up to date")
+
+        changed = list(schemas)[:PG_CHANGED_SERVICES]
+
+        def one_change() -> None:
+            """The state after `init` everywhere, then one model changed in PG_CHANGED_SERVICES services."""
+            empty()
+            completed = subprocess.run([*azora_tasks_command(), "migrate", "--manifest", str(self.manifest)], cwd=self.root, env=our_env(),
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if completed.returncode != 0:
+                raise SystemExit("bench: preparing the second-migration state (`azora-tasks migrate`) failed")
+            for path in changed:
+                path.write_text(add_field_to_first_model(schemas[path]), encoding="utf-8")
+
+        self.seed_loop("pg seed migrate loop (second)", "migrate", loop, one_change,
+                       note=seed_note + f"; state: `init` applied everywhere, one model changed in {len(changed)} services; the seed loop runs over every service")
+        second = self.ours("pg migrate second", "migrate", ["migrate", "--name", "change"], one_change, self.options.repeat, baseline="pg seed migrate loop (second)")
+        if second:
+            second.notes.append(f"second = `init` applied everywhere, one model changed in {len(changed)} services: creates and applies one migration each")
+        for path, text in schemas.items():
+            path.write_text(text, encoding="utf-8")
 
     # --- report ---
 
@@ -577,6 +661,97 @@ class Bench:
                     row["status"] = "PASS" if passed else "MISS"
             rows.append(row)
         return rows
+
+
+# --- PostgreSQL databases for --provider postgresql -------------------------------------------
+
+PG_ADMIN_JS = r"""
+const { Client } = require("pg");
+const [action, server, names, prefix] = [process.argv[1], process.argv[2], JSON.parse(process.argv[3]), process.argv[4]];
+const quote = (name) => '"' + name.replace(/"/g, '""') + '"';
+// DROP DATABASE waits for a checkpoint: several at once share them, so every action runs 6 wide.
+async function each(items, work, width = 6) {
+  const queue = items.slice();
+  await Promise.all(Array.from({ length: width }, async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  }));
+}
+async function on(database, fn) {
+  const client = new Client({ connectionString: server + "/" + database });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+(async () => {
+  if (action === "create") {
+    // An existing database of that name (an earlier, interrupted run with the same --pg-prefix) is emptied,
+    // not dropped and created again: DROP DATABASE forces a checkpoint, slow on a busy server.
+    const existing = await on("postgres", (admin) => admin.query("SELECT datname FROM pg_database WHERE datname = ANY($1)", [names]));
+    const found = new Set(existing.rows.map((row) => row.datname));
+    await each(names.filter((name) => !found.has(name)), (name) => on("postgres", (admin) => admin.query("CREATE DATABASE " + quote(name))), 2);
+    await each(names.filter((name) => found.has(name)), (name) => on(name, (client) => client.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")));
+  } else if (action === "reset") {
+    await each(names, (name) => on(name, (client) => client.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")));
+  } else if (action === "drop") {
+    const left = await on("postgres", (admin) => admin.query("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", [prefix]));
+    const all = [...new Set([...names, ...left.rows.map((row) => row.datname)])];
+    await each(all, (name) => on("postgres", (admin) => admin.query("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)")));
+  }
+})().catch((error) => { console.error(error.message); process.exit(1); });
+"""
+
+
+@dataclass
+class PgDatabases:
+    """One database per service, `<prefix>_azora_<service>`: created empty, emptied between runs, dropped at the end."""
+
+    server: str  # postgresql://user[:password]@host:port
+    prefix: str
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def url_base(self) -> str:
+        """The seed loop's DATABASE_URL without the service part (`<server>/<prefix>_azora_`)."""
+        return f"{self.server}/{self.prefix}_azora_"
+
+    @property
+    def template(self) -> str:
+        return f"{self.server}/{self.prefix}_{{db}}"
+
+    @property
+    def server_shown(self) -> str:
+        import re
+
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1****@", self.server)
+
+    def _run(self, action: str, names: list[str]) -> None:
+        completed = subprocess.run(["node", "-e", PG_ADMIN_JS, action, self.server, json.dumps(names), self.prefix + "_"],
+                                   cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=3600)
+        if completed.returncode != 0:
+            raise SystemExit(f"bench: PostgreSQL {action} failed: {completed.stdout.strip()[-500:]}")
+
+    def create(self, services: list[str]) -> None:
+        self.names = ["{}_azora_{}".format(self.prefix, service.replace("-", "_").replace(".", "_")) for service in services]
+        self._run("create", self.names)
+
+    def reset(self) -> None:
+        self._run("reset", self.names)
+
+    def drop(self) -> None:
+        self._run("drop", self.names)
+
+
+def add_field_to_first_model(schema: str) -> str:
+    """One changed model: a nullable column added to the schema's first model."""
+    import re
+
+    match = re.search(r"^model \w+ \{\n", schema, re.MULTILINE)
+    if match is None:
+        raise SystemExit("bench: a generated schema has no model to change")
+    return schema[: match.end()] + PG_CHANGE_FIELD + schema[match.end():]
 
 
 def _npx_counts(log: Path) -> tuple[int | None, int | None]:
@@ -727,6 +902,9 @@ def build_record(bench: Bench, targets: list[dict[str, Any]], started: datetime.
         "config": {
             "services": bench.options.services, "repeat": bench.options.repeat, "seed_repeat": bench.options.seed_repeat,
             "reference_repeat": bench.options.reference_repeat, "scenarios": bench.options.scenarios, "jobs": bench.options.jobs,
+            "provider": bench.options.provider,
+            "postgresql": {"server": bench.pg.server_shown, "databases": len(bench.pg.names), "prefix": bench.pg.prefix,
+                           "changed_services": PG_CHANGED_SERVICES} if bench.pg is not None else None,
             "statistic": "median", "timer": "time.perf_counter around the whole process (wall time)",
             "memory": f"peak of the summed RSS of the command's process tree (parent-pid walk of /proc/*/stat every {POLL_SECONDS * 1000:.0f} ms)",
             "seed": SEED_SOURCE, "seed_environment": SEED_ENV_NOTE,
@@ -756,6 +934,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="pass -j N to our commands (default: the manifest's concurrency, one per CPU)")
     parser.add_argument("--output", type=Path, metavar="PATH", help="JSON record (default: bench/results/<UTC timestamp>-<git sha>.json)")
     parser.add_argument("--source-manifest", type=Path, default=REPO_ROOT / "services.toml", metavar="PATH", help="manifest whose settings and categories the synthetic one copies (default: the repo's services.toml)")
+    parser.add_argument("--provider", choices=("sqlite", "postgresql"), default="sqlite", help="the services' database: sqlite (a file each) or postgresql (a database each on --pg-server, dropped after the run)")
+    parser.add_argument("--pg-server", default=os.environ.get("AZORA_BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432"), metavar="URL", help="PostgreSQL server for --provider postgresql (default: $AZORA_BENCH_PG_SERVER or postgresql://postgres@127.0.0.1:5432)")
+    parser.add_argument("--pg-prefix", default=None, metavar="NAME", help="database name prefix for --provider postgresql (default: azbench_<random>)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary monorepo (with every command's log under bench-logs/) and print its path")
     options = parser.parse_args(argv)
     options.scenarios = [name.strip() for name in options.scenarios.split(",") if name.strip()]
@@ -779,12 +960,19 @@ def main(argv: list[str] | None = None) -> int:
     sha = git("rev-parse", "HEAD")
     output = options.output or RESULTS_DIR / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{sha[:9] or 'nogit'}.json"
     root = Path(tempfile.mkdtemp(prefix=f"azora-bench-{options.services}-"))
+    pg: PgDatabases | None = None
     try:
         print(f"bench: synthesising {options.services} services in {root} (azora-tasks generate)...", file=sys.stderr, flush=True)
         generate_started = time.perf_counter()
-        manifest = build_tree(root, options.services, options.source_manifest)
+        if options.provider == "postgresql":
+            pg = PgDatabases(options.pg_server.rstrip("/"), options.pg_prefix or f"azbench_{os.urandom(3).hex()}")
+        manifest = build_tree(root, options.services, options.source_manifest, pg.template if pg else None)
         print(f"bench: {options.services} schemas generated in {time.perf_counter() - generate_started:.1f} s", file=sys.stderr, flush=True)
         bench = Bench(options, root, manifest)
+        if pg is not None:
+            print(f"bench: creating {options.services} empty databases on {pg.server_shown} ({pg.prefix}_*)...", file=sys.stderr, flush=True)
+            bench.pg = pg
+            pg.create([path.name for path in service_dirs(root)])
         for scenario in options.scenarios:
             getattr(bench, scenario)()
         targets = bench.target_rows()
@@ -798,6 +986,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: these measurements had failures (see logs with --keep): {', '.join(failed)}", file=sys.stderr)
         return 0
     finally:
+        if pg is not None and pg.names:
+            print(f"bench: dropping the {len(pg.names)} databases {pg.prefix}_*...", file=sys.stderr, flush=True)
+            pg.drop()
         if options.keep:
             print(f"bench: kept the temporary monorepo at {root}", file=sys.stderr)
         else:

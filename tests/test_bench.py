@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO_ROOT
+from migrate.conftest import RUN_PREFIX, pg_databases, postgres_server  # noqa: F401 - the PostgreSQL fixture (local or throwaway server)
 
 pytestmark = pytest.mark.prisma
 
@@ -71,7 +72,7 @@ def test_bench_writes_a_complete_record(tmp_path: Path) -> None:
     assert measurements["validate warm"]["samples"][0]["cached"] == 3  # the warm run really replayed the cache
 
     targets = {(t["measurement"], t["kind"], t["services"]): t for t in record["targets"]}
-    assert len(targets) == 8
+    assert len(targets) == 14  # 8 of issue #5, 6 of issue #11 (--provider postgresql)
     # Every target is for N >= 190: at N = 3 none may claim PASS or MISS, and each says why.
     for key, target in targets.items():
         assert target["services"] != 3, key
@@ -83,3 +84,26 @@ def test_bench_writes_a_complete_record(tmp_path: Path) -> None:
 
     summary = subprocess.run([sys.executable, str(REPO_ROOT / "bench" / "summary.py"), str(output)], capture_output=True, text=True, check=True)
     assert "| `validate cold` |" in summary.stdout and "N = 3" in summary.stdout
+
+
+def test_postgres_bench_measures_every_migrate_step_and_drops_its_databases(tmp_path: Path, postgres_server: str) -> None:  # noqa: F811
+    """`--provider postgresql` on 2 services: seed loops, fresh, no-op, --status, second migration; nothing left behind."""
+    server = postgres_server
+    prefix = f"{RUN_PREFIX}_bench"
+    output = tmp_path / "record.json"
+    completed = subprocess.run(
+        [sys.executable, str(BENCH), "--services", "2", "--repeat", "1", "--provider", "postgresql", "--pg-server", server,
+         "--pg-prefix", prefix, "--scenarios", "migrate", "--output", str(output)],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    record = json.loads(output.read_text(encoding="utf-8"))
+    assert record["config"]["provider"] == "postgresql" and record["config"]["postgresql"]["databases"] == 2
+    measurements = {m["name"]: m for m in record["measurements"]}
+    assert set(measurements) == {"pg seed migrate loop", "pg migrate fresh", "pg migrate no-op", "pg migrate status",
+                                 "pg seed migrate loop (second)", "pg migrate second"}
+    for measurement in measurements.values():
+        assert measurement["ok"], measurement
+    assert _positive(measurements["pg migrate fresh"]["ratio_vs_seed"])
+    assert measurements["pg migrate second"]["baseline"] == "pg seed migrate loop (second)"
+    assert not [name for name in pg_databases(server) if name.startswith(prefix)]

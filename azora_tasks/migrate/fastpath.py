@@ -20,6 +20,7 @@ migration is applied by `sqlite_history.apply_migration`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,39 @@ from azora_tasks.node_worker import NodeWorker, WorkerError
 from azora_tasks.paths import NODE_DIR
 from azora_tasks.results import ServiceResult
 
-STATE_TASK = "migrate"  # .azora-cache/migrate/<service>.json
+STATE_TASK = "migrate-state"  # .azora-cache/migrate-state/<service>.json: private, never read as a migrate result by the report
 STATE_INPUT = "migrations produce the schema"
+CATALOG_INPUT = "database catalog"  # hash of the live structure when it matched the migrations (drift check)
 REQUEST_TIMEOUT_SECONDS = 120.0
 
-__all__ = ["MigrateWorker", "StateStore", "WorkerError", "fingerprint", "local_checksums"]
+__all__ = ["EngineError", "MigrateWorker", "PgApply", "PgStatus", "StateStore", "WorkerError", "fingerprint", "local_checksums"]
+
+
+class EngineError(WorkerError):
+    """The worker answered, but the engine or the database said no (`context`: engine, connect, create, apply, P3009, lock...)."""
+
+    def __init__(self, context: str, message: str, code: str | None = None, **extra: Any) -> None:
+        super().__init__(f"{context}: {message}")
+        self.context = context
+        self.message = message
+        self.code = code
+        self.extra = extra
+
+
+@dataclass(frozen=True)
+class PgStatus:
+    database: bool  # does the database exist at all
+    rows: list[Row] | None  # None: no `_prisma_migrations` table
+    catalog: str | None  # hash of the live schema's structure
+
+
+@dataclass(frozen=True)
+class PgApply:
+    applied: list[str]
+    before: str | None  # catalog hash before / after applying
+    after: str | None
+    fresh: bool  # the schema had no tables and no applied migration before
+    created: bool = False  # the database was created by this call
 
 
 def local_checksums(migrations: Path) -> dict[str, str]:
@@ -66,9 +95,18 @@ class StateStore:
         entry = self.store.read(STATE_TASK, service)
         return entry is not None and entry["inputs"].get(STATE_INPUT) == value
 
-    def record(self, result: ServiceResult, value: str) -> None:
+    def catalog(self, service: str) -> str | None:
+        """The database structure's hash recorded when it was known to be exactly what the migrations make."""
+        entry = self.store.read(STATE_TASK, service)
+        value = entry["inputs"].get(CATALOG_INPUT) if entry is not None else None
+        return value if isinstance(value, str) else None
+
+    def record(self, result: ServiceResult, value: str, catalog: str | None = None) -> None:
+        inputs = {STATE_INPUT: value}
+        if catalog:
+            inputs[CATALOG_INPUT] = catalog
         try:
-            self.store.write(STATE_TASK, result, {STATE_INPUT: value}, [])
+            self.store.write(STATE_TASK, result, inputs, [])
         except OSError:
             pass  # a read-only tree only loses the fast path
 
@@ -80,15 +118,58 @@ class MigrateWorker(NodeWorker):
         super().__init__(NODE_DIR / "migrate_worker.cjs", root, timeout)
         self._cli = prisma_cli
 
-    def diff_from_empty(self, provider: str, files: Sequence[tuple[str, str]]) -> str:
-        """The script `prisma migrate diff --from-empty --to-schema-datamodel <files> --script` writes."""
-        response = self.request({"op": "diff-from-empty", "provider": provider, "cli": str(self._cli), "files": [list(pair) for pair in files]})
+    def _ask(self, payload: dict[str, Any]) -> dict[str, Any]:
+        response = self.request({**payload, "cli": str(self._cli)})
         if not response.get("ok"):
-            raise WorkerError(f"{response.get('context', 'worker')}: {response.get('message', 'no answer')}")
+            context = str(response.get("context", "worker"))
+            message = str(response.get("message", "no answer"))
+            if context in ("worker", "protocol", "pin"):
+                raise WorkerError(f"{context}: {message}")
+            extra = {key: value for key, value in response.items() if key not in ("ok", "context", "message", "code", "id")}
+            raise EngineError(context, message, response.get("code"), **extra)
+        return response
+
+    def diff(self, provider: str, files: Sequence[tuple[str, str]], *, url: str | None = None, migrations: Path | None = None) -> str:
+        """`prisma migrate diff --from-migrations <folder> (or --from-empty) --to-schema-datamodel <files> --script`.
+
+        From a folder on PostgreSQL the engine replays it into a shadow
+        database on `url`'s server, created and always dropped by the worker.
+        """
+        response = self._ask({
+            "op": "diff", "provider": provider, "url": url, "migrations": str(migrations) if migrations else None,
+            "files": [list(pair) for pair in files],
+        })
         sql = response.get("sql")
         if not isinstance(sql, str):
             raise WorkerError(f"malformed answer: {response!r}")
         return sql
+
+    def diff_from_empty(self, provider: str, files: Sequence[tuple[str, str]], url: str | None = None) -> str:
+        """The script `prisma migrate diff --from-empty --to-schema-datamodel <files> --script` writes."""
+        return self.diff(provider, files, url=url)
+
+    def pg_ensure(self, url: str) -> bool:
+        """Create the database (and `?schema=`) if missing; True when this call created it."""
+        return bool(self._ask({"op": "pg-ensure", "url": url}).get("created"))
+
+    def pg_status(self, url: str) -> PgStatus:
+        response = self._ask({"op": "pg-status", "url": url})
+        rows = response.get("rows")
+        return PgStatus(bool(response.get("database")), None if rows is None else [_row(row) for row in rows], response.get("catalog"))
+
+    def pg_apply(self, url: str, migrations: Sequence[tuple[str, str]], *, ensure: bool = False) -> PgApply:
+        """Apply the migrations that have no applied row, in one transaction under Prisma's advisory lock.
+
+        With `ensure`, a missing database (and `?schema=`) is created first, on the same connection attempt.
+        """
+        from azora_tasks.migrate.sqlite_history import checksum
+
+        response = self._ask({
+            "op": "pg-apply", "url": url, "ensure": ensure,
+            "migrations": [{"name": name, "sql": sql, "checksum": checksum(sql)} for name, sql in migrations],
+        })
+        return PgApply(list(response.get("applied", [])), response.get("before"), response.get("after"), bool(response.get("fresh")),
+                       bool(response.get("created")))
 
     def postgres_history(self, url: str) -> list[Row] | None:
         """`_prisma_migrations` of a PostgreSQL database (`?schema=` honoured); None when there is no such table."""
@@ -105,5 +186,22 @@ class MigrateWorker(NodeWorker):
             for row in rows
         ]
 
+    def close(self) -> None:
+        """Drop the shadow databases the worker kept for reuse, then stop it."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            try:
+                self.request({"op": "release-shadows"})
+            except WorkerError:
+                pass  # a dead worker's shadows were dropped by its signal handler, or are the backstop's
+        super().close()
+
     def hello(self) -> dict[str, Any]:
         return self.request({"op": "hello", "cli": str(self._cli)})
+
+
+def _row(row: dict[str, Any]) -> Row:
+    return Row(
+        str(row.get("id", "")), str(row["checksum"]), row.get("finished_at"), str(row["migration_name"]), row.get("logs"),
+        row.get("rolled_back_at"), str(row.get("started_at") or ""), int(row.get("applied_steps_count") or 0),
+    )

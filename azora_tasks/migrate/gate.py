@@ -107,7 +107,7 @@ class GateTask(TaskHooks):
     def __post_init__(self) -> None:
         from azora_tasks.migrate.engine import Engine
 
-        self.engine = Engine(self.manifest, self.prisma, self.processes) if self.prisma is not None else None  # type: ignore[arg-type]
+        self.engine = Engine(self.manifest, self.prisma, self.processes) if self.prisma is not None else None
         self.store = CacheStore(self.manifest.root)
         self._toolchain = toolchain_fingerprint(self.manifest, self.prisma.version if self.prisma else "not used")
 

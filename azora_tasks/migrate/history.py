@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from azora_tasks.atomic import write_text_atomically
+from azora_tasks.migrate.sqlite_history import read_only_uri
 
 LOCK_FILE = "migration_lock.toml"
 _NAME = re.compile(r"^(\d{14})_(.+)$")
@@ -46,7 +47,7 @@ def safe_name(name: str) -> str:
 
 def new_migration_name(existing: list[str], name: str, now: datetime.datetime | None = None) -> str:
     """`YYYYMMDDHHMMSS_name` (UTC), always after the newest existing migration."""
-    stamp = int((now or datetime.datetime.now(datetime.timezone.utc)).strftime("%Y%m%d%H%M%S"))
+    stamp = int((now or datetime.datetime.now(datetime.UTC)).strftime("%Y%m%d%H%M%S"))
     for previous in existing:
         match = _NAME.match(previous)
         if match and int(match.group(1)) >= stamp:
@@ -71,7 +72,7 @@ def sqlite_applied(database: Path) -> set[str] | None:
     if not database.is_file():
         return None
     try:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+        connection = sqlite3.connect(read_only_uri(database), uri=True, timeout=5)
         try:
             rows = connection.execute("SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations").fetchall()
         finally:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import sqlite3
+import urllib.parse
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -49,6 +50,11 @@ MIGRATIONS_TABLE_DDL = """CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 BUSY_TIMEOUT_SECONDS = 30.0
 
 
+def read_only_uri(database: Path) -> str:
+    """A `file:` URI opening `database` read-only; the path percent-encoded so `#`, `%`, `?` and spaces stay part of it."""
+    return "file:" + urllib.parse.quote(str(database.absolute()), safe="/") + "?mode=ro"
+
+
 def checksum(sql: str | bytes) -> str:
     """Prisma's migration checksum: lowercase hex SHA-256 of the script's UTF-8 text."""
     return hashlib.sha256(sql.encode("utf-8") if isinstance(sql, str) else sql).hexdigest()
@@ -60,7 +66,7 @@ def file_checksum(path: Path) -> str:
 
 def prisma_timestamp(moment: datetime.datetime | None = None) -> str:
     """A timestamp as the libsql adapter stores Prisma's: ISO 8601, milliseconds, `+00:00`."""
-    moment = (moment or datetime.datetime.now(datetime.timezone.utc)).astimezone(datetime.timezone.utc)
+    moment = (moment or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
 
 
@@ -93,7 +99,7 @@ def read_rows(database: Path) -> list[Row] | None:
     if not database.is_file():
         return None
     try:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        connection = sqlite3.connect(read_only_uri(database), uri=True, timeout=BUSY_TIMEOUT_SECONDS)
         try:
             rows = connection.execute(f'SELECT {_COLUMNS} FROM "{MIGRATIONS_TABLE}"').fetchall()
         finally:
@@ -150,7 +156,7 @@ def is_fresh(database: Path) -> bool:
     if not database.exists():
         return True
     try:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        connection = sqlite3.connect(read_only_uri(database), uri=True, timeout=BUSY_TIMEOUT_SECONDS)
         try:
             return _fresh(connection)
         finally:

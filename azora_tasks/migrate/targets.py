@@ -4,7 +4,9 @@ Precedence, most specific first: the environment variable
 `AZORA_DATABASE_URL_<SERVICE>` (name upper-cased, non-alphanumerics as `_`),
 the environment template `AZORA_DATABASE_URL` (applies to services whose
 schema provider matches its scheme), the service's `database_url` in the
-manifest, then the manifest's template for the schema's provider. Templates
+manifest, a literal `url = "..."` in the schema's datasource (not `env(...)`:
+the schema names its own database, as plain Prisma would use it), then the
+manifest's template for the schema's provider. Templates
 take `{service}` and `{db}`. A global `DATABASE_URL` is deliberately ignored:
 it would point the whole fleet at one database.
 """
@@ -82,6 +84,12 @@ class Target:
         return query.get("schema", [None])[0]
 
     @property
+    def server(self) -> str:
+        """`host:port` of a database server (for messages; no credentials)."""
+        parts = urllib.parse.urlsplit(self.url)
+        return f"{parts.hostname or 'localhost'}:{parts.port or (5432 if self.provider == 'postgresql' else 3306)}"
+
+    @property
     def lock_key(self) -> str:
         """Services with the same key would contend for one Prisma migration lock.
 
@@ -100,8 +108,24 @@ def env_name(service: Service) -> str:
     return f"{ENV_TEMPLATE}_" + re.sub(r"[^A-Za-z0-9]", "_", service.name).upper()
 
 
-def resolve_target(manifest: Manifest, service: Service, provider: str | None, environ: Mapping[str, str] | None = None) -> Target:
-    """The service's database for a schema whose datasource has `provider`."""
+SCHEMA_URL_SOURCE = "the schema's datasource url"
+_DATASOURCE = re.compile(r"\bdatasource\s+\w+\s*\{([^}]*)\}", re.DOTALL)
+_LITERAL_URL = re.compile(r'^\s*url\s*=\s*"([^"]*)"\s*$', re.MULTILINE)
+
+
+def literal_url(schema_text: str) -> str | None:
+    """The datasource's `url = "..."` when it is a literal string (None for `env(...)` or no datasource)."""
+    from azora_tasks.schema_text import strip_comments
+
+    block = _DATASOURCE.search(strip_comments(schema_text))
+    match = _LITERAL_URL.search(block.group(1)) if block else None
+    return match.group(1) if match and match.group(1) else None
+
+
+def resolve_target(
+    manifest: Manifest, service: Service, provider: str | None, environ: Mapping[str, str] | None = None, schema_text: str | None = None,
+) -> Target:
+    """The service's database for a schema whose datasource has `provider` (and maybe a literal `url`)."""
     environ = os.environ if environ is None else environ
     provider = _SCHEMES.get(provider or "", provider) or manifest.provider_for(service)
     candidates: list[tuple[str, str]] = []
@@ -111,6 +135,9 @@ def resolve_target(manifest: Manifest, service: Service, provider: str | None, e
         candidates.append((environ[ENV_TEMPLATE], f"${ENV_TEMPLATE}"))
     if service.database_url:
         candidates.append((service.database_url, f"services.{service.name}.database_url"))
+    literal = literal_url(schema_text) if schema_text else None
+    if literal:
+        candidates.append((literal.replace("{", "{{").replace("}", "}}"), SCHEMA_URL_SOURCE))
     if provider in manifest.settings.database_urls:
         candidates.append((manifest.settings.database_urls[provider], f"settings.database_urls.{provider}"))
     if not candidates:

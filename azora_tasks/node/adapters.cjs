@@ -6,7 +6,8 @@
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
-const { requireFromProject, providerOf, maskUrl, onShutdown } = require("./runtime.cjs");
+const { pathToFileURL } = require("node:url");
+const { requireFromProject, requireBeside, providerOf, maskUrl, onShutdown } = require("./runtime.cjs");
 
 // The DDL Prisma's schema engine itself uses for its bookkeeping table on SQLite.
 const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -86,11 +87,41 @@ function sqliteFile(url) {
   return path.isAbsolute(rest) ? rest : path.resolve(schemaDirectory(), rest);
 }
 
+/** libsql's execute() runs only the first statement of a script: route multi-statement text to executeScript. */
+function cureSqliteScripts(adapter) {
+  return override(adapter, {
+    async executeRaw(query) {
+      if ((!query.args || query.args.length === 0) && splitStatements(query.sql).length > 1) {
+        await adapter.executeScript(query.sql);
+        return 0;
+      }
+      return adapter.executeRaw(query);
+    },
+  });
+}
+
+/**
+ * An in-memory SQLite factory for diffs in the migrate worker: a diff from empty touches no database,
+ * and a diff from a migrations folder replays it into an in-memory shadow (nothing to drop).
+ */
+function sqliteScratchFactory() {
+  const { PrismaLibSql } = requireFromProject("@prisma/adapter-libsql");
+  const base = new PrismaLibSql({ url: ":memory:" });
+  return {
+    provider: "sqlite",
+    adapterName: base.adapterName,
+    connect: async () => cureSqliteScripts(await base.connect()),
+    connectToShadowDb: async () => cureSqliteScripts(await base.connectToShadowDb()),
+  };
+}
+
 function sqliteFactory(url) {
   const { PrismaLibSql } = requireFromProject("@prisma/adapter-libsql");
   const file = sqliteFile(url);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const base = new PrismaLibSql({ url: `file:${file}` });
+  // A file URL, percent-encoded: libsql parses it as a URL, so a raw `#` would start a fragment and a
+  // raw `%` an escape (paths with `#`, `%` or spaces must work on every run).
+  const base = new PrismaLibSql({ url: pathToFileURL(file).href });
 
   // libsql's execute() runs only the first statement of a script; the engine sends whole scripts
   // through executeRaw (bogus drift). Route multi-statement text to executeScript.
@@ -148,16 +179,30 @@ function postgresConfig(url) {
 }
 
 let pgPatched = false;
-/** pg_catalog's `"char"` columns (OID 18) fail to deserialize in the adapter: report them as text. */
+/**
+ * pg_catalog's `"char"` columns (OID 18) fail to deserialize in the adapter: report them as text.
+ * Patched on the copy of `pg` that @prisma/adapter-pg itself loads (it may have a nested one) and on
+ * the monorepo's top-level copy, which the tool's own connections use.
+ */
 function patchPgCharType() {
   if (pgPatched) return;
   pgPatched = true;
-  const Result = requireFromProject("pg/lib/result");
-  const original = Result.prototype.addFields;
-  Result.prototype.addFields = function addFields(fields) {
-    for (const field of fields) if (field.dataTypeID === 18) field.dataTypeID = 25;
-    return original.call(this, fields);
-  };
+  const copies = new Set();
+  for (const load of [() => requireBeside("@prisma/adapter-pg", "pg/lib/result"), () => requireFromProject("pg/lib/result")]) {
+    try {
+      copies.add(load());
+    } catch (error) {
+      if (!error || error.code !== "MODULE_NOT_FOUND") throw error;
+    }
+  }
+  if (copies.size === 0) throw new Error("cannot find pg/lib/result next to @prisma/adapter-pg: run `npm ci` in the monorepo root");
+  for (const Result of copies) {
+    const original = Result.prototype.addFields;
+    Result.prototype.addFields = function addFields(fields) {
+      for (const field of fields) if (field.dataTypeID === 18) field.dataTypeID = 25;
+      return original.call(this, fields);
+    };
+  }
 }
 
 function shadowName() {
@@ -165,13 +210,75 @@ function shadowName() {
   return `${prefix}_${process.pid}_${crypto.randomBytes(4).toString("hex")}`.toLowerCase().slice(0, 63);
 }
 
-function postgresFactory(url) {
+// Shadow databases kept for reuse by a long-lived process (the migrate worker): DROP DATABASE forces a
+// checkpoint on the server (seconds on a busy one), so one shadow per engine is emptied between diffs and
+// dropped once, by `releaseShadows()` (the worker's "release-shadows" op) or on SIGTERM/SIGINT.
+const retainedShadows = new Map(); // name -> { drop, busy }
+
+async function releaseShadows() {
+  const all = [...retainedShadows.values()];
+  retainedShadows.clear();
+  for (const shadow of all) await shadow.drop();
+  return all.length;
+}
+
+/** Empty a reused shadow database: every non-system schema dropped, `public` (and `schema`) created again. */
+async function emptyShadow(pg, connectionString, schema) {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const found = await client.query(
+      "SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%'",
+    );
+    for (const row of found.rows) await client.query(`DROP SCHEMA IF EXISTS "${row.nspname.replace(/"/g, '""')}" CASCADE`);
+    await client.query('CREATE SCHEMA IF NOT EXISTS "public"');
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+function postgresFactory(url, { reuseShadow = false } = {}) {
   patchPgCharType();
-  const pg = requireFromProject("pg");
+  const pg = requireBeside("@prisma/adapter-pg", "pg");
   const { PrismaPg } = requireFromProject("@prisma/adapter-pg");
   const { config, schema } = postgresConfig(url);
   const options = schema ? { schema } : undefined;
   const base = new PrismaPg(config, options);
+  const shadowUrlOf = (name) => {
+    const shadowUrl = new URL(config.connectionString);
+    shadowUrl.pathname = `/${name}`;
+    return shadowUrl.toString();
+  };
+
+  /** A new, empty shadow database: { name, drop }. */
+  async function createShadow() {
+    const admin = new pg.Client({ ...config, options: undefined });
+    await admin.connect();
+    const name = shadowName();
+    let dropped = false;
+    const drop = async () => {
+      if (dropped) return;
+      dropped = true;
+      const cleaner = new pg.Client({ ...config, options: undefined });
+      await cleaner.connect();
+      try {
+        await cleaner.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await cleaner.end();
+      }
+    };
+    try {
+      await admin.query(`CREATE DATABASE "${name}"`);
+    } finally {
+      await admin.end();
+    }
+    onShutdown(drop);
+    // Same search_path and schema option as the main database, or migrations land in `public`
+    // of the shadow while the datamodel is compared in `schema` (a bogus full diff).
+    if (schema) await emptyShadow(pg, shadowUrlOf(name), schema);
+    return { name, drop };
+  }
 
   return {
     provider: base.provider,
@@ -180,51 +287,41 @@ function postgresFactory(url) {
     // PrismaPg's own shadow factory reuses the main database and drops its shadow before closing
     // the pool. Ours creates a uniquely named database, closes the pool, then drops it WITH (FORCE),
     // also when the process is stopped; SHADOW_DATABASE_URL is used as-is where the role can't CREATEDB.
+    // With `reuseShadow` the database is emptied and kept for the next diff instead (see releaseShadows).
     async connectToShadowDb() {
       if (process.env.SHADOW_DATABASE_URL) {
         return new PrismaPg(postgresConfig(process.env.SHADOW_DATABASE_URL).config).connect();
       }
-      const admin = new pg.Client({ ...config, options: undefined });
-      await admin.connect();
-      const name = shadowName();
-      let dropped = false;
-      const drop = async () => {
-        if (dropped) return;
-        dropped = true;
-        const cleaner = new pg.Client({ ...config, options: undefined });
-        await cleaner.connect();
-        try {
-          await cleaner.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        } finally {
-          await cleaner.end();
+      let shadow = null;
+      if (reuseShadow) {
+        const key = `${config.connectionString}|${schema || ""}`;
+        for (const [name, entry] of retainedShadows) {
+          if (!entry.busy && entry.key === key) {
+            await emptyShadow(pg, shadowUrlOf(name), schema);
+            shadow = { name, drop: entry.drop };
+            entry.busy = true;
+            break;
+          }
         }
-      };
-      try {
-        await admin.query(`CREATE DATABASE "${name}"`);
-      } finally {
-        await admin.end();
-      }
-      onShutdown(drop);
-      const shadowUrl = new URL(config.connectionString);
-      shadowUrl.pathname = `/${name}`;
-      // Same search_path and schema option as the main database, or migrations land in `public`
-      // of the shadow while the datamodel is compared in `schema` (a bogus full diff).
-      if (schema) {
-        const setup = new pg.Client({ ...config, connectionString: shadowUrl.toString(), options: undefined });
-        await setup.connect();
-        try {
-          await setup.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`);
-        } finally {
-          await setup.end();
+        if (!shadow) {
+          shadow = await createShadow();
+          retainedShadows.set(shadow.name, { key, drop: shadow.drop, busy: true });
         }
+      } else {
+        shadow = await createShadow();
       }
-      const pool = new pg.Pool({ ...config, connectionString: shadowUrl.toString() });
+      const pool = new pg.Pool({ ...config, connectionString: shadowUrlOf(shadow.name) });
+      // DROP DATABASE ... WITH (FORCE) ends any connection still open to the shadow ("terminating connection
+      // due to administrator command"): without a listener that error event would crash the process.
+      pool.on("error", () => {});
       const adapter = await new PrismaPg(pool, { ...options, disposeExternalPool: false }).connect();
       return override(adapter, {
         async dispose() {
           await adapter.dispose();
           await pool.end();
-          await drop();
+          const entry = retainedShadows.get(shadow.name);
+          if (entry) entry.busy = false;
+          else await shadow.drop();
         },
       });
     },
@@ -328,4 +425,4 @@ function adapterFactory(url) {
   throw new Error(`no driver adapter for ${maskUrl(url)}`);
 }
 
-module.exports = { adapterFactory, splitStatements, sqliteFile, postgresConfig, mysqlConfig, SQLITE_MIGRATIONS_TABLE };
+module.exports = { adapterFactory, postgresFactory, releaseShadows, sqliteScratchFactory, patchPgCharType, splitStatements, sqliteFile, postgresConfig, mysqlConfig, SQLITE_MIGRATIONS_TABLE };

@@ -39,7 +39,7 @@ async function postgres(command, url, arg) {
           await client.query(`CREATE DATABASE ${quotePg(database)}`);
           created = true;
         } catch (error) {
-          if (error.code !== "42P04") throw error; // created concurrently by someone else
+          if (error.code !== "42P04" && error.code !== "23505") throw error; // created concurrently by someone else (either code)
         }
       }
     });

@@ -9,6 +9,14 @@
 //     -> {"id": 2, "ok": true, "sql": "<what `migrate diff --from-empty --to-schema-datamodel … --script` writes>"}
 //   {"id": 3, "op": "postgres-history", "url": "postgresql://…", "cli": "..."}
 //     -> {"id": 3, "ok": true, "rows": [{"migration_name", "checksum", "finished", "rolled_back"}] | null (no table)}
+//   {"id": 4, "op": "diff", "provider": "postgresql"|"sqlite", "url": "<target URL (postgresql)>", "cli": "...",
+//    "migrations": "<migrations folder>" | null (= from empty), "files": [[path, text]]}
+//     -> {"id": 4, "ok": true, "sql": "<what `migrate diff --from-migrations|--from-empty … --to-schema-datamodel … --script` writes>"}
+//        (from a migrations folder on PostgreSQL the engine replays it into a shadow database that the
+//        adapter factory creates and always drops: see node/adapters.cjs)
+//   {"op": "pg-ensure", "url"} -> {"created": bool}; {"op": "pg-status", "url"} -> {"database": bool, "rows", "catalog"};
+//   {"op": "pg-apply", "url", "migrations": [{name, sql, checksum}]} -> {"applied": [...], "before", "after", "fresh"}
+//     (node/pg_history.cjs: Prisma's `_prisma_migrations` rows, one transaction, Prisma's advisory lock)
 //   errors: {"id": n, "ok": false, "context": "pin"|"engine"|"protocol"|"worker", "message": "..."}
 //
 // Pinning (the engine's JS API is internal to Prisma): the worker loads @prisma/schema-engine-wasm
@@ -23,6 +31,10 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const { serve } = require("./jsonl.cjs");
+const { maskUrl, unrefLongTimers } = require("./runtime.cjs");
+const pgHistory = require("./pg_history.cjs");
+
+unrefLongTimers();
 const { createRequire } = require("node:module");
 const { pathToFileURL } = require("node:url");
 
@@ -82,33 +94,98 @@ async function loadEngine(cli) {
   return loaded;
 }
 
-function adapterFactory(find, provider) {
-  if (provider !== "sqlite") {
-    throw Object.assign(new Error(`no in-memory adapter for ${provider}`), { context: "engine" });
+/**
+ * The adapter factory one engine is built on. SQLite: libsql in memory (a diff from empty or from a
+ * migrations folder replays into an in-memory shadow). PostgreSQL: the tool's own factory for the
+ * server's maintenance database (the engine connects to it but diffs never write there); its shadow
+ * databases are created per diff and always dropped (`connectToShadowDb` in node/adapters.cjs).
+ */
+function adapterFactory(find, provider, url) {
+  const { resolveFromProject } = require("./runtime.cjs");
+  if (provider === "sqlite") {
+    const { sqliteScratchFactory } = require("./adapters.cjs");
+    // The driver-adapter-utils the adapter itself uses, so its error types match.
+    const utils = createRequire(resolveFromProject("@prisma/adapter-libsql"))("@prisma/driver-adapter-utils");
+    return utils.bindMigrationAwareSqlAdapterFactory(sqliteScratchFactory());
   }
-  const libsql = find("@prisma/adapter-libsql");
-  // The driver-adapter-utils the adapter itself uses, so its error types match.
-  const utils = createRequire(libsql.resolve("@prisma/adapter-libsql"))("@prisma/driver-adapter-utils");
-  return utils.bindMigrationAwareSqlAdapterFactory(new libsql.module.PrismaLibSql({ url: ":memory:" }));
+  if (provider === "postgresql") {
+    if (!url) throw Object.assign(new Error("a PostgreSQL diff needs the target's URL"), { context: "protocol" });
+    const { postgresFactory } = require("./adapters.cjs");
+    const utils = createRequire(resolveFromProject("@prisma/adapter-pg"))("@prisma/driver-adapter-utils");
+    return utils.bindMigrationAwareSqlAdapterFactory(postgresFactory(url, { reuseShadow: true }));
+  }
+  throw Object.assign(new Error(`no schema-engine adapter for ${provider}`), { context: "engine" });
 }
 
-async function engineFor(state, provider) {
-  if (!state.engines.has(provider)) {
+/** One engine per provider (SQLite) or per server + `?schema=` (PostgreSQL), reused for the whole run. */
+function engineKey(provider, url) {
+  if (provider !== "postgresql") return { key: provider, url: null };
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get("schema");
+  const maintenance = new URL(`${parsed.protocol}//${parsed.host}`);
+  maintenance.username = parsed.username;
+  maintenance.password = parsed.password;
+  maintenance.pathname = `/${process.env.AZORA_MAINTENANCE_DB || "postgres"}`;
+  for (const [key, value] of parsed.searchParams) if (key !== "schema") maintenance.searchParams.set(key, value);
+  if (schema) maintenance.searchParams.set("schema", schema);
+  return { key: maintenance.toString(), url: maintenance.toString() };
+}
+
+async function engineFor(state, provider, url) {
+  const { key, url: engineUrl } = engineKey(provider, url);
+  if (!state.engines.has(key)) {
     const log = () => {};
     // `migrate diff` constructs the engine without a schema context (datamodels undefined).
-    state.engines.set(provider, state.glue.SchemaEngine.new({ datamodels: undefined }, log, adapterFactory(state.find, provider)));
+    const created = Promise.resolve(state.glue.SchemaEngine.new({ datamodels: undefined }, log, adapterFactory(state.find, provider, engineUrl)));
+    state.engines.set(key, created);
+    created.catch(() => state.engines.delete(key));
   }
-  return state.engines.get(provider);
+  return state.engines.get(key);
 }
 
-async function diffFromEmpty(request) {
+/** The migrations folder as the CLI hands it to the engine (`--from-migrations`). */
+function readMigrations(folder) {
+  const lockfile = { path: "migration_lock.toml", content: null };
+  try {
+    lockfile.content = fs.readFileSync(path.join(folder, "migration_lock.toml"), "utf8");
+  } catch {
+    // no lock file: the engine accepts null
+  }
+  let entries = [];
+  try {
+    entries = fs.readdirSync(folder, { withFileTypes: true });
+  } catch {
+    entries = [];
+  }
+  const migrationDirectories = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => {
+      let content;
+      try {
+        content = { tag: "ok", value: fs.readFileSync(path.join(folder, entry.name, "migration.sql"), "utf8") };
+      } catch (error) {
+        content = { tag: "error", value: error.message };
+      }
+      return { path: entry.name, migrationFile: { path: "migration.sql", content } };
+    })
+    .sort((a, b) => a.path.localeCompare(b.path));
+  return { baseDir: folder, lockfile, migrationDirectories, shadowDbInitScript: "" };
+}
+
+async function diff(request) {
   const state = await loadEngine(request.cli);
-  const engine = await engineFor(state, request.provider);
+  let engine;
+  try {
+    engine = await engineFor(state, request.provider, request.url);
+  } catch (error) {
+    return { ok: false, context: "connect", code: (error && error.code) || null, message: maskUrl(error && error.message ? error.message : String(error)) };
+  }
   const files = request.files.map(([file, content]) => ({ path: file, content }));
+  const from = request.migrations ? { tag: "migrations", ...readMigrations(request.migrations) } : { tag: "empty" };
   let result;
   try {
     result = await engine.diff({
-      from: { tag: "empty" },
+      from,
       to: { tag: "schemaDatamodel", files },
       script: true,
       shadowDatabaseUrl: null,
@@ -116,10 +193,14 @@ async function diffFromEmpty(request) {
       filters: { externalTables: [], externalEnums: [] },
     });
   } catch (error) {
-    throw Object.assign(new Error(error && error.message ? error.message : String(error)), { context: "engine" });
+    return { ok: false, context: "engine", code: (error && error.code) || null, message: maskUrl(error && error.message ? error.message : String(error)) };
   }
   // The CLI writes the engine's stdout to --output unchanged (nothing when it is empty).
   return { ok: true, sql: result.stdout || "" };
+}
+
+async function diffFromEmpty(request) {
+  return diff({ ...request, migrations: null });
 }
 
 // --- PostgreSQL: read `_prisma_migrations` (the no-op check) ---------------------------------------
@@ -152,6 +233,40 @@ async function hello(request) {
   return { ok: true, engine: state.version, wasm: state.wasmHash, pid: process.pid };
 }
 
-const handlers = { hello, "diff-from-empty": diffFromEmpty, "postgres-history": postgresHistory, ping: async () => ({ ok: true, pid: process.pid }) };
+/** Errors from pg_history keep their context and code; passwords never leave the worker. */
+function guarded(fn) {
+  return async (request) => {
+    try {
+      return await fn(request);
+    } catch (error) {
+      return {
+        ok: false,
+        context: (error && error.context) || "database",
+        code: (error && error.code) || null,
+        message: maskUrl(error && error.message ? error.message : String(error)),
+      };
+    }
+  };
+}
+
+const handlers = {
+  hello,
+  diff,
+  "pg-ensure": guarded(pgHistory.ensureDatabase),
+  "pg-status": guarded(pgHistory.status),
+  "pg-apply": guarded(pgHistory.apply),
+  // Before the worker is closed: drop the shadow databases kept for reuse (node/adapters.cjs).
+  "release-shadows": guarded(async () => ({ ok: true, dropped: await require("./adapters.cjs").releaseShadows() })),
+  "diff-from-empty": diffFromEmpty, "postgres-history": postgresHistory, ping: async () => ({ ok: true, pid: process.pid }) };
+
+// When stdin closes (the tool finished, or died without sending "release-shadows"), the shared server
+// exits at once: drop the shadow databases kept for reuse first.
+const exitNow = process.exit.bind(process);
+process.exit = (code) => {
+  require("./adapters.cjs")
+    .releaseShadows()
+    .catch(() => {})
+    .finally(() => exitNow(code));
+};
 
 serve(handlers);

@@ -2,25 +2,45 @@
 // read the database URL from the environment, keep the process from lingering, mask passwords.
 "use strict";
 
-const fs = require("node:fs");
 const path = require("node:path");
 const { createRequire } = require("node:module");
 
-/** Require a package from the monorepo (AZORA_NODE_ROOT, else the nearest folder up from cwd that has it). */
-function requireFromProject(name) {
+/** Folders to resolve packages from: AZORA_NODE_ROOT, then every folder up from cwd. */
+function projectRoots() {
   const roots = [];
   if (process.env.AZORA_NODE_ROOT) roots.push(process.env.AZORA_NODE_ROOT);
   for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
     roots.push(dir);
     if (path.dirname(dir) === dir) break;
   }
-  for (const root of roots) {
-    if (fs.existsSync(path.join(root, "node_modules", ...name.split("/")))) {
-      return createRequire(path.join(root, "package.json"))(name);
+  return roots;
+}
+
+/**
+ * The file Node would load for `name` from the monorepo (AZORA_NODE_ROOT, else the nearest folder up
+ * from cwd that resolves it), else from next to this file. Resolution is Node's own, so sub-paths
+ * without an extension (`pg/lib/result` → `result.js`) and `exports` maps work when the package is
+ * installed anywhere (an installed wheel has no node_modules next to it).
+ */
+function resolveFromProject(name) {
+  for (const root of projectRoots()) {
+    try {
+      return createRequire(path.join(root, "package.json")).resolve(name);
+    } catch (error) {
+      if (!error || error.code !== "MODULE_NOT_FOUND") throw error;
     }
   }
-  // Last resort: Node's own resolution from this file (works when installed next to the packages).
-  return require(name);
+  return require.resolve(name);
+}
+
+/** Require a package from the monorepo (see `resolveFromProject`). */
+function requireFromProject(name) {
+  return require(resolveFromProject(name));
+}
+
+/** Require `name` as the already-resolved package `owner` sees it (its own nested copy, if it has one). */
+function requireBeside(owner, name) {
+  return createRequire(resolveFromProject(owner))(name);
 }
 
 /** The URL the schema engine should use: the tool sets AZORA_MIGRATE_DATABASE_URL; by hand, DATABASE_URL. */
@@ -86,4 +106,4 @@ function onShutdown(cleanup) {
   });
 }
 
-module.exports = { requireFromProject, databaseUrl, providerOf, maskUrl, unrefLongTimers, onShutdown };
+module.exports = { requireFromProject, resolveFromProject, requireBeside, databaseUrl, providerOf, maskUrl, unrefLongTimers, onShutdown };

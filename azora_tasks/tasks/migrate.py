@@ -11,12 +11,19 @@ Modes (one per run):
 * `--reset`: drop everything and re-apply every migration.
 
 Fast paths (`--engine auto`, the default; `--engine prisma` turns them off):
-a service with nothing to do is recognised without any Prisma process, and a
+a service with nothing to do is recognised without any Prisma process; a
 fresh SQLite service gets its `init` from one long-lived schema-engine worker
-and is applied through `sqlite3` (see `azora_tasks.migrate.fastpath`).
+and is applied through `sqlite3` (see `azora_tasks.migrate.fastpath`); a
+PostgreSQL service is migrated entirely by that worker (`_ServiceRun.server_fast`:
+create the database, diff from the migrations folder through a shadow database
+it always drops, apply in one transaction with Prisma's own rows); `--status`
+reads `_prisma_migrations` and a catalog hash instead of running Prisma
+(`_ServiceRun.fast_status`).
 
-Services sharing a Prisma migration lock (one PostgreSQL database, one MySQL
-server) take turns through `KeyedLocks`; everything else runs in parallel.
+Every service's work holds a cross-process lock (`locks.service_lock`), so two
+runs on one tree never both write an `init`. Services sharing a Prisma
+migration lock (one PostgreSQL database, one MySQL server) take turns through
+`KeyedLocks`; everything else runs in parallel.
 """
 
 from __future__ import annotations
@@ -32,25 +39,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from azora_tasks.cache import schema_files, toolchain_fingerprint
+from azora_tasks.cache import CACHE_DIR_NAME, schema_files, toolchain_fingerprint
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.migrate import guard, history, sqlite_history
-from azora_tasks.migrate.fastpath import MigrateWorker, StateStore, WorkerError, fingerprint, local_checksums
+from azora_tasks.migrate import guard, history, messages, sqlite_history
 from azora_tasks.migrate.engine import CommandResult, Diff, Engine, Transcript, applied_names
-from azora_tasks.migrate.locks import KeyedLocks
+from azora_tasks.migrate.fastpath import EngineError, MigrateWorker, PgApply, StateStore, WorkerError, fingerprint, local_checksums
+from azora_tasks.migrate.locks import KeyedLocks, service_lock
+from azora_tasks.migrate.schemadiff import diff_to_schema
+from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
-from azora_tasks.migrate.targets import Target, TargetError, mask, resolve_target
+from azora_tasks.migrate.targets import SCHEMA_URL_SOURCE, Target, TargetError, literal_url, mask, resolve_target
 from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
-from azora_tasks.toolchain import prisma7_migrate_refusal
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import read_schema_text, schema_provider
 from azora_tasks.tasks.spec import TaskHooks
+from azora_tasks.toolchain import prisma7_migrate_refusal
 
 DEVELOP, DEPLOY, STATUS, RESET = "dev", "deploy", "status", "reset"
 DEFAULT_NAME_LATER = "update"
 ENGINES = ("auto", "prisma")
 NO_OP_SUMMARY = "up to date (checked without Prisma)"
+# Schema-engine workers per run: one per runner thread up to this many (each is a Node process with the
+# wasm engine, ~100 MB); the work is mostly waiting on the database, so a few overlap well.
+MAX_WORKERS = 4
 
 
 def add_migrate_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,8 +96,8 @@ def build_migrate(manifest: Manifest, processes: ProcessGroup, options: argparse
     if mode == RESET and not getattr(options, "force", False):
         if not interactive:
             raise PrismaError("--reset drops every selected database's data: refusing without --force when not on a terminal")
-        answer = input("migrate --reset drops all data in every selected service's database. Continue? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
+        ask = getattr(options, "ask", None) or _ask  # the workflow's prompt (console.py); the task never reads the terminal itself
+        if not ask("migrate --reset drops all data in every selected service's database. Continue?"):
             raise PrismaError("--reset cancelled")
     return MigrateTask(
         manifest,
@@ -103,6 +115,7 @@ _PROMPT_LOCK = threading.Lock()
 
 
 def _ask(question: str) -> bool:
+    """The prompt outside the workflow (library use); the workflow passes `options.ask`."""
     with _PROMPT_LOCK:
         return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
@@ -136,7 +149,9 @@ class MigrateTask(TaskHooks):
     def __post_init__(self) -> None:
         self.engine = Engine(self.manifest, self.prisma, self.processes)
         self.state = StateStore(self.manifest.root)
-        self._worker: MigrateWorker | None = None
+        self._worker: MigrateWorker | None = None  # the first one (kept for callers that look at it)
+        self._workers: list[MigrateWorker] = []
+        self._worker_of: dict[int, MigrateWorker] = {}
         self._worker_broken: str | None = None  # why the schema-engine worker cannot be used this run
         self._fast_lock = threading.Lock()
         self._toolchain: str | None = None
@@ -153,26 +168,32 @@ class MigrateTask(TaskHooks):
             return self._toolchain
 
     def worker(self) -> MigrateWorker | None:
+        """This thread's schema-engine worker (a few per run, so database round trips overlap), or None."""
         with self._fast_lock:
             if self._worker_broken is not None:
                 return None
-            if self._worker is None:
-                self._worker = MigrateWorker(self.manifest.root, self.prisma.script)
-            return self._worker
+            thread = threading.get_ident()
+            worker = self._worker_of.get(thread)
+            if worker is None:
+                if len(self._workers) < MAX_WORKERS:
+                    worker = MigrateWorker(self.manifest.root, self.prisma.script)
+                    self._workers.append(worker)
+                else:
+                    worker = self._workers[len(self._worker_of) % MAX_WORKERS]
+                self._worker_of[thread] = worker
+            self._worker = self._workers[0]
+            return worker
 
     def worker_failed(self, reason: str) -> None:
         """Stop using the worker for the rest of the run (the Prisma path takes over)."""
         with self._fast_lock:
             self._worker_broken = reason
 
-    @property
-    def worker_starts(self) -> int:
-        return self._worker.starts if self._worker is not None else 0
-
     def close(self) -> None:
         with self._fast_lock:
-            worker, self._worker = self._worker, None
-        if worker is not None:
+            workers, self._workers, self._worker = self._workers, [], None
+            self._worker_of.clear()
+        for worker in workers:
             worker.close()
 
     def __call__(self, service: Service) -> ServiceResult:
@@ -185,20 +206,26 @@ class MigrateTask(TaskHooks):
         if refusal:
             return ServiceResult(service.name, Status.FAILED, summary=refusal.splitlines()[0], output=refusal)
         try:
-            target = resolve_target(self.manifest, service, schema_provider(text))
+            target = resolve_target(self.manifest, service, schema_provider(text), schema_text=text)
         except TargetError as error:
             return ServiceResult(service.name, Status.FAILED, summary=str(error))
         shadow_prefix = f"prisma_shadow_{self.run_id}_{zlib.crc32(service.name.encode()):08x}"
         env = self.engine.env(target, text, shadow_prefix)
         run = _ServiceRun(self, service, schema, target, env, shadow_prefix)
-        with self.locks.hold(target.lock_key):
+        with service_lock(self.manifest.root / CACHE_DIR_NAME, service.name), self.locks.hold(target.lock_key):
             try:
                 result = run.execute()
             finally:
                 if run.shadow_risk:
                     self.engine.drop_shadows(target, schema, env, shadow_prefix)
         result.duration = time.monotonic() - started
+        literal = literal_url(text)
+        if literal:
+            # The schema names a database itself: say which one was used.
+            where = "the schema's url" if target.source == SCHEMA_URL_SOURCE else f"{target.source}, not the schema's url"
+            result.summary = f"{result.summary} [{target.masked} from {where}]"
         result.details.setdefault("database", target.masked)
+        result.details.setdefault("database_source", target.source)
         result.details.setdefault("mode", self.mode)
         result.output = run.transcript.text
         return result
@@ -217,6 +244,7 @@ class _ServiceRun:
     transcript: Transcript = field(default_factory=Transcript)
     counts: Counts = field(default_factory=Counts)
     shadow_risk: bool = False  # a command that creates shadow databases failed
+    started: float = field(default_factory=time.monotonic)
 
     @property
     def engine(self) -> Engine:
@@ -238,15 +266,19 @@ class _ServiceRun:
                 state="unsupported offline",
             )
         if self.task.mode == STATUS:
-            return self.status()
+            return (self.task.fast and self.fast_status()) or self.status()
         if self.task.fast and self.task.mode in (DEVELOP, DEPLOY):
             nothing_to_do = self.no_op()
             if nothing_to_do is not None:
                 return nothing_to_do
+            if self.target.provider == "postgresql":
+                done = self.server_fast()
+                if done is not None:
+                    return done
         ensured, created_db = self.engine.ensure_database(self.target, self.schema, self.env)
         if not ensured.ok:
             self.transcript.add("ensure database", ensured)
-            return self.result(Status.FAILED, f"cannot create database {self.target.masked}: {ensured.output.strip()[-300:]}")
+            return self.result(Status.FAILED, database_failure(self.target, ensured.output))
         if created_db and self.target.provider != "sqlite":
             self.transcript.note(f"created database {self.target.masked}")
         if self.task.mode == RESET:
@@ -305,13 +337,21 @@ class _ServiceRun:
             return False
         return rows is not None and sqlite_history.history_up_to_date(rows, checksums)
 
-    def record_state(self, result: ServiceResult) -> None:
-        """After a successful development run the migrations produce the schema: remember that."""
+    def record_state(self, result: ServiceResult, catalog: str | None = None) -> None:
+        """After a successful development run the migrations produce the schema: remember that.
+
+        `catalog` is the database structure's hash when it is known to be
+        exactly what the migrations make (applied into an empty schema, or onto
+        a structure that matched the last recorded one): `--status` then
+        decides "no drift" by comparing hashes instead of running Prisma.
+        """
         try:
             current = fingerprint(self.schema_files(), self.migrations, self.target, self.task.toolchain)
         except OSError:
             return
-        self.task.state.record(result, current)
+        if not result.duration:  # the state records a real duration (the runner sets the result's later)
+            result.duration = time.monotonic() - self.started
+        self.task.state.record(result, current, catalog)
 
     def fresh(self) -> ServiceResult | None:
         """Create and apply `init` without Prisma; None when this service must take the Prisma path."""
@@ -326,10 +366,12 @@ class _ServiceRun:
             return None
         try:
             sql = worker.diff_from_empty(self.target.provider, [(str(self.schema), self.schema.read_text(encoding="utf-8"))])
+        except EngineError as error:
+            # The schema itself is wrong: say so before any database file is made.
+            self.transcript.note(f"schema engine ({error.context}): {error.message}")
+            return self.result(Status.FAILED, messages.summarize(error.message, self.task.manifest.root), error_code=error.code)
         except WorkerError as error:
-            self.transcript.note(f"schema-engine worker: {error}; using the Prisma CLI")
-            if not str(error).startswith("engine:"):
-                self.task.worker_failed(str(error))
+            self.worker_gave_up(error)
             return None
         diff = Diff(CommandResult(0, ""), sql)
         if diff.empty or guard.scan(sql, []):
@@ -353,7 +395,207 @@ class _ServiceRun:
             return self.result(Status.FAILED, f"P3018: migration failed in {name}{hint}", error_code="P3018", failed_migration=name)
         self.counts.applied.append(name)
         self.transcript.note(f"applied {name} with sqlite3 and recorded it in _prisma_migrations")
-        return self.result(Status.OK, f"created {name}, applied 1 (without Prisma)", fast_path="fresh")
+        result = self.result(Status.OK, f"created {name}, applied 1 (without Prisma)", fast_path="fresh")
+        self.record_state(result, sqlite_catalog(database))
+        return result
+
+    # --- PostgreSQL through the worker ---------------------------------------------------------
+
+    def server_fast(self) -> ServiceResult | None:
+        """Develop or deploy a PostgreSQL service in the run's one worker; None to take the Prisma path.
+
+        Create the database if missing, diff the migrations folder (or empty)
+        to the schema with Prisma's engine (shadow database created and always
+        dropped by the worker), write the migration after the guard, and apply
+        everything pending in one transaction with Prisma's `_prisma_migrations`
+        rows under Prisma's advisory lock.
+        """
+        worker = self.task.worker()
+        if worker is None or self.schema_files() != [self.schema]:
+            return None  # multi-file schemas: Prisma decides
+        local = history.local_migrations(self.migrations)
+        findings: list[guard.Finding] = []
+        sql = ""
+        if self.task.mode == DEVELOP:
+            # Diffed before anything is created: an invalid schema fails with no database made.
+            try:
+                sql = diff_to_schema(worker, self.target, [self.schema], self.migrations)
+            except EngineError as error:
+                self.transcript.note(f"schema engine ({error.context}): {error.message}")
+                if error.context == "connect":
+                    return self.result(Status.FAILED, database_failure(self.target, self.connection_problem(worker) or error.message))
+                return self.result(Status.FAILED, messages.summarize(error.message, self.task.manifest.root), error_code=error.code)
+            except WorkerError as error:
+                self.worker_gave_up(error)
+                return None
+            self.transcript.note(f"migrate diff {'--from-migrations' if local else '--from-empty'} (schema-engine worker): {'changes' if sql else 'no change'}")
+        if sql:
+            history.ensure_lock_file(self.migrations, self.target.provider)
+            written = self.write_new_migration(sql, local)
+            if isinstance(written, ServiceResult):
+                return written
+            findings = written
+            local = history.local_migrations(self.migrations)
+        if not local:
+            return self.result(Status.OK, "up to date")
+        applied = self.apply_on_server(worker, local)  # creates the database if missing
+        if isinstance(applied, ServiceResult):
+            return applied
+        created = self.counts.created
+        verb = f"created {created[0]}, " if created else ""
+        if self.counts.applied or created:
+            summary = f"{verb}applied {len(self.counts.applied)}"
+        else:
+            summary = "up to date"
+        result = self.result(Status.OK, summary, fast_path="worker", findings=[finding.__dict__ for finding in findings])
+        if self.task.mode == DEVELOP:
+            clean = applied.fresh or (applied.before is not None and applied.before == self.task.state.catalog(self.service.name))
+            self.record_state(result, applied.after if clean else None)
+        return result
+
+    def connection_problem(self, worker: MigrateWorker) -> str | None:
+        """Why the server cannot be reached, in the driver's words (ECONNREFUSED...), without creating anything."""
+        try:
+            worker.pg_status(self.target.url)
+        except WorkerError as error:
+            return getattr(error, "message", str(error))
+        return None
+
+    def worker_gave_up(self, error: WorkerError) -> None:
+        self.transcript.note(f"schema-engine worker: {error}; using the Prisma CLI")
+        self.task.worker_failed(str(error))
+        return None
+
+    def apply_on_server(self, worker: MigrateWorker, local: list[str]) -> PgApply | ServiceResult:
+        scripts = [(name, sql) for name, sql in zip(local, history.migration_sql(self.migrations, local), strict=True)]
+        try:
+            outcome = worker.pg_apply(self.target.url, scripts, ensure=True)
+        except EngineError as error:
+            if error.context == "P3009":
+                failed = error.extra.get("failed") or []
+                self.counts.pending = [name for name in local if name in failed]
+                return self.result(
+                    Status.FAILED,
+                    f"P3009: failed migration {', '.join(failed)} in the database blocks this service"
+                    " (fix it, then `prisma migrate resolve --rolled-back <name>`)",
+                    error_code="P3009", failed_migration=failed[0] if failed else None,
+                )
+            if error.context == "apply":
+                name = str(error.extra.get("migration") or "?")
+                self.counts.pending = [entry for entry in local if entry >= name]
+                self.transcript.note(f"applying {name} failed; the transaction was rolled back:\n{error.message}")
+                return self.result(
+                    Status.FAILED,
+                    f"P3018: {name} failed: {messages.first_meaningful_line(error.message, 160)}"
+                    f" (rolled back, nothing applied; fix prisma/migrations/{name}/migration.sql and rerun)",
+                    error_code="P3018", failed_migration=name,
+                )
+            return self.result(Status.FAILED, database_failure(self.target, error.message))
+        if outcome.created:
+            self.transcript.note(f"created database {self.target.masked}")
+        self.counts.applied.extend(outcome.applied)
+        if outcome.applied:
+            self.transcript.note(f"applied {', '.join(outcome.applied)} in one transaction (schema-engine worker; Prisma's _prisma_migrations rows)")
+        return outcome
+
+    def write_new_migration(self, sql: str, local: list[str]) -> list[guard.Finding] | ServiceResult:
+        """Guard, name and write a new migration; a failed result when the guard stops it."""
+        findings = guard.scan(sql, history.migration_sql(self.migrations, local))
+        name = history.new_migration_name(local, self.task.name or ("init" if not local else DEFAULT_NAME_LATER))
+        if findings:
+            self.transcript.note("destructive-change guard:\n" + "\n".join(f"  {finding}" for finding in findings))
+            accepted = self.task.accept_data_loss or (
+                self.task.confirm is not None
+                and self.task.confirm(f"{self.service.name}: migration {name} " + "; ".join(map(str, findings)) + ". Apply it?")
+            )
+            if not accepted:
+                self.transcript.note(f"not written: {name}\n{sql}")
+                codes = sorted({finding.code for finding in findings})
+                return self.result(
+                    Status.FAILED, f"blocked {name}: {', '.join(codes)} (review, then --accept-data-loss)",
+                    findings=[finding.__dict__ for finding in findings],
+                )
+        history.write_migration(self.migrations, name, sql)
+        self.counts.created.append(name)
+        return findings
+
+    # --- --status without Prisma ---------------------------------------------------------------
+
+    def fast_status(self) -> ServiceResult | None:
+        """`--status` from `_prisma_migrations`, the recorded fingerprint and a catalog hash; None: ask Prisma."""
+        if self.target.provider not in ("sqlite", "postgresql"):
+            return None
+        local = history.local_migrations(self.migrations)
+        if self.target.sqlite_file is not None:
+            if not self.target.sqlite_file.exists():
+                return None  # the Prisma path's own message
+            rows, catalog = sqlite_history.read_rows(self.target.sqlite_file), sqlite_catalog(self.target.sqlite_file)
+        else:
+            worker = self.task.worker()
+            if worker is None:
+                return None
+            try:
+                live = worker.pg_status(self.target.url)
+            except EngineError as error:
+                return self.result(Status.FAILED, database_failure(self.target, error.message), state="error")
+            except WorkerError as error:
+                self.worker_gave_up(error)
+                return None
+            if not live.database:
+                self.counts.pending = list(local)
+                return self.result(Status.FAILED, f"no database yet; {len(local)} pending", state="missing database")
+            rows, catalog = live.rows, live.catalog
+        rows = rows or []
+        failed = [row.migration_name for row in rows if row.failed]
+        applied = {row.migration_name for row in rows if row.applied}
+        unknown = sorted(applied - set(local))
+        pending = [name for name in local if name not in applied]
+        self.counts.pending = pending
+        extra: dict[str, object] = {"failed_migrations": failed, "unknown_migrations": unknown,
+                                    "applied_count": len([name for name in local if name in applied]), "fast_path": "status"}
+        if failed:
+            return self.result(Status.FAILED, f"failed: {', '.join(failed)}", state="failed", **extra)
+        if unknown:
+            return self.result(Status.FAILED, f"history diverged: {len(unknown)} in the database only, {len(pending)} not applied", state="diverged", **extra)
+        if pending:
+            return self.result(Status.FAILED, f"{len(pending)} pending: {', '.join(pending)}", state="pending", **extra)
+        if not local:
+            return self.result(Status.FAILED, "no migrations yet (run `migrate`)", state="no migrations", **extra)
+        changed = self.schema_changed(local)
+        if changed is None:
+            return None
+        if changed:
+            return self.result(Status.FAILED, "schema changed, no migration (run `azora-tasks migrate --name <change>`)", state="schema changed", **extra)
+        recorded = self.task.state.catalog(self.service.name)
+        if recorded is None or catalog != recorded:
+            if self.drifted():
+                return self.result(Status.FAILED, "drifted: the database schema differs from the migrations", state="drifted", **extra)
+            self.transcript.note("no drift (checked with prisma db pull + migrate diff)")
+            result = self.result(Status.OK, f"up to date ({len(local)} applied)", state="up to date", **extra)
+            self.record_state(result, catalog)  # the next --status compares hashes instead
+            return result
+        self.transcript.note("no drift: the database structure hashes to what it was after the last clean check")
+        return self.result(Status.OK, f"up to date ({len(local)} applied)", state="up to date", **extra)
+
+    def schema_changed(self, local: list[str]) -> bool | None:
+        """Does the schema need a migration the folder does not have? None when it cannot be told."""
+        current = fingerprint(self.schema_files(), self.migrations, self.target, self.task.toolchain)
+        if self.task.state.matches(self.service.name, current):
+            return False
+        worker = self.task.worker()
+        if worker is None or self.schema_files() != [self.schema]:
+            return None
+        try:
+            sql = diff_to_schema(worker, self.target, [self.schema], self.migrations)
+        except EngineError as error:
+            self.transcript.note(f"schema engine ({error.context}): {error.message}")
+            return None
+        except WorkerError as error:
+            self.worker_gave_up(error)
+            return None
+        if sql:
+            self.transcript.note(f"the schema needs a migration the folder does not have:\n{sql}")
+        return bool(sql)
 
     # --- steps -----------------------------------------------------------------------------
 
@@ -372,11 +614,9 @@ class _ServiceRun:
             return None
         failed = _failed_migration(result.output)
         # The wasm engine reports a failed script without Prisma's P3018 code; name it like the native engine does.
-        code = result.error_code or ("P3018" if failed else "error")
-        where = f" in {failed}" if failed else ""
-        hint = " (a failed migration blocks this service: fix it, then `prisma migrate resolve`)" if code in ("P3009", "P3018") else ""
+        code = result.error_code or ("P3018" if failed else None)
         self.counts.pending = [name for name in local if name not in self.counts.applied]
-        return self.result(Status.FAILED, f"{code}: migration failed{where}{hint}", error_code=code, failed_migration=failed)
+        return self.result(Status.FAILED, messages.deploy_failure(result.output, code, failed), error_code=code or "error", failed_migration=failed)
 
     def develop(self) -> ServiceResult:
         local = history.local_migrations(self.migrations)
@@ -391,27 +631,16 @@ class _ServiceRun:
         self.transcript.add("prisma migrate diff", diff.result)
         if not diff.result.ok:
             self.shadow_risk = True
-            return self.result(Status.FAILED, f"{diff.result.error_code or 'diff failed'}: {_last_line(diff.result.output)}")
+            summary = messages.summarize(diff.result.output, self.task.manifest.root, self.schema.parent.parent)
+            return self.result(Status.FAILED, summary, error_code=diff.result.error_code)
         if diff.empty:
             applied = len(self.counts.applied)
             return self.result(Status.OK, f"applied {applied}" if applied else "up to date")
-        findings = guard.scan(diff.sql, history.migration_sql(self.migrations, local))
-        name = history.new_migration_name(local, self.task.name or ("init" if not local else DEFAULT_NAME_LATER))
-        if findings:
-            self.transcript.note("destructive-change guard:\n" + "\n".join(f"  {finding}" for finding in findings))
-            accepted = self.task.accept_data_loss or (
-                self.task.confirm is not None
-                and self.task.confirm(f"{self.service.name}: migration {name} " + "; ".join(map(str, findings)) + ". Apply it?")
-            )
-            if not accepted:
-                self.transcript.note(f"not written: {name}\n{diff.sql}")
-                codes = sorted({finding.code for finding in findings})
-                return self.result(
-                    Status.FAILED, f"blocked {name}: {', '.join(codes)} (review, then --accept-data-loss)",
-                    findings=[finding.__dict__ for finding in findings],
-                )
-        history.write_migration(self.migrations, name, diff.sql)
-        self.counts.created.append(name)
+        written = self.write_new_migration(diff.sql, local)
+        if isinstance(written, ServiceResult):
+            return written
+        findings = written
+        name = self.counts.created[-1]
         failure = self.deploy()
         if failure:
             return failure
@@ -475,3 +704,14 @@ def _failed_migration(output: str) -> str | None:
 def _last_line(output: str) -> str:
     lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
     return lines[-1][:300] if lines else "no output"
+
+
+def database_failure(target: Target, text: str) -> str:
+    """One line for a database that could not be reached or created (a refused connection is not "cannot create")."""
+    lowered = text.lower()
+    unreachable = ("econnrefused", "cannot connect", "connection refused", "enotfound", "etimedout", "ehostunreach",
+                   "can't reach database server", "timed out fetching a new connection")
+    if any(word in lowered for word in unreachable):
+        code = next((code for code in ("ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH") if code.lower() in lowered), "server unreachable")
+        return f"cannot connect to {target.provider} at {target.server} ({code}): is the server running and the URL right?"
+    return f"cannot create database {target.masked}: {messages.first_meaningful_line(mask(text, (target.password,)))}"

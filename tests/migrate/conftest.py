@@ -27,7 +27,8 @@ from azora_tasks.migrate.engine import DBTOOL
 from tests.prerequisites import missing
 from tests.servers import free_port, reachable
 
-RUN_PREFIX = f"azt{secrets.token_hex(3)}"
+# Database names: RUN_PREFIX_<random>; AZORA_TEST_DB_PREFIX tells parallel runs on one server apart (e.g. i11azt).
+RUN_PREFIX = f"{os.environ.get('AZORA_TEST_DB_PREFIX', 'azt')}{secrets.token_hex(3)}"
 
 MANIFEST = """\
 [settings]
@@ -182,7 +183,6 @@ def pg_database(postgres_server: str) -> Iterator[str]:
 
 
 def pg_databases(server: str) -> set[str]:
-
     out = subprocess.run(
         ["node", "-e", "const {Client}=require('pg');const c=new Client({connectionString:process.argv[1]});"
          "c.connect().then(()=>c.query('SELECT datname FROM pg_database')).then(r=>{console.log(JSON.stringify(r.rows.map(x=>x.datname)));return c.end()})",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -41,7 +43,13 @@ def test_postgres_create_deploy_status_reset_never_prints_password(tmp_path: Pat
     everything = first.output + reset.output + drift.output + str(first.data) + str(reset.data) + str(drift.data)
     assert "Sup3rSecretPw" not in everything
     assert "postgres:****@" in str(first.data)
-    leftovers = {name for name in pg_databases(postgres_server) - before if name.startswith("prisma_shadow")}
+    # Another process on a shared server may hold a shadow for a moment: only one that stays is a leftover.
+    deadline = time.monotonic() + 15
+    while True:
+        leftovers = {name for name in pg_databases(postgres_server) - before if name.startswith("prisma_shadow")}
+        if not leftovers or time.monotonic() > deadline:
+            break
+        time.sleep(1)
     assert not leftovers, f"shadow databases left behind: {leftovers}"
 
 
@@ -60,24 +68,35 @@ def test_two_services_share_one_database_with_different_schemas(tmp_path: Path, 
     assert status.code == 0, status.output
 
 
-def test_failing_migration_on_postgres_leaves_the_rest_applied(tmp_path: Path, migrate, postgres_server: str, pg_database: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("engine", ["auto", "prisma"])
+def test_failing_migration_on_postgres_leaves_the_rest_applied(tmp_path: Path, migrate, postgres_server: str, pg_database: str, engine: str) -> None:  # type: ignore[no-untyped-def]
     url = f"{postgres_server}/{pg_database}"
     root = make_monorepo(tmp_path, {"auth": url}, provider="postgresql", schemas={"auth": schema_for("postgresql")})
     assert migrate(root).code == 0
     broken = root / "services" / "auth" / "prisma" / "migrations" / "29990101000000_broken"
     broken.mkdir()
-    (broken / "migration.sql").write_text('ALTER TABLE "Nope" ADD COLUMN "x" TEXT;\n')
+    (broken / "migration.sql").write_text('CREATE TABLE "Half" ("id" TEXT);\nALTER TABLE "Nope" ADD COLUMN "x" TEXT;\n')
 
-    run = migrate(root, "--deploy")
+    run = migrate(root, "--deploy", "--engine", engine)
     assert run.code == 1
-    assert run.services["auth"]["details"]["error_code"] in ("P3018", "P3009")
-    status = migrate(root, "--status")
-    assert status.services["auth"]["details"]["state"] == "failed"
-    assert pg_query(postgres_server, pg_database, "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL")[0]["migration_name"].endswith("_init")
+    auth = run.services["auth"]
+    assert auth["details"]["error_code"] == "P3018"
+    status = migrate(root, "--status", "--engine", engine)
+    applied = pg_query(postgres_server, pg_database, "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL")
+    assert [row["migration_name"][14:] for row in applied] == ["_init"]
+    if engine == "auto":
+        # One transaction: the half that worked is rolled back and no failed row blocks the service.
+        assert auth["summary"].startswith("P3018: 29990101000000_broken failed: relation \"Nope\" does not exist")
+        assert "rolled back, nothing applied" in auth["summary"]
+        assert status.services["auth"]["details"]["state"] == "pending"
+        assert pg_query(postgres_server, pg_database, "SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NULL")[0]["n"] == 0
+        assert pg_query(postgres_server, pg_database, "SELECT to_regclass('\"Half\"')::text AS t")[0]["t"] is None
+    else:  # Prisma's own deploy leaves the failed row (P3009 until `migrate resolve`)
+        assert status.services["auth"]["details"]["state"] == "failed"
 
 
 def test_run_prefix_is_random() -> None:
-    assert RUN_PREFIX.startswith("azt") and len(RUN_PREFIX) == 9
+    assert RUN_PREFIX.startswith(os.environ.get("AZORA_TEST_DB_PREFIX", "azt")) and len(RUN_PREFIX) == len(os.environ.get("AZORA_TEST_DB_PREFIX", "azt")) + 6
 
 
 def test_mariadb_without_native_engine_says_why(tmp_path: Path, migrate, mariadb_server: str) -> None:  # type: ignore[no-untyped-def]

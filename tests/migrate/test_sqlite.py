@@ -80,6 +80,8 @@ def test_status_lists_pending_and_agrees_with_prisma(tmp_path: Path, migrate) ->
     extra = root / "services" / "auth" / "prisma" / "migrations" / "29990101000000_add_index"
     extra.mkdir()
     (extra / "migration.sql").write_text('CREATE INDEX "User_createdAt_idx" ON "User"("createdAt");\n')
+    schema = root / "services" / "auth" / "prisma" / "schema.prisma"  # the schema that migration was written for
+    schema.write_text(schema.read_text().replace("createdAt DateTime @default(now())\n", "createdAt DateTime @default(now())\n\n  @@index([createdAt])\n"))
 
     status = migrate(root, "--status")
     assert status.code == 1
