@@ -11,12 +11,12 @@ The same commands exist as the `azora-tasks` console script.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from azora_tasks.version import __version__
 
 __all__ = ["__version__", "register_sessions"]
 
 
-def register_sessions(*args, **kwargs):  # type: ignore[no-untyped-def]
+def register_sessions(*args, **kwargs):  # type: ignore[no-untyped-def,unused-ignore]
     """Register the azora-tasks nox sessions; see `azora_tasks.nox_sessions.register_sessions`.
 
     Imported on call so the console script never pays for importing nox.

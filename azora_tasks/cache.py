@@ -29,10 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from azora_tasks import __version__
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.results import ServiceResult, Status
+from azora_tasks.service_files import schema_inputs
+from azora_tasks.version import __version__
+
+schema_files = schema_inputs  # the name migrate/* imports (azora_tasks.service_files is its home)
 
 CACHE_DIR_NAME = ".azora-cache"
 ENTRY_VERSION = 1
@@ -45,15 +48,6 @@ def sha256_bytes(data: bytes) -> str:
 
 def sha256_json(value: Any) -> str:
     return sha256_bytes(json.dumps(value, sort_keys=True, default=str).encode())
-
-
-def schema_files(manifest: Manifest, service: Service) -> list[Path]:
-    """Every .prisma file of the service's schema folder (one file, or a multi-file schema folder)."""
-    schema = manifest.schema_file(service)
-    folder = schema.parent
-    if not folder.is_dir():
-        return []
-    return sorted(path for path in folder.rglob("*.prisma") if "migrations" not in path.relative_to(folder).parts)
 
 
 def toolchain_fingerprint(manifest: Manifest, prisma_version: str) -> str:
@@ -84,7 +78,7 @@ class SharedInputs:
 
 def service_inputs(manifest: Manifest, service: Service, shared: SharedInputs, env_names: Iterable[str] = ()) -> dict[str, str]:
     """Named hashes of everything that affects one service's result."""
-    files = schema_files(manifest, service)
+    files = schema_inputs(manifest, service)
     return {
         "schema": sha256_json({str(path.relative_to(manifest.root)): sha256_bytes(path.read_bytes()) for path in files}),
         "manifest entry": sha256_json(dataclasses.asdict(service)),

@@ -15,10 +15,10 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from azora_tasks import __version__
 from azora_tasks.console import FULL_TABLE_LIMIT
 from azora_tasks.runner import handle_termination, interrupt_signal
-from azora_tasks.workflow import COMMANDS, execute, resolve
+from azora_tasks.version import __version__
+from azora_tasks.workflow import COMMANDS, execute
 
 # Options naming a file the run writes at its end: checked before the run, so a typo costs no work.
 OUTPUT_OPTIONS = {"json_path": "--json", "junit": "--junit", "sarif": "--sarif", "lint_json": "--lint-json", "output": "--output"}
@@ -120,8 +120,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
             epilog=command.epilog or EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         if command.name == chosen:
-            add_arguments = resolve(command.add_arguments) if isinstance(command.add_arguments, str) else command.add_arguments
-            add_arguments(sub)
+            command.add_arguments(sub)
     return parser
 
 

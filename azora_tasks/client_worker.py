@@ -14,6 +14,7 @@ from pathlib import Path
 
 from azora_tasks.node_worker import NodeWorker
 from azora_tasks.paths import NODE_DIR
+from azora_tasks.process import ProcessGroup
 
 REQUEST_TIMEOUT_SECONDS = 300.0
 _PACKAGES = ("@prisma/internals", "@prisma/client-generator-registry", "@prisma/engines-version")
@@ -24,8 +25,8 @@ def batch_available(root: Path) -> bool:
 
 
 class ClientWorker(NodeWorker):
-    def __init__(self, root: Path, timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
-        super().__init__(NODE_DIR / "client_worker.cjs", root, timeout)
+    def __init__(self, root: Path, timeout: float = REQUEST_TIMEOUT_SECONDS, *, processes: ProcessGroup | None = None) -> None:
+        super().__init__(NODE_DIR / "client_worker.cjs", root, timeout, processes=processes)
 
     def generate(self, schema: Path, cwd: Path, env: Mapping[str, str], version: str) -> tuple[bool, str]:
         """Generate every client of one schema; returns (ok, output like the CLI's)."""

@@ -145,6 +145,19 @@ def prompt_for(progress: LiveProgress | PlainProgress) -> Callable[[str], bool]:
     return ask
 
 
+def sink_for(progress: LiveProgress | PlainProgress, console: Console) -> Callable[[str], None]:
+    """Where tasks print text blocks (generate's `--dry-run` diffs): whole blocks, one at a time,
+    with the live bar paused. Worker threads call it; the lock keeps two diffs from interleaving."""
+    lock = threading.Lock()
+
+    def show(text: str) -> None:
+        with lock, progress.paused():
+            console.file.write(text)
+            console.file.flush()
+
+    return show
+
+
 FULL_TABLE_LIMIT = 30  # above this, the table lists only what needs attention unless --verbose
 
 

@@ -235,7 +235,7 @@ class _Checker:
             if isinstance(item, bool) or not isinstance(item, expected):
                 raise self.fail(
                     (*keypath, key),
-                    f"expected {_TYPE_NAMES.get(expected, str(expected))}, found {_describe(item)}",
+                    f"expected {_TYPE_NAMES.get(expected, str(expected)) if isinstance(expected, type) else str(expected)}, found {_describe(item)}",
                     f"write {key} = {_example_for(expected)}",
                 )
         for key in required:
@@ -266,7 +266,8 @@ def _describe(value: Any) -> str:
 
 
 def _example_for(expected: type | tuple[type, ...]) -> str:
-    return {str: '"..."', int: "1", dict: "{ ... }", list: "[ ... ]"}.get(expected, "...")  # type: ignore[call-overload]
+    examples: dict[type, str] = {str: '"..."', int: "1", dict: "{ ... }", list: "[ ... ]"}
+    return examples.get(expected, "...") if isinstance(expected, type) else "..."
 
 
 def find_manifest(start: Path | None = None, name: str = DEFAULT_MANIFEST_NAME) -> Path:
@@ -366,7 +367,7 @@ def parse_manifest(document: Mapping[str, Any], path: Path, text: str) -> Manife
     return Manifest(path, settings, phases, categories, milestones, weeks, services, lint)
 
 
-class _AnyKeys(dict):  # type: ignore[type-arg]
+class _AnyKeys(dict[str, "type | tuple[type, ...]"]):
     """An `allowed` mapping that accepts every key with any value (free-form tables like [lint])."""
 
     def __contains__(self, key: object) -> bool:

@@ -8,12 +8,11 @@ balanced. With durations from earlier results the split is balanced by time
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from azora_tasks.cache import CacheStore
+from azora_tasks.last_results import LINT_ONLY, load_last_results
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.selection import Shard, shard_services
 
@@ -22,20 +21,11 @@ GITHUB_MATRIX_LIMIT = 256
 
 def recorded_durations(manifest: Manifest, task: str, results: Sequence[Path] = ()) -> dict[str, float]:
     """service -> seconds its last real run of `task` took (from --json files, else the cache)."""
+    names = [task, LINT_ONLY] if task == "validate" else [task]  # a lint-only run still times the service, when nothing better is known
+    last = load_last_results(manifest, names, results)
     durations: dict[str, float] = {}
-    if results:
-        for path in results:
-            for run in json.loads(path.read_text(encoding="utf-8")).get("runs", []):
-                if run.get("task") == task:
-                    for entry in run.get("services", []):
-                        if not entry.get("cached") and entry.get("duration"):
-                            durations[entry["service"]] = float(entry["duration"])
-        return durations
-    store = CacheStore(manifest.root)
-    for name in manifest.services:
-        entry = store.read(task, name)
-        if entry and entry["result"].get("duration"):
-            durations[name] = float(entry["result"]["duration"])
+    for name in reversed(names):  # the task's own entries win
+        durations.update({service: float(entry["duration"]) for service, entry in last[name].items() if not entry.get("cached") and entry.get("duration")})
     return durations
 
 

@@ -4,7 +4,9 @@ Each Prisma CLI call costs ~0.8 s of Node start-up for a few milliseconds of
 work. The batch paths (`schema_worker`, `client_worker`) load Prisma's own
 modules once in one of these and feed it every service of the run. This class
 is their shared plumbing: lazy start, one request at a time across the
-runner's threads, a timeout, restart-once on a crash, clean shutdown.
+runner's threads, a timeout, restart-once on a crash, clean shutdown. The process
+is started through the run's `ProcessGroup` (azora_tasks/process.py), so Ctrl-C
+stops it with every other child, and its stderr is drained there.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ import json
 import queue
 import subprocess
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
+
+from azora_tasks.process import ProcessGroup
 
 
 class WorkerError(Exception):
@@ -23,8 +28,9 @@ class WorkerError(Exception):
 
 
 class NodeWorker:
-    def __init__(self, script: Path, root: Path, timeout: float) -> None:
+    def __init__(self, script: Path, root: Path, timeout: float, *, processes: ProcessGroup | None = None) -> None:
         self._script = script
+        self._processes = processes or ProcessGroup()  # the run's group; a private one for library use
         self._root = root
         self._timeout = timeout
         self._lock = threading.Lock()
@@ -36,11 +42,7 @@ class NodeWorker:
     # --- life cycle ------------------------------------------------------------
 
     def _start(self) -> subprocess.Popen[str]:
-        process = subprocess.Popen(
-            ["node", str(self._script), str(self._root)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            cwd=self._root, start_new_session=True,
-        )
+        process = self._processes.start(["node", str(self._script), str(self._root)], cwd=self._root)
         self.starts += 1
         self._responses = queue.Queue()
         threading.Thread(target=self._read, args=(process.stdout, self._responses), daemon=True).start()
@@ -71,6 +73,7 @@ class NodeWorker:
         except (OSError, subprocess.TimeoutExpired):
             process.kill()
             process.wait()
+        self._processes.release(process)
 
     def __enter__(self) -> NodeWorker:
         return self
@@ -115,13 +118,18 @@ class NodeWorker:
         if self._process is not None:
             self._process.kill()
             self._process.wait()
+            self._processes.release(self._process)
             self._process = None
 
     def _stderr(self) -> str:
-        if self._process is None or self._process.stderr is None:
+        """What the crashed worker wrote to stderr (drained by the process group while it ran)."""
+        if self._process is None:
             return ""
         try:
             self._process.wait(timeout=2)
-            return self._process.stderr.read()
-        except (subprocess.TimeoutExpired, OSError, ValueError):
+        except subprocess.TimeoutExpired:
             return ""
+        deadline = time.monotonic() + 1  # the drain thread reads the pipe's last bytes after the exit
+        while self._process.stderr is not None and not self._process.stderr.closed and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self._processes.stderr_tail(self._process)

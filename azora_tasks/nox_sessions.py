@@ -28,21 +28,19 @@ from typing import Any
 import nox
 
 from azora_tasks.manifest import ManifestError, load_manifest
-from azora_tasks.workflow import COMMANDS, SHARDABLE_TASKS
+from azora_tasks.tasks.registry import TASKS, TASKS_BY_NAME
+from azora_tasks.workflow import COMMANDS
 
-# Commands that make sense as sessions, with the arguments they always get.
+# Every registered task is a session; then the other commands that make sense as sessions,
+# with the arguments they always get.
 _SESSIONS: dict[str, tuple[str, ...]] = {
-    "generate": ("generate",),
-    "validate": ("validate",),
-    "clients": ("clients",),
-    "migrate": ("migrate",),
+    **{spec.name: (spec.name,) for spec in TASKS},
     "cache": ("cache",),
     "list": ("list",),
     "discover": ("manifest", "discover"),
     "report": ("report",),
     "matrix": ("matrix",),
 }
-_PARALLEL_SAFE = ("validate", "clients", "generate")
 _SUPPORTS_ALLOW_PARALLEL = "allow_parallel" in inspect.signature(nox.session).parameters
 
 
@@ -61,17 +59,19 @@ def register_sessions(manifest: str | Path = "services.toml", *, prefix: str = "
             continue
         session_name = f"{prefix}{name}"
         help_text = COMMANDS[fixed_args[0]].help
-        shardable = name in SHARDABLE_TASKS
+        spec = TASKS_BY_NAME.get(name)
+        shardable = spec is not None and spec.shardable
+        parallel = spec is not None and spec.parallel_safe
         if shardable and shards > 1:
             values = [f"{index}/{shards}" for index in range(1, shards + 1)]
             func = _parametrized(fixed_args, manifest_path, "shard", values, lambda value: ["--shard", value], help_text)
-            _register(func, session_name, tags=[name, "shard"], parallel=name in _PARALLEL_SAFE)
+            _register(func, session_name, tags=[name, "shard"], parallel=parallel)
         else:
             _register(_session(fixed_args, manifest_path, help_text), session_name, tags=[name], parallel=False)
         names.append(session_name)
         if shardable and per_service and service_names:
             func = _parametrized(fixed_args, manifest_path, "service", service_names, lambda value: [value], f"{help_text} (one service)")
-            _register(func, f"{session_name}-service", tags=[name, "per-service"], parallel=name in _PARALLEL_SAFE)
+            _register(func, f"{session_name}-service", tags=[name, "per-service"], parallel=parallel)
             names.append(f"{session_name}-service")
     return names
 

@@ -19,26 +19,20 @@ from __future__ import annotations
 import concurrent.futures
 import os
 import signal
-import subprocess
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Protocol
 
 from azora_tasks.manifest import Service
+from azora_tasks.process import Cancelled, ProcessGroup  # also imported from here by migrate/*
 from azora_tasks.results import RunResult, ServiceError, ServiceResult, Status
 
-TERMINATE_GRACE_SECONDS = 3.0
 # After an interrupt, how long in-process work (a lint, a Node worker request) may still finish;
 # whatever is still running then is reported as cancelled instead of holding the exit up.
 INTERRUPT_WAIT_SECONDS = 0.5
-
-
-class Cancelled(Exception):
-    """Raised inside a worker when the run was interrupted before or while its process ran."""
 
 
 class Terminated(KeyboardInterrupt):
@@ -73,89 +67,6 @@ def handle_termination() -> Iterator[None]:
 def interrupt_signal(error: BaseException) -> int:
     """The signal behind a KeyboardInterrupt: SIGTERM for `Terminated`, else SIGINT (Ctrl-C)."""
     return getattr(error, "signum", signal.SIGINT)
-
-
-class ProcessGroup:
-    """Starts child processes in their own process groups and can stop them all.
-
-    Children get their own session so a terminal's Ctrl-C reaches only us;
-    we then terminate them deliberately (TERM, then KILL after a grace period)
-    instead of leaving half-killed Node processes behind.
-    """
-
-    def __init__(self) -> None:
-        self.cancelled = threading.Event()
-        self._lock = threading.Lock()
-        self._running: set[subprocess.Popen[str]] = set()
-
-    def run(
-        self,
-        command: Sequence[str],
-        *,
-        cwd: Path,
-        env: Mapping[str, str] | None = None,
-        timeout: float | None = None,
-        input_text: str | None = None,
-    ) -> subprocess.CompletedProcess[str]:
-        """Run a command to completion; stdout and stderr are captured together."""
-        with self._lock:
-            if self.cancelled.is_set():
-                raise Cancelled()
-            process = subprocess.Popen(
-                list(command),
-                cwd=cwd,
-                env=dict(env) if env is not None else None,
-                stdin=subprocess.PIPE if input_text is not None else subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                start_new_session=True,
-            )
-            self._running.add(process)
-        try:
-            output, _ = process.communicate(input_text, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _signal_group(process, signal.SIGKILL)
-            output, _ = process.communicate()
-            output += f"\n[azora-tasks] timed out after {timeout:.0f}s and was killed"
-            return subprocess.CompletedProcess(process.args, -9, output)
-        finally:
-            with self._lock:
-                self._running.discard(process)
-        if self.cancelled.is_set():
-            raise Cancelled("interrupted while running")  # its output is a half-run, not a verdict
-        if process.returncode < 0:
-            name = _signal_name(-process.returncode)
-            raise ServiceError(f"{Path(command[0]).name} was killed by {name} before it finished; nothing was recorded (run again)")
-        return subprocess.CompletedProcess(process.args, process.returncode, output)
-
-    def terminate_all(self) -> None:
-        """Stop every running child: TERM first, KILL whatever is left after a grace period."""
-        self.cancelled.set()
-        with self._lock:
-            processes = list(self._running)
-        for process in processes:
-            _signal_group(process, signal.SIGTERM)
-        deadline = time.monotonic() + TERMINATE_GRACE_SECONDS
-        for process in processes:
-            try:
-                process.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                _signal_group(process, signal.SIGKILL)
-
-
-def _signal_name(number: int) -> str:
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
-
-
-def _signal_group(process: subprocess.Popen[str], sig: signal.Signals) -> None:
-    try:
-        os.killpg(process.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 class Progress(Protocol):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from azora_tasks.node_worker import NodeWorker, WorkerError
 from azora_tasks.paths import NODE_DIR
+from azora_tasks.process import ProcessGroup
 
 REQUEST_TIMEOUT_SECONDS = 30.0
 
@@ -35,8 +36,8 @@ def wasm_available(root: Path) -> bool:
 
 
 class SchemaWorker(NodeWorker):
-    def __init__(self, root: Path, prisma_version: str, timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
-        super().__init__(NODE_DIR / "schema_worker.cjs", root, timeout)
+    def __init__(self, root: Path, prisma_version: str, timeout: float = REQUEST_TIMEOUT_SECONDS, *, processes: ProcessGroup | None = None) -> None:
+        super().__init__(NODE_DIR / "schema_worker.cjs", root, timeout, processes=processes)
         self._prisma_version = prisma_version
 
     def validate(self, files: Sequence[tuple[str, str]], env: Mapping[str, str]) -> Verdict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from azora_tasks.manifest import Manifest, ManifestError, Service, parse_manifest, parse_text
@@ -52,7 +52,6 @@ class Criteria:
     categories: tuple[str, ...] = ()
     changed_since: str | None = None
     shard: Shard | None = None
-    weights: dict[str, float] = field(default_factory=dict, compare=False)
 
 
 def select_services(manifest: Manifest, criteria: Criteria) -> list[Service]:
@@ -69,7 +68,7 @@ def select_services(manifest: Manifest, criteria: Criteria) -> list[Service]:
         changed = changed_services(manifest, criteria.changed_since)
         services = [s for s in services if s.name in changed]
     if criteria.shard:
-        services = shard_services(services, criteria.shard, criteria.weights)
+        services = shard_services(services, criteria.shard)
     return services
 
 

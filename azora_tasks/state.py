@@ -23,21 +23,19 @@ from __future__ import annotations
 
 import datetime
 import enum
-import json
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from azora_tasks.cache import CacheStore
+from azora_tasks import last_results
 from azora_tasks.client_settings import effective_schema, resolve_outputs
 from azora_tasks.generate.header import Ownership, ownership
+from azora_tasks.last_results import LINT_ONLY, LastResults
 from azora_tasks.manifest import Manifest, Service
-
-LastResults = dict[str, dict[str, dict[str, Any]]]  # task -> service -> result JSON
-RESULT_TASKS = ("validate", "clients", "migrate")
-LINT_ONLY = "validate-lint"  # results of `validate --lint-only` (the cache keeps them apart too)
+from azora_tasks.service_files import has_migrations
+from azora_tasks.tasks.registry import RESULT_NAMES  # every result name a registered task declares in `reads`
 
 
 class SchemaState(str, enum.Enum):
@@ -94,25 +92,7 @@ class ServiceState:
 
 def load_last_results(manifest: Manifest, merge: Iterable[Path] = ()) -> LastResults:
     """Results from `--json` files (CI shards, merged) if given, else the cache's last results."""
-    results: LastResults = {task: {} for task in (*RESULT_TASKS, LINT_ONLY)}
-    merge = list(merge)
-    if merge:
-        for path in merge:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            for run in data.get("runs", []):
-                for entry in run.get("services", []):
-                    task = run["task"]
-                    if task == "validate" and entry.get("status") != "missing" and "prisma" not in entry.get("details", {}):
-                        task = LINT_ONLY  # a --lint-only run: never Prisma's verdict
-                    results.setdefault(task, {})[entry["service"]] = entry
-        return results
-    store = CacheStore(manifest.root)
-    for task in (*RESULT_TASKS, LINT_ONLY):
-        for service in manifest.services:
-            entry = store.read(task, service)
-            if entry is not None:
-                results[task][service] = entry["result"]
-    return results
+    return last_results.load_last_results(manifest, RESULT_NAMES, merge)
 
 
 def schema_first_seen(manifest: Manifest) -> dict[str, datetime.date]:
@@ -137,11 +117,6 @@ def schema_first_seen(manifest: Manifest) -> dict[str, datetime.date]:
             name = line[len(services_prefix):].split("/", 1)[0]
             seen[name] = min(current, seen.get(name, current))  # log is newest first; keep the oldest
     return seen
-
-
-def _has_migrations(manifest: Manifest, service: Service) -> bool:
-    migrations = manifest.schema_file(service).parent / "migrations"
-    return migrations.is_dir() and any(migrations.glob("*/migration.sql"))
 
 
 def _lint(result: Mapping[str, Any] | None, key: str) -> int | None:
@@ -201,7 +176,7 @@ def service_state(manifest: Manifest, service: Service, last: LastResults, first
     if migrate is not None:
         migrated: bool | None = migrate["status"] == "ok"
     else:
-        migrated = True if _has_migrations(manifest, service) else None
+        migrated = True if has_migrations(manifest, service) else None
     client = schema is not SchemaState.MISSING and own_client_is_current(manifest, service, shared_outputs(manifest) if shared is None else shared)
     return ServiceState(
         service.name, schema, valid, _lint(linted, "findings"), migrated, client, first_seen.get(service.name), _lint(linted, "errors"),

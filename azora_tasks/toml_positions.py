@@ -73,7 +73,7 @@ def locate_key(text: str, keypath: tuple[str | int, ...]) -> int | None:
 
 def _common_prefix(a: tuple[str | int, ...], b: tuple[str | int, ...]) -> int:
     count = 0
-    for left, right in zip(a, b):
+    for left, right in zip(a, b, strict=False):
         if left != right:
             break
         count += 1

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import difflib
-import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from azora_tasks.cache import (
     SharedInputs,
     service_inputs,
 )
-from azora_tasks.console import make_console, print_summary, progress_for, prompt_for
+from azora_tasks.console import make_console, print_summary, progress_for, prompt_for, sink_for
 from azora_tasks.manifest import (
     Manifest,
     ManifestError,
@@ -39,15 +38,17 @@ from azora_tasks.manifest import (
     find_manifest,
     load_manifest,
 )
-from azora_tasks.prisma import PrismaCli, PrismaError
+from azora_tasks.prisma import PrismaError
+from azora_tasks.process import ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, write_results
-from azora_tasks.runner import ProcessGroup, Progress, run_services
+from azora_tasks.runner import Progress, run_services
 from azora_tasks.schema_text import env_variables_used, read_schema_text
 from azora_tasks.selection import Criteria, SelectionError, Shard, select_services
+from azora_tasks.tasks.registry import SHARDABLE, TASKS
+from azora_tasks.tasks.spec import Task, TaskSpec
 
 Work = Callable[[Service], ServiceResult]
 USAGE_ERROR = 2
-SHARDABLE_TASKS = ("validate", "clients", "generate", "migrate")
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,9 @@ class Command:
     help: str
     run: Callable[[argparse.Namespace, Manifest, Console], int]
     selects: bool = True  # takes the selection options
-    add_arguments: str | Callable[[argparse.ArgumentParser], None] = lambda parser: None  # or "module:function"
+    add_arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None  # called only for the command being run
     epilog: str | None = None
-    run_without_manifest: str | None = None  # "module:function"(options, console) for runs that need no manifest
+    run_without_manifest: Callable[[argparse.Namespace, Console], int] | None = None  # for runs that need no manifest
 
 
 # Commands that (for some options) run before any manifest exists: `manifest init`, `doctor`.
@@ -112,23 +113,19 @@ def summarise_step(options: argparse.Namespace, run: RunResult, console: Console
     return run.exit_code
 
 
-def cache_step(name: str, options: argparse.Namespace, manifest: Manifest, work: Work) -> Work:
-    """Wrap a cacheable task (one with a `prisma` CLI and `cache_options()`) in the content-hash cache."""
-    if getattr(options, "no_cache", True) or not hasattr(work, "cache_options"):
-        return work
-    prisma: PrismaCli | None = getattr(work, "prisma", None)
-    shared = SharedInputs.compute(manifest, prisma.version if prisma else "not used", work.cache_options())  # type: ignore[attr-defined]
+def cache_step(options: argparse.Namespace, manifest: Manifest, task: Task) -> Work:
+    """Wrap a cacheable task (its `cache_key()` is not None) in the content-hash cache."""
+    key = task.cache_key()
+    if getattr(options, "no_cache", True) or key is None:
+        return task
+    shared = SharedInputs.compute(manifest, key.toolchain, key.options)
 
     def inputs(service: Service) -> dict[str, str]:
         schema = manifest.schema_file(service)
         names = env_variables_used(read_schema_text(schema, manifest.root)) if schema.is_file() else []
-        found = service_inputs(manifest, service, shared, env_names=names)
-        toolchains = getattr(work, "toolchains", None)  # the service's own Prisma (toolchain.py)
-        if toolchains is not None:
-            found["service prisma"] = toolchains.cache_key(service)
-        return found
+        return {**service_inputs(manifest, service, shared, env_names=names), **task.cache_inputs(service)}
 
-    return CachedWork(getattr(work, "cache_name", name), work, CacheStore(manifest.root), inputs, getattr(work, "outputs", None))
+    return CachedWork(key.name, task, CacheStore(manifest.root), inputs, task.outputs)
 
 
 def explain_step(name: str, services: list[Service], work: Work, console: Console) -> int:
@@ -150,47 +147,41 @@ def explain_step(name: str, services: list[Service], work: Work, console: Consol
     return 0
 
 
-def resolve(reference: str) -> Any:
-    """`"package.module:name"` -> the object. Commands name their task modules this way so a
-    run imports only the task it runs (a warm, cached run is mostly interpreter start-up)."""
-    module, _, name = reference.partition(":")
-    return getattr(importlib.import_module(module), name)
-
-
-def task_command(name: str, build: str) -> Callable[[argparse.Namespace, Manifest, Console], int]:
-    """Chain the steps for a per-service task; `build` names the task module's builder."""
+def task_command(spec: TaskSpec) -> Callable[[argparse.Namespace, Manifest, Console], int]:
+    """Chain the steps for a per-service task, calling the `Task` hooks (see `tasks/spec.py`) in order."""
+    name = spec.name
 
     def run(options: argparse.Namespace, manifest: Manifest, console: Console) -> int:
         services = select_step(options, manifest)
         processes = ProcessGroup()
         progress = progress_for(console)
         options.ask = prompt_for(progress)  # tasks that ask (migrate's guard) get a prompt that pauses the bar
-        task = resolve(build)(manifest, processes, options)
-        check = getattr(task, "check_selection", None)  # refuse bad input before anything runs
-        if check:
-            check(services)
-        work = cache_step(name, options, manifest, task)
+        options.show = sink_for(progress, console)  # tasks that print (generate --dry-run) get a sink
+        task = spec.load().build(manifest, processes, options)
+        task.check_selection(services)  # refuse bad input before anything runs
+        work = cache_step(options, manifest, task)
         try:
             if getattr(options, "explain", False):
                 return explain_step(name, services, work, console)
             result = run_step(name, options, manifest, services, work, processes, console, progress)
         finally:
-            close = getattr(task, "close", None)
-            if close:
-                close()
-        finish = getattr(task, "finish", None)  # optional hook: re-judge results after the run (lint baseline)
-        if finish is not None:
-            result = finish(result, options, console)
-        for path in getattr(task, "write_reports", lambda *_: [])(result, options):
+            task.close()
+        result = task.finish(result, options, console)  # re-judge results after the run (lint baseline)
+        for path in task.write_reports(result, options):
             console.print(f"report written to {escape(str(path))}")
         code = summarise_step(options, result, console)
-        for line in getattr(task, "epilogue", lambda *_: [])(result, options):  # optional: lines after the summary
+        for line in task.epilogue(result, options):  # lines after the summary
             console.print(escape(line))
-        for line in getattr(task, "notices", lambda _run: [])(result):  # after the summary: never hidden
+        for line in task.notices(result):  # after the summary: never hidden
             console.print(f"[yellow]{escape(line)}[/]")
         return code
 
     return run
+
+
+def task_arguments(spec: TaskSpec) -> Callable[[argparse.ArgumentParser], None]:
+    """The task's own options; its module is imported only for the command being parsed."""
+    return lambda parser: spec.load().add_arguments(parser)
 
 
 def execute(options: argparse.Namespace) -> int:
@@ -198,7 +189,9 @@ def execute(options: argparse.Namespace) -> int:
     console = make_console(getattr(options, "no_color", False))
     try:
         if options.command in WITHOUT_MANIFEST and WITHOUT_MANIFEST[options.command](options):
-            return resolve(COMMANDS[options.command].run_without_manifest)(options, console)  # type: ignore[arg-type]
+            without = COMMANDS[options.command].run_without_manifest
+            assert without is not None, options.command
+            return without(options, console)
         manifest = load_manifest_step(options)
         if not manifest.services and options.command not in ("manifest", "cache"):
             raise ManifestError(
@@ -308,7 +301,7 @@ def matrix_command(options: argparse.Namespace, manifest: Manifest, console: Con
 
 
 def _matrix_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--task", required=True, choices=sorted(SHARDABLE_TASKS), help="the task the jobs will run")
+    parser.add_argument("--task", required=True, choices=sorted(SHARDABLE), help="the task the jobs will run")
     parser.add_argument("--shards", type=int, metavar="N", help="number of jobs (default: settings.ci_shards; at most 256, GitHub's matrix limit)")
     parser.add_argument("--durations", nargs="+", type=Path, default=[], metavar="RESULTS", help="--json results of an earlier run to balance by (default: the cache's)")
     parser.add_argument("--compact", action="store_true", help="one line of JSON (for $GITHUB_OUTPUT)")
@@ -363,19 +356,40 @@ def _manifest_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="show what would be added or written; write nothing")
 
 
+def _doctor_arguments(parser: argparse.ArgumentParser) -> None:
+    from azora_tasks import node_commands
+
+    node_commands._doctor_arguments(parser)
+
+
+def _doctor_command(options: argparse.Namespace, console: Console) -> int:
+    from azora_tasks import node_commands
+
+    return node_commands.doctor_command(options, console)
+
+
+def _node_arguments(parser: argparse.ArgumentParser) -> None:
+    from azora_tasks import node_commands
+
+    node_commands._node_arguments(parser)
+
+
+def _node_command(options: argparse.Namespace, console: Console) -> int:
+    from azora_tasks import node_commands
+
+    return node_commands.node_command(options, console)
+
+
 COMMANDS: dict[str, Command] = {
     command.name: command
     for command in (
-        Command("generate", "write a checklist-conformant schema for every service that has none", task_command("generate", "azora_tasks.tasks.generate:build_generate"), add_arguments="azora_tasks.tasks.generate:add_generate_arguments"),
-        Command("validate", "validate every selected schema with Prisma and lint it against the quality checklist", task_command("validate", "azora_tasks.tasks.validate:build_validate"), add_arguments="azora_tasks.tasks.validate:add_validate_arguments"),
-        Command("clients", "generate every selected service's Prisma client (prisma generate), cached", task_command("clients", "azora_tasks.tasks.clients:build_clients"), add_arguments="azora_tasks.tasks.clients:add_clients_arguments"),
-        Command("migrate", "create and apply Prisma migrations for every selected service, each on its own database", task_command("migrate", "azora_tasks.tasks.migrate:build_migrate"), add_arguments="azora_tasks.tasks.migrate:add_migrate_arguments"),
+        *(Command(spec.name, spec.help, task_command(spec), add_arguments=task_arguments(spec)) for spec in TASKS),
         Command("cache", "inspect or clear the content-hash cache", cache_command, selects=False, add_arguments=_cache_arguments),
         Command("report", "write the progress page from the manifest, the tree and the last results", report_command, selects=False, add_arguments=_report_arguments),
         Command("matrix", "print a GitHub Actions matrix of shards for a task", matrix_command, add_arguments=_matrix_arguments),
         Command("list", "list the selected services and whether each has a schema", list_command),
-        Command("doctor", "print which Node, Prisma CLI and npm packages each task will use, and what is missing", lambda *_: 0, selects=False, add_arguments="azora_tasks.node_commands:_doctor_arguments", run_without_manifest="azora_tasks.node_commands:doctor_command"),
-        Command("node", "set up the Node side in this monorepo (init: pinned devDependencies + npm install)", lambda *_: 0, selects=False, add_arguments="azora_tasks.node_commands:_node_arguments", run_without_manifest="azora_tasks.node_commands:node_command"),
-        Command("manifest", "write or edit the manifest (init: a starter services.toml; discover: add unlisted services)", manifest_command, selects=False, add_arguments=_manifest_arguments, run_without_manifest="azora_tasks.workflow:manifest_init_command"),
+        Command("doctor", "print which Node, Prisma CLI and npm packages each task will use, and what is missing", lambda *_: 0, selects=False, add_arguments=_doctor_arguments, run_without_manifest=_doctor_command),
+        Command("node", "set up the Node side in this monorepo (init: pinned devDependencies + npm install)", lambda *_: 0, selects=False, add_arguments=_node_arguments, run_without_manifest=_node_command),
+        Command("manifest", "write or edit the manifest (init: a starter services.toml; discover: add unlisted services)", manifest_command, selects=False, add_arguments=_manifest_arguments, run_without_manifest=manifest_init_command),
     )
 }

@@ -43,8 +43,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from azora_tasks.lint import lint_text
-from azora_tasks.lint.synthetic import big_schema
+from azora_tasks.lint import lint_text  # noqa: E402 - after the sys.path line, so the bench runs from a checkout
+from azora_tasks.lint.synthetic import big_schema  # noqa: E402
 
 MB = 1_000_000
 TARGETS = {"cpu_seconds_at_5mb": 10.0, "linearity": 1.5, "ctrl_c_seconds": 1.0}
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     sha = git("rev-parse", "HEAD")
     record = {
         "format": "azora-tasks-lint-bench/1",
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "git": {"sha": sha, "short": sha[:9], "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))},
         "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "load_average_at_end": os.getloadavg() if hasattr(os, "getloadavg") else None},
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         "series": series, "linearity": linearity, "reference": reference, "ctrl_c": ctrl_c, "targets": targets,
         "total_seconds": time.perf_counter() - started,
     }
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     output = options.output or REPO / "bench" / "results" / "lint" / f"{stamp}-{sha[:9] or 'nogit'}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     from azora_tasks.atomic import write_text_atomically

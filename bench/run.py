@@ -73,7 +73,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 RECORD_FORMAT = "azora-tasks-bench/1"
 SCENARIOS = ("validate", "clients", "migrate")
-SEED_FILE = "/work/shared/seed/000_f8944fa8dedd8f0b.txt"  # where the loops below come from (section "Automation Tools")
+# Where the loops below come from: the project seed, by name (no machine path goes into records).
+SEED_SOURCE = "seed 000_f8944fa8dedd8f0b.txt, section \"Automation Tools\""
 SEED_DATABASE_URL = "file:./dev.db"
 POLL_SECONDS = 0.02
 COMMAND_TIMEOUT = 4 * 3600
@@ -394,7 +395,7 @@ def clear_clients(root: Path) -> None:
 
 
 def clear_migrations(root: Path) -> None:
-    clear_cache(root, "migrate")  # the no-op fingerprints describe migrations that are gone
+    clear_cache(root, "migrate-state")  # the no-op fingerprints describe migrations that are gone
     for service in service_dirs(root):
         prisma = service / "prisma"
         shutil.rmtree(prisma / "migrations", ignore_errors=True)
@@ -906,7 +907,7 @@ def build_record(bench: Bench, targets: list[dict[str, Any]], started: datetime.
                            "changed_services": PG_CHANGED_SERVICES} if bench.pg is not None else None,
             "statistic": "median", "timer": "time.perf_counter around the whole process (wall time)",
             "memory": f"peak of the summed RSS of the command's process tree (parent-pid walk of /proc/*/stat every {POLL_SECONDS * 1000:.0f} ms)",
-            "seed": SEED_FILE, "seed_environment": SEED_ENV_NOTE,
+            "seed": SEED_SOURCE, "seed_environment": SEED_ENV_NOTE,
         },
         "measurements": [m.to_json(bench.ratio(m)) for m in bench.measurements.values() if m.samples],
         "targets": targets,
@@ -954,7 +955,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a TERM stops the running command and cleans up too
-    started = datetime.datetime.now(datetime.timezone.utc)
+    started = datetime.datetime.now(datetime.UTC)
     clock = time.perf_counter()
     sha = git("rev-parse", "HEAD")
     output = options.output or RESULTS_DIR / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{sha[:9] or 'nogit'}.json"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.prerequisites import missing
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PRISMA_CLI = REPO_ROOT / "node_modules" / "prisma" / "build" / "index.js"
@@ -100,7 +103,16 @@ def monorepo(tmp_path: Path) -> Path:
 def prisma_cli() -> Path:
     """The pinned Prisma CLI; the README's test command installs it with `npm ci`."""
     if shutil.which("node") is None:
-        pytest.skip("node is not installed: the Prisma CLI cannot run here")
+        missing("node is not installed: the Prisma CLI cannot run here")
     if not PRISMA_CLI.is_file():
-        pytest.fail(f"{PRISMA_CLI} is missing: run `npm ci` in {REPO_ROOT} first (the README's test command does)")
+        missing(f"{PRISMA_CLI} is missing: run `npm ci` in {REPO_ROOT} first (the README's test command does)")
     return PRISMA_CLI
+
+
+@pytest.fixture(scope="session")
+def mariadb_server() -> Iterator[str]:
+    """`mysql://root@host:port` of a real MariaDB: the running one, else a throw-away one (tests/servers.py)."""
+    from tests.servers import mariadb
+
+    with mariadb() as url:
+        yield url

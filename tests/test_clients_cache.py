@@ -182,6 +182,7 @@ def test_concurrent_writers_leave_a_complete_entry(tmp_path: Path) -> None:
     for process in writers:
         process.join()
         assert process.exitcode == 0
+    assert reads > 0  # the loop above really read entries while writers replaced them (else it checked nothing)
     entry = store.read("validate", "auth")
     assert entry is not None and entry["result"]["status"] == "ok"
     assert not [p for p in (tmp_path / ".azora-cache" / "validate").iterdir() if p.name.endswith(".tmp")]

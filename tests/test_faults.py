@@ -25,8 +25,9 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import PRISMA_CLI, REPO_ROOT, VALID_SCHEMA, write_manifest, write_schema
 from migrate.conftest import postgres_server  # noqa: F401 - the fixture: local PostgreSQL, or a throwaway one
+
+from tests.conftest import PRISMA_CLI, REPO_ROOT, VALID_SCHEMA, write_manifest, write_schema
 
 SERVICES = ("auth", "user-service", "course-service", "search-service")
 LATIN1_SCHEMA = "// Caf\xe9 service\n".encode("latin-1") + VALID_SCHEMA.encode()

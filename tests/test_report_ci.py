@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from azora_tasks.cli import main
-from azora_tasks.manifest import load_manifest
+from azora_tasks.manifest import Service, load_manifest
 from azora_tasks.matrix import GITHUB_MATRIX_LIMIT, build_matrix
-from azora_tasks.manifest import Service
-from tests.conftest import INVALID_SCHEMA, REPO_ROOT, VALID_SCHEMA, write_schema
+from tests.conftest import INVALID_SCHEMA, REPO_ROOT, write_schema
+from tests.prerequisites import missing
 
 SEED = REPO_ROOT.parent / "shared" / "seed" / "000_f8944fa8dedd8f0b.txt"
 
@@ -103,22 +103,19 @@ def test_rendering_twice_gives_the_same_bytes_and_check_catches_staleness(planne
     assert page.read_bytes() == first  # --check writes nothing
 
 
-def test_report_json_and_invalid_state_from_results(planned_repo: Path) -> None:
+@pytest.mark.prisma
+def test_report_json_and_invalid_state_from_results(planned_repo: Path, prisma_cli: Path) -> None:
     write_schema(planned_repo, "course-service", INVALID_SCHEMA)
     results = planned_repo / "validate.json"
-    main(["validate", "--manifest", str(planned_repo / "services.toml"), "--json", str(results), "--no-cache"]) if _has_prisma() else None
-    if not results.exists():
-        pytest.skip("node/Prisma CLI not installed")
+    # A crash here must fail the test, never turn into a skip: 1 = course-service is invalid.
+    assert main(["validate", "--manifest", str(planned_repo / "services.toml"), "--json", str(results), "--no-cache"]) == 1
+    assert results.is_file()
     code, text = _report(planned_repo, "--format", "json", "--merge", str(results))
     data = json.loads(text)
     states = {s["service"]: s for s in data["states"]}
     assert states["course-service"]["state"] == "invalid" and states["course-service"]["implemented"] is False
     assert states["auth"]["valid"] is True
     assert data["implemented"]["done"] == 2
-
-
-def _has_prisma() -> bool:
-    return (REPO_ROOT / "node_modules" / "prisma" / "build" / "index.js").is_file()
 
 
 @pytest.mark.prisma
@@ -218,7 +215,7 @@ def test_shard_sessions_run_in_parallel_under_nox_parallel(planned_repo: Path, p
     import nox
 
     if "allow_parallel" not in inspect.signature(nox.session).parameters:
-        pytest.skip("this nox has no --parallel (needs nox >= 2026.08.10)")
+        missing("this nox has no --parallel: needs nox >= 2026.08.10, which a fresh `pip install` resolves to")
     write_schema(planned_repo, "search-service")
     manifest = planned_repo / "services.toml"
     manifest.write_text(manifest.read_text().replace('plan_start = "2025-01-06"', 'plan_start = "2025-01-06"\nci_shards = 2'))

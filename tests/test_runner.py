@@ -42,7 +42,10 @@ def test_one_failure_and_one_crash_do_not_stop_the_others() -> None:
 
 
 def test_all_ok_exits_zero_and_the_pool_is_bounded() -> None:
+    """No sleeps: each service waits at a 2-party barrier, so two must run at once (else the barrier
+    times out and the service fails) and a third running alongside would be seen by the counter."""
     lock = threading.Lock()
+    barrier = threading.Barrier(2, timeout=10)
     active = 0
     peak = 0
 
@@ -51,13 +54,14 @@ def test_all_ok_exits_zero_and_the_pool_is_bounded() -> None:
         with lock:
             active += 1
             peak = max(peak, active)
-        time.sleep(0.05)
+        barrier.wait()  # raises BrokenBarrierError (a failed service) unless a second worker arrives
         with lock:
             active -= 1
         return ServiceResult(service.name, Status.OK)
 
     run = run_services("demo", SERVICES, work, processes=ProcessGroup(), jobs=2)
-    assert run.exit_code == 0
+    assert run.exit_code == 0, [r.summary for r in run.results]
+    assert len(run.results) == len(SERVICES)
     assert peak == 2
 
 
@@ -188,3 +192,22 @@ def test_sigterm_exit_code_is_143_and_named_in_json() -> None:
     assert run.exit_code == 143
     assert run.to_json()["signal"] == "SIGTERM"
     assert RunResult("demo", [], 0.1, interrupted=True).exit_code == 130
+
+
+def test_a_long_lived_child_is_stopped_with_the_group_and_its_stderr_never_blocks_it(tmp_path: Path) -> None:
+    """`ProcessGroup.start` (the Node workers' way in): 1 MB on stderr does not block the child
+    (the pipe is drained), it answers on stdout, and `terminate_all` stops it."""
+    script = "import sys\nsys.stderr.write('x' * 1_000_000 + '\\nlast words\\n')\nsys.stderr.flush()\nprint('ready', flush=True)\nsys.stdin.read()\n"
+    processes = ProcessGroup()
+    child = processes.start([sys.executable, "-c", script], cwd=tmp_path)
+    assert child.stdout is not None
+    assert child.stdout.readline() == "ready\n"  # it got past the 1 MB write: stderr is drained
+    processes.terminate_all()
+    assert child.wait(timeout=10) < 0  # stopped by a signal, not by us closing stdin
+    deadline = time.monotonic() + 10  # the drain thread reads the pipe's last bytes after the exit
+    while not processes.stderr_tail(child).endswith("last words\n") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes.stderr_tail(child).endswith("last words\n")
+    processes.release(child)
+    assert processes.stderr_tail(child) == ""
+

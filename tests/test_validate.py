@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from azora_tasks.cli import main
-from tests.conftest import INVALID_SCHEMA, VALID_SCHEMA, write_manifest, write_schema
+from tests.conftest import INVALID_SCHEMA, VALID_SCHEMA, write_schema
 
 pytestmark = pytest.mark.prisma
 

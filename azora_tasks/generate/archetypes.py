@@ -10,7 +10,7 @@ courses and enrollments for an education one) instead of a one-model stub.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ def available_archetypes() -> list[str]:
     return sorted(path.stem for path in ARCHETYPES_DIR.glob("*.toml"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_archetype(category: str) -> ServiceSpec:
     """Parse and check one archetype file; errors are `ManifestError`s located in that file."""
     path = archetype_path(category)

@@ -279,7 +279,7 @@ def _list_of_field_lists(raw: Any, where: tuple[str, ...], key: str) -> list[tup
     example = f'write {key} = ["status", ["userId", "createdAt"]] (a field, or an array of fields for a composite)'
     if not isinstance(raw, list):
         raise SpecError(where, "expected an array", example)
-    entries = []
+    entries: list[tuple[str, ...]] = []
     for item in raw:
         if isinstance(item, str):
             entries.append((item,))
@@ -420,8 +420,8 @@ def _link_relations(drafts: list[_Draft], where: tuple[str, ...]) -> list[Model]
     for draft in drafts:
         for member in draft.members:
             if isinstance(member, Relation):
-                pair = tuple(sorted((draft.name, member.target)))
-                pair_counts[pair] = pair_counts.get(pair, 0) + 1  # type: ignore[index]
+                first, second = sorted((draft.name, member.target))
+                pair_counts[(first, second)] = pair_counts.get((first, second), 0) + 1
     taken: dict[str, set[str]] = {d.name: _column_names(d.members) | {m.name for m in d.members} for d in drafts}
     models = []
     for draft in drafts:

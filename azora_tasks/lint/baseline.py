@@ -112,7 +112,7 @@ class Baseline:
             "format": FORMAT,
             "note": "Known lint findings that do not fail `validate`. Written by `azora-tasks validate "
                     "--update-baseline`; fix findings and re-run it to shrink this file.",
-            "total": sum(e["count"] for e in entries),
+            "total": sum(int(e["count"] or 0) for e in entries),
             "findings": entries,
         }
         return json.dumps(payload, indent=2) + "\n"

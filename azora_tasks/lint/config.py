@@ -25,7 +25,7 @@ import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Union
+from typing import Any
 
 from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules import RULES, Rule, find_rule, rule_ids
@@ -211,7 +211,7 @@ class LintConfig:
         for key, value in (mapping or {}).items():
             key = str(key)
             if key in SELECTION_KEYS:
-                config = replace(config, **{key.replace("-", "_"): _selection(value, key)})
+                config = replace(config, **{key.replace("-", "_"): _selection(value, key)})  # type: ignore[arg-type]  # the key names a tuple[str, ...] field
                 continue
             if key in GLOBAL_ONLY_KEYS:
                 if scope == "local":
@@ -287,7 +287,7 @@ def _selection(value: object, key: str) -> tuple[str, ...]:
         raise LintConfigError(str(error), (key,)) from None
 
 
-ConfigLayer = Union[LintConfig, Mapping[str, Any], None]
+ConfigLayer = LintConfig | Mapping[str, Any] | None
 
 
 def merge_configs(*layers: ConfigLayer) -> LintConfig:

@@ -28,6 +28,7 @@ from azora_tasks.lint.rules.meta import (
 from azora_tasks.lint.schema_facts import SchemaFacts
 from azora_tasks.lint.suppressions import SuppressionIndex, build_index
 from azora_tasks.lint.syntax import Schema
+from azora_tasks.service_files import prisma_files
 
 
 def _parse_error_finding(error: SchemaParseError, severity: Severity) -> Finding:
@@ -116,7 +117,7 @@ def _run_rule(
             )
     except LintCancelled:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a crashing rule becomes a finding, never a lost lint
         path = ctx.schema.paths[0] if ctx.schema.paths else "schema.prisma"
         findings.append(
             Finding(ParseError.code, ParseError.name, Severity.ERROR,
@@ -214,7 +215,7 @@ def lint_files(
     unreadable: list[Finding] = []
     for entry in paths:
         entry = Path(entry)
-        files = sorted(entry.rglob("*.prisma")) if entry.is_dir() else [entry]
+        files = prisma_files(entry) if entry.is_dir() else [entry]
         for file in files:
             try:
                 sources.append((str(file), file.read_text(encoding="utf-8")))

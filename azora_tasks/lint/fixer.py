@@ -120,9 +120,10 @@ def _apply(layout: ModelLayout, edit: Edit, models: set[str]) -> None:
         row = Row(cells[:2], "", cells[0], _split_attributes(cells[2]) if len(cells) > 2 else [])
         layout.items.insert(_field_position(layout, models, row.name), row)
     elif edit.kind == ADD_FIELD_ATTRIBUTE:
-        row = next((r for r in rows if r.name == edit.field), None)
-        if row is None:
+        found = next((r for r in rows if r.name == edit.field), None)
+        if found is None:
             raise LayoutError(f"no field {edit.field!r}")
+        row = found
         name = edit.text.split("(", 1)[0]
         if any(a.split("(", 1)[0] == name for a in row.attributes):
             return

@@ -16,7 +16,6 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Union
 
 from azora_tasks.lint.config import LintConfig
 from azora_tasks.lint.findings import Finding, LintResult, Severity
@@ -26,7 +25,7 @@ TOOL_NAME = "azora-lint"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.OFF: "none"}
 
-Results = Union[LintResult, Mapping[str, LintResult]]
+Results = LintResult | Mapping[str, LintResult]
 
 
 def _as_mapping(results: Results) -> Mapping[str, LintResult]:

@@ -103,6 +103,7 @@ class Lexer:
                 pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
                 raise SchemaParseError(f"unexpected character {text[pos]!r}", path, line, pos - line_start + 1)
             kind = match.lastgroup
+            assert kind is not None  # every alternative of the pattern is a named group
             if kind == "end":
                 pos = match.end()
                 break

@@ -357,6 +357,8 @@ def parse_files(sources: Iterable[tuple[str, str]]) -> Schema:
 
 
 def read_schema_folder(folder: Path) -> Schema:
-    """Read every ``*.prisma`` file below ``folder`` (sorted) into one schema."""
-    files = sorted(p for p in Path(folder).rglob("*.prisma") if p.is_file())
+    """Read every ``*.prisma`` file below ``folder`` (sorted, not those in its ``migrations/``) into one schema."""
+    from azora_tasks.service_files import prisma_files
+
+    files = prisma_files(Path(folder))
     return parse_files((str(p), p.read_text(encoding="utf-8")) for p in files)

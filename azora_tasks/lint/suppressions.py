@@ -40,7 +40,6 @@ class Suppression:
     path: str
     block: str
     member: str | None  # field or enum value name; None = the whole block
-    used: int = 0
     used_codes: set[str] = field(default_factory=set)
 
 
@@ -71,7 +70,6 @@ class SuppressionIndex:
                 self._by_block.setdefault((suppression.path, suppression.block), []).append(suppression)
         for suppression in self._by_block.get((block.path, block.name), ()):
             if code in suppression.codes and (suppression.member is None or suppression.member == member):
-                suppression.used += 1
                 suppression.used_codes.add(code)
                 return suppression
         return None
@@ -123,16 +121,16 @@ def build_index(schema: Schema) -> SuppressionIndex:
         for comment in block.comments:
             if is_directive(comment):
                 add(comment, block, None)
-        members = [(f.name, f.comments, f.trailing_comment) for f in block.fields]
-        members += [(v.name, v.comments, None) for v in block.values]
+        members = [(f.name, tuple(f.comments), f.trailing_comment) for f in block.fields]
+        members += [(v.name, tuple(v.comments), None) for v in block.values]
         for name, comments, trailing in members:
             for comment in comments:
                 if is_directive(comment):
                     add(comment, block, name)
             if trailing is not None and is_directive(trailing):
                 add(trailing, block, name)
-        lines, comments = directives.get(block.path, ([], []))
-        for comment in comments[bisect.bisect_left(lines, block.line) : bisect.bisect_right(lines, block.end_line)]:
+        lines, in_file = directives.get(block.path, ([], []))
+        for comment in in_file[bisect.bisect_left(lines, block.line) : bisect.bisect_right(lines, block.end_line)]:
             if id(comment) not in consumed:
                 add(comment, block, None)
 

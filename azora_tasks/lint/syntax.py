@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Union
 
 SCALAR_TYPES = frozenset(
     {"String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"}
@@ -72,7 +71,7 @@ class FunctionCall(Node):
     args: tuple[Argument, ...]
 
 
-Value = Union[StringValue, NumberValue, Identifier, ArrayValue, FunctionCall]
+Value = StringValue | NumberValue | Identifier | ArrayValue | FunctionCall
 
 
 @dataclass(frozen=True)
@@ -199,10 +198,6 @@ class Field(Node):
             if attribute.name.startswith("db."):
                 return attribute
         return None
-
-    @property
-    def is_scalar(self) -> bool:
-        return self.type.name in SCALAR_TYPES
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,10 @@ from azora_tasks.vocabulary import (
     pluralize,
     snake_plural,
     split_words,
-    to_snake,
 )
 
 __all__ = [
     "CAMEL_CASE", "IRREGULAR_PLURALS", "KNOWN_PLURALS", "MONEY_WORDS", "OPEN_ENDED_NAMES", "PASCAL_CASE",
     "SINGULAR_ENDING_IN_S", "SNAKE_CASE", "STATE_WORDS", "UNCOUNTABLE", "is_money_name", "is_plural_word",
-    "pluralize", "snake_plural", "split_words", "to_snake",
+    "pluralize", "snake_plural", "split_words",
 ]

@@ -32,7 +32,7 @@ from azora_tasks.node_worker import NodeWorker, WorkerError
 from azora_tasks.paths import NODE_DIR
 from azora_tasks.results import ServiceResult
 
-STATE_TASK = "migrate"  # .azora-cache/migrate/<service>.json
+STATE_TASK = "migrate-state"  # .azora-cache/migrate-state/<service>.json: private, never read as a migrate result by the report
 STATE_INPUT = "migrations produce the schema"
 CATALOG_INPUT = "database catalog"  # hash of the live structure when it matched the migrations (drift check)
 REQUEST_TIMEOUT_SECONDS = 120.0

@@ -38,6 +38,7 @@ from azora_tasks.migrate import history
 from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
+from azora_tasks.tasks.spec import TaskHooks
 
 CACHE_TASK = "migrate-gate"
 
@@ -92,7 +93,7 @@ def _changed_files(root: Path, ref: str) -> set[str]:
 
 
 @dataclass
-class GateTask:
+class GateTask(TaskHooks):
     manifest: Manifest
     prisma: PrismaCli | None  # None with --lint alone: the lint needs no Node
     processes: ProcessGroup
@@ -106,7 +107,7 @@ class GateTask:
     def __post_init__(self) -> None:
         from azora_tasks.migrate.engine import Engine
 
-        self.engine = Engine(self.manifest, self.prisma, self.processes) if self.prisma is not None else None  # type: ignore[arg-type]
+        self.engine = Engine(self.manifest, self.prisma, self.processes) if self.prisma is not None else None
         self.store = CacheStore(self.manifest.root)
         self._toolchain = toolchain_fingerprint(self.manifest, self.prisma.version if self.prisma else "not used")
 

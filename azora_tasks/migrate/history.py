@@ -47,7 +47,7 @@ def safe_name(name: str) -> str:
 
 def new_migration_name(existing: list[str], name: str, now: datetime.datetime | None = None) -> str:
     """`YYYYMMDDHHMMSS_name` (UTC), always after the newest existing migration."""
-    stamp = int((now or datetime.datetime.now(datetime.timezone.utc)).strftime("%Y%m%d%H%M%S"))
+    stamp = int((now or datetime.datetime.now(datetime.UTC)).strftime("%Y%m%d%H%M%S"))
     for previous in existing:
         match = _NAME.match(previous)
         if match and int(match.group(1)) >= stamp:

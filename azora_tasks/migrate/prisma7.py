@@ -85,7 +85,7 @@ def apply_sqlite(database: Path, migrations: Path, local: list[str]) -> PgApply:
         raise Sqlite7Failure("P3009", failed[0], f"failed migration {failed[0]} in the database")
     done = {row.migration_name for row in rows if row.applied}
     applied: list[str] = []
-    for name, sql in zip(local, history.migration_sql(migrations, local)):
+    for name, sql in zip(local, history.migration_sql(migrations, local), strict=True):
         if name in done:
             continue
         outcome = sqlite_history.apply_migration(database, name, sql, require_fresh=False)

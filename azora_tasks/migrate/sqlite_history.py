@@ -35,18 +35,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from azora_tasks.paths import NODE_DIR
+
 MIGRATIONS_TABLE = "_prisma_migrations"
-# Prisma's schema engine's DDL for its bookkeeping table on SQLite (also in node/adapters.cjs).
-MIGRATIONS_TABLE_DDL = """CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
-    "id"                    TEXT PRIMARY KEY NOT NULL,
-    "checksum"              TEXT NOT NULL,
-    "finished_at"           DATETIME,
-    "migration_name"        TEXT NOT NULL,
-    "logs"                  TEXT,
-    "rolled_back_at"        DATETIME,
-    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
-    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
-)"""
+# Prisma's schema engine's DDL for its bookkeeping table on SQLite: one file, node/adapters.cjs reads it too.
+MIGRATIONS_TABLE_DDL = "\n".join(
+    line for line in (NODE_DIR / "sql" / "prisma_migrations.sqlite.sql").read_text(encoding="utf-8").splitlines() if not line.startswith("--")
+).strip()
 BUSY_TIMEOUT_SECONDS = 30.0
 
 
@@ -66,7 +61,7 @@ def file_checksum(path: Path) -> str:
 
 def prisma_timestamp(moment: datetime.datetime | None = None) -> str:
     """A timestamp as the libsql adapter stores Prisma's: ISO 8601, milliseconds, `+00:00`."""
-    moment = (moment or datetime.datetime.now(datetime.timezone.utc)).astimezone(datetime.timezone.utc)
+    moment = (moment or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
 
 

@@ -383,7 +383,7 @@ def _finish(state: _Pass) -> None:
         if name not in state.model.foreign_keys:  # dropped and not re-created under the same name
             state.changes.append(Change("foreign-key-dropped", statement, table, existing=True, detail={"name": name}))
     for table, dropped in state.dropped_columns.items():
-        for old, statement in dropped.values():
+        for old, _statement in dropped.values():
             for new, added_at in state.added_columns.get(table, {}).values():
                 if old.type == new.type:
                     state.changes.append(Change("column-renamed-as-drop", added_at, table, old.name, True, {"new": new.name, "type": new.type}))

@@ -29,7 +29,6 @@ class Suppression:
     reason: str
     comment: Comment
     statement: Statement | None  # None: the whole file
-    used: int = 0
 
 
 @dataclass
@@ -40,7 +39,6 @@ class SuppressionIndex:
     def match(self, code: str, statement: Statement | None) -> Suppression | None:
         for suppression in self.suppressions:
             if code in suppression.codes and (suppression.statement is None or suppression.statement == statement):
-                suppression.used += 1
                 return suppression
         return None
 

@@ -9,17 +9,13 @@ const path = require("node:path");
 const { pathToFileURL } = require("node:url");
 const { requireFromProject, requireBeside, providerOf, maskUrl, onShutdown } = require("./runtime.cjs");
 
-// The DDL Prisma's schema engine itself uses for its bookkeeping table on SQLite.
-const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
-    "id"                    TEXT PRIMARY KEY NOT NULL,
-    "checksum"              TEXT NOT NULL,
-    "finished_at"           DATETIME,
-    "migration_name"        TEXT NOT NULL,
-    "logs"                  TEXT,
-    "rolled_back_at"        DATETIME,
-    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
-    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
-)`;
+// The DDL Prisma's schema engine itself uses for its bookkeeping table on SQLite: one file, Python reads it too.
+const SQLITE_MIGRATIONS_TABLE = readDdl("sqlite");
+
+function readDdl(provider) {
+  const text = require("node:fs").readFileSync(require("node:path").join(__dirname, "sql", `prisma_migrations.${provider}.sql`), "utf8");
+  return text.split("\n").filter((line) => !line.startsWith("--")).join("\n").trim();
+}
 
 /** Split SQL into statements on `;` outside quotes and comments. */
 function splitStatements(sql) {
@@ -425,4 +421,4 @@ function adapterFactory(url) {
   throw new Error(`no driver adapter for ${maskUrl(url)}`);
 }
 
-module.exports = { adapterFactory, postgresFactory, releaseShadows, sqliteScratchFactory, patchPgCharType, splitStatements, sqliteFile, postgresConfig, mysqlConfig, SQLITE_MIGRATIONS_TABLE };
+module.exports = { readDdl, adapterFactory, postgresFactory, releaseShadows, sqliteScratchFactory, patchPgCharType, splitStatements, sqliteFile, postgresConfig, mysqlConfig, SQLITE_MIGRATIONS_TABLE };

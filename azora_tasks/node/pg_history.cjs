@@ -19,17 +19,8 @@ const { postgresConfig, patchPgCharType } = require("./adapters.cjs");
 
 const PRISMA_LOCK_ID = 72707369;
 const LOCK_WAIT_MS = Number(process.env.AZORA_MIGRATE_LOCK_WAIT_MS || 600000);
-// The DDL Prisma's schema engine runs on PostgreSQL for its bookkeeping table.
-const MIGRATIONS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
-    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
-    "checksum"              VARCHAR(64) NOT NULL,
-    "finished_at"           TIMESTAMPTZ,
-    "migration_name"        VARCHAR(255) NOT NULL,
-    "logs"                  TEXT,
-    "rolled_back_at"        TIMESTAMPTZ,
-    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
-    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
-)`;
+// The DDL Prisma's schema engine runs on PostgreSQL for its bookkeeping table (node/sql/, one copy).
+const MIGRATIONS_TABLE_DDL = require("./adapters.cjs").readDdl("postgresql");
 
 const quote = (name) => `"${String(name).replace(/"/g, '""')}"`;
 

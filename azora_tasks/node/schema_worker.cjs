@@ -41,10 +41,4 @@ function validate(request) {
   }
 }
 
-function format(request) {
-  const files = request.files;
-  const [, text] = files[0];
-  return { ok: true, formatted: wasm.format(text, JSON.stringify({ textDocument: { uri: "file:/schema.prisma" }, options: { tabSize: 2, insertSpaces: true } })) };
-}
-
-serve({ validate, format, ping: () => ({ ok: true, pid: process.pid }) });
+serve({ validate, ping: () => ({ ok: true, pid: process.pid }) });

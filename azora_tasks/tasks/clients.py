@@ -35,11 +35,12 @@ from azora_tasks.manifest import Manifest, ManifestError, Service
 from azora_tasks.node_setup import CLIENT_RUNTIME, runtime_for
 from azora_tasks.prisma import PrismaCli, find_prisma, native_query_engine, service_env
 from azora_tasks.prisma_config import config_arguments
-from azora_tasks.toolchain import Toolchain, ToolchainResolver
+from azora_tasks.process import ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, Status
-from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import generators, read_schema_text
+from azora_tasks.tasks.spec import CacheKey, TaskHooks
 from azora_tasks.tasks.validate import describe_prisma_error
+from azora_tasks.toolchain import Toolchain, ToolchainResolver
 
 GENERATE_TIMEOUT_SECONDS = 300
 ENGINES = ("auto", "batch", "cli")
@@ -123,7 +124,7 @@ def remove_engine_files(folder: Path, *, keep_native: bool) -> list[str]:
 
 
 @dataclass
-class ClientsTask:
+class ClientsTask(TaskHooks):
     manifest: Manifest
     prisma: PrismaCli
     processes: ProcessGroup
@@ -149,6 +150,12 @@ class ClientsTask:
         if shared:
             findings, fix = collision_report(self.manifest, shared)
             raise ManifestError(self.manifest.path, None, "settings.clients.output", findings, fix)
+
+    def cache_key(self) -> CacheKey:
+        return CacheKey("clients", self.cache_options(), self.prisma.version)
+
+    def cache_inputs(self, service: Service) -> dict[str, str]:
+        return {"service prisma": self.toolchains.cache_key(service)}  # the service's own Prisma (toolchain.py)
 
     def cache_options(self) -> dict[str, Any]:
         # The engine is not part of the key: both paths write the same files. The
@@ -248,7 +255,7 @@ class ClientsTask:
             return completed.returncode == 0, completed.stdout
         if self.engine == "batch":
             if self._worker is None:
-                self._worker = ClientWorker(self.manifest.root)
+                self._worker = ClientWorker(self.manifest.root, processes=self.processes)
             return self._worker.generate(schema, self.manifest.service_dir(service), env, self.prisma.version)
         completed = self.processes.run(
             toolchain.cli.command("generate", "--schema", str(schema)),
@@ -291,3 +298,4 @@ def _schema_to_generate(schema: Path, text: str, effective: str) -> Iterator[Pat
         yield copy
     finally:
         copy.unlink(missing_ok=True)
+

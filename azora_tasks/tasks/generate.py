@@ -21,7 +21,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
 
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.generate.archetypes import known_services, spec_for
@@ -29,10 +28,9 @@ from azora_tasks.generate.header import Ownership, ownership
 from azora_tasks.generate.render import render_schema
 from azora_tasks.generate.spec import ServiceSpec
 from azora_tasks.manifest import Manifest, Service
+from azora_tasks.process import ProcessGroup
 from azora_tasks.results import ServiceResult, Status
-from azora_tasks.runner import ProcessGroup
-
-_PRINT_LOCK = threading.Lock()
+from azora_tasks.tasks.spec import TaskHooks
 
 
 def add_generate_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,17 +43,28 @@ def build_generate(manifest: Manifest, processes: ProcessGroup, options: argpars
     """Check every service's description up front: a manifest mistake is a usage error (exit 2), not 53 failures."""
     known = known_services(manifest)
     specs = {name: spec_for(manifest, service, known) for name, service in manifest.services.items()}
-    return GenerateTask(manifest, specs, dry_run=getattr(options, "dry_run", False), force=getattr(options, "force", False))
+    show = getattr(options, "show", None) or _write_stdout  # the workflow passes a sink that pauses the live bar
+    return GenerateTask(manifest, specs, dry_run=getattr(options, "dry_run", False), force=getattr(options, "force", False), show=show)
+
+
+_STDOUT_LOCK = threading.Lock()
+
+
+def _write_stdout(text: str) -> None:
+    """The sink outside the workflow (library use): whole blocks, never interleaved across threads."""
+    with _STDOUT_LOCK:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 @dataclass
-class GenerateTask:
+class GenerateTask(TaskHooks):
     manifest: Manifest
     specs: Mapping[str, ServiceSpec]
     dry_run: bool = False
     force: bool = False
     clock: Callable[[], datetime] = datetime.now
-    out: TextIO | None = field(default=None, repr=False)  # where dry-run diffs go (default: stdout)
+    show: Callable[[str], None] = field(default=_write_stdout, repr=False)  # where dry-run diffs go; must be thread-safe
 
     def _prisma_major(self, service: Service) -> int:
         """`settings.prisma_major`, else the service's detected Prisma (toolchain.py), else 6:
@@ -106,7 +115,7 @@ class GenerateTask:
     def _write(self, path: Path, shown: str, current: str, text: str, action: str, result: Callable[..., ServiceResult]) -> ServiceResult:
         if self.dry_run:
             diff = "".join(difflib.unified_diff(current.splitlines(keepends=True), text.splitlines(keepends=True), f"a/{shown}" if current else "/dev/null", f"b/{shown}"))
-            self._show(diff)
+            self.show(diff)
             return result(Status.OK, action, f"would be {action} (dry run)", diff)
         backup = write_backup(path, self.clock()) if action == "overwritten" else None
         write_text_atomically(path, text)
@@ -115,12 +124,6 @@ class GenerateTask:
         outcome = result(Status.OK, action, f"overwritten; backup {backup.name}")
         outcome.details["backup"] = backup.relative_to(self.manifest.root).as_posix()
         return outcome
-
-    def _show(self, diff: str) -> None:
-        with _PRINT_LOCK:
-            stream = self.out or sys.stdout
-            stream.write(diff)
-            stream.flush()
 
 
 def write_backup(path: Path, now: datetime) -> Path:
@@ -137,3 +140,4 @@ def write_backup(path: Path, now: datetime) -> Path:
         except FileExistsError:
             continue
     raise FileExistsError(f"could not find a free backup name next to {path}")
+

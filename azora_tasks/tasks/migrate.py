@@ -42,18 +42,19 @@ from pathlib import Path
 from azora_tasks.cache import CACHE_DIR_NAME, schema_files, toolchain_fingerprint
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.migrate import guard, history, messages, prisma7, sqlite_history
-from azora_tasks.migrate.fastpath import EngineError, MigrateWorker, PgApply, StateStore, WorkerError, fingerprint, local_checksums
 from azora_tasks.migrate.engine import CommandResult, Diff, Engine, Transcript, applied_names
+from azora_tasks.migrate.fastpath import EngineError, MigrateWorker, PgApply, StateStore, WorkerError, fingerprint, local_checksums
 from azora_tasks.migrate.locks import KeyedLocks, service_lock
 from azora_tasks.migrate.schemadiff import diff_to_schema
 from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
 from azora_tasks.migrate.targets import SCHEMA_URL_SOURCE, Target, TargetError, literal_url, mask, resolve_target
 from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
-from azora_tasks.toolchain import Toolchain, ToolchainResolver
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import read_schema_text, schema_provider
+from azora_tasks.tasks.spec import TaskHooks
+from azora_tasks.toolchain import Toolchain, ToolchainResolver
 
 DEVELOP, DEPLOY, STATUS, RESET = "dev", "deploy", "status", "reset"
 DEFAULT_NAME_LATER = "update"
@@ -95,8 +96,8 @@ def build_migrate(manifest: Manifest, processes: ProcessGroup, options: argparse
     if mode == RESET and not getattr(options, "force", False):
         if not interactive:
             raise PrismaError("--reset drops every selected database's data: refusing without --force when not on a terminal")
-        answer = input("migrate --reset drops all data in every selected service's database. Continue? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
+        ask = getattr(options, "ask", None) or _ask  # the workflow's prompt (console.py); the task never reads the terminal itself
+        if not ask("migrate --reset drops all data in every selected service's database. Continue?"):
             raise PrismaError("--reset cancelled")
     return MigrateTask(
         manifest,
@@ -114,6 +115,7 @@ _PROMPT_LOCK = threading.Lock()
 
 
 def _ask(question: str) -> bool:
+    """The prompt outside the workflow (library use); the workflow passes `options.ask`."""
     with _PROMPT_LOCK:
         return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
@@ -132,7 +134,7 @@ class Counts:
 
 
 @dataclass
-class MigrateTask:
+class MigrateTask(TaskHooks):
     manifest: Manifest
     prisma: PrismaCli
     processes: ProcessGroup
@@ -199,10 +201,6 @@ class MigrateTask:
         with self._fast_lock:
             self._worker_broken = reason
 
-    @property
-    def worker_starts(self) -> int:
-        return sum(worker.starts for worker in self._workers)
-
     def close(self) -> None:
         with self._fast_lock:
             workers, self._workers, self._worker = self._workers, [], None
@@ -223,7 +221,7 @@ class MigrateTask:
             return ServiceResult(service.name, Status.FAILED, summary=toolchain.splitlines()[0], output=toolchain)
         seven = toolchain if toolchain.major >= 7 else None  # Prisma 7: the worker on the 7 CLI's engine only
         if seven is not None:
-            refusal = prisma7.refusal(seven, schema_provider(text), self.engine_choice, self.mode)
+            refusal = prisma7.refusal(seven, schema_provider(text) or "", self.engine_choice, self.mode)
             if refusal:
                 return ServiceResult(service.name, Status.FAILED, summary=refusal.splitlines()[0], output=refusal,
                                      details={"state": "unsupported offline", "prisma": seven.cli.version})
@@ -278,6 +276,7 @@ class _ServiceRun:
     def toolchain(self) -> str:
         """The run's toolchain fingerprint, plus the 7 CLI for a Prisma 7 service."""
         return self.task.toolchain + (f"+prisma@{self.seven.cli.version}" if self.seven else "")
+    started: float = field(default_factory=time.monotonic)
 
     @property
     def engine(self) -> Engine:
@@ -406,6 +405,8 @@ class _ServiceRun:
             current = fingerprint(self.schema_files(), self.migrations, self.target, self.toolchain)
         except OSError:
             return
+        if not result.duration:  # the state records a real duration (the runner sets the result's later)
+            result.duration = time.monotonic() - self.started
         self.task.state.record(result, current, catalog)
 
     def fresh(self) -> ServiceResult | None:
@@ -545,7 +546,7 @@ class _ServiceRun:
         return
 
     def apply_on_server(self, worker: MigrateWorker, local: list[str]) -> PgApply | ServiceResult:
-        scripts = [(name, sql) for name, sql in zip(local, history.migration_sql(self.migrations, local))]
+        scripts = [(name, sql) for name, sql in zip(local, history.migration_sql(self.migrations, local), strict=True)]
         try:
             outcome = worker.pg_apply(self.target.url, scripts, ensure=True)
         except EngineError as error:

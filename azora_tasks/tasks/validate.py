@@ -35,11 +35,13 @@ from azora_tasks.cache import add_cache_arguments
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.prisma import PrismaCli, find_prisma, service_env
 from azora_tasks.prisma_config import config_arguments
+from azora_tasks.process import Cancelled, ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, Status
-from azora_tasks.runner import Cancelled, ProcessGroup
 from azora_tasks.schema_text import blank_schema_problem, env_variables_used, read_schema_text, schema_provider
 from azora_tasks.schema_worker import SchemaWorker, wasm_available
 from azora_tasks.selection import SelectionError
+from azora_tasks.service_files import schema_sources
+from azora_tasks.tasks.spec import CacheKey, TaskHooks
 from azora_tasks.toolchain import ToolchainResolver
 
 if TYPE_CHECKING:
@@ -132,18 +134,8 @@ def lint_config_for(manifest: Manifest, service: Service, selection: tuple[Any, 
     return config.for_service(service.name, service.category)
 
 
-def schema_sources(manifest: Manifest, service: Service) -> list[Path]:
-    """The schema's files: the file itself, or every .prisma file of a schema folder."""
-    schema = manifest.schema_file(service)
-    if schema.is_file():
-        return [schema]
-    if schema.is_dir():
-        return sorted(path for path in schema.rglob("*.prisma") if "migrations" not in path.parts)
-    return []
-
-
 @dataclass
-class ValidateTask:
+class ValidateTask(TaskHooks):
     manifest: Manifest
     prisma: PrismaCli | None  # None with --lint-only: the lint needs no Node
     processes: ProcessGroup
@@ -168,6 +160,12 @@ class ValidateTask:
         the last result that holds Prisma's verdict (the report reads both)."""
         return "validate" if self.prisma_check else "validate-lint"
 
+    def cache_key(self) -> CacheKey:
+        return CacheKey(self.cache_name, self.cache_options(), self.prisma.version if self.prisma else "not used")
+
+    def cache_inputs(self, service: Service) -> dict[str, str]:
+        return {"service prisma": self.toolchains.cache_key(service)}  # the service's own Prisma (toolchain.py)
+
     def cache_options(self) -> dict[str, object]:
         """The options that change this task's result (part of the cache key)."""
         options: dict[str, object] = {"engine": self.engine, "lint": self.lint, "prisma": self.prisma_check}
@@ -183,7 +181,7 @@ class ValidateTask:
     def worker(self) -> SchemaWorker:
         if self._worker is None:
             assert self.prisma is not None
-            self._worker = SchemaWorker(self.manifest.root, self.prisma.version)
+            self._worker = SchemaWorker(self.manifest.root, self.prisma.version, processes=self.processes)
         return self._worker
 
     def close(self) -> None:
@@ -226,7 +224,7 @@ class ValidateTask:
             details["lint"] = lint = lint_details(result)
             fresh = mark_baselined(service.name, lint, self.baseline)
             if fresh and self.lint_format == "full":
-                shown = [f for f, item in zip(result.findings, lint["items"]) if not item["baselined"]]
+                shown = [f for f, item in zip(result.findings, lint["items"], strict=True) if not item["baselined"]]
                 outputs.append(format_human(LintResult(shown), show_fix=True))
             if any(item["severity"] == "error" for item in fresh):
                 problems.append(f"lint: {_count_items(fresh)}" + (f" new ({lint['baselined']} baselined)" if lint["baselined"] else ""))
@@ -552,3 +550,4 @@ def describe_prisma_error(output: str) -> str:
     if first:
         parts.append(first.group(1).strip())
     return ": ".join(parts)
+

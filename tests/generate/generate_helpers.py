@@ -6,13 +6,12 @@ import os
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from azora_tasks.generate.archetypes import available_archetypes, load_archetype, spec_for
 from azora_tasks.generate.render import render_schema
 from azora_tasks.generate.spec import ServiceSpec
 from azora_tasks.manifest import Manifest, load_manifest
 from azora_tasks.prisma import offline_engine_env
+from tests.prerequisites import missing
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PRISMA_CLI = REPO_ROOT / "node_modules" / "prisma" / "build" / "index.js"
@@ -38,7 +37,7 @@ def render_all(provider: str) -> dict[str, str]:
 
 def prisma(*args: str, cwd: Path, provider: str) -> subprocess.CompletedProcess[str]:
     if not PRISMA_CLI.is_file():
-        pytest.skip("Prisma CLI not installed (run `npm ci`)")
+        missing("Prisma CLI not installed (run `npm ci`)")
     env = offline_engine_env(os.environ)
     env["DATABASE_URL"] = URLS[provider]
     return subprocess.run(["node", str(PRISMA_CLI), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)

@@ -18,9 +18,11 @@ FIXED = datetime(2025, 1, 10, 12, 0, 0)
 
 
 def task(manifest: Manifest, **options: bool) -> GenerateTask:
-    work = build_generate(manifest, None, argparse.Namespace(dry_run=options.get("dry_run", False), force=options.get("force", False)))  # type: ignore[arg-type]
+    shown = io.StringIO()  # the sink the workflow injects (`options.show`); diffs land here, not on stdout
+    namespace = argparse.Namespace(dry_run=options.get("dry_run", False), force=options.get("force", False), show=shown.write)
+    work = build_generate(manifest, None, namespace)  # type: ignore[arg-type]
     work.clock = lambda: FIXED
-    work.out = io.StringIO()
+    work.shown = shown  # type: ignore[attr-defined]
     return work
 
 
@@ -128,7 +130,7 @@ def test_dry_run_writes_nothing_and_shows_a_diff(monorepo: Path) -> None:
     assert (result.status, result.details["action"]) == (Status.OK, "created")
     assert "would be created" in result.summary
     assert not (monorepo / "services").exists()
-    shown = work.out.getvalue()  # type: ignore[union-attr]
+    shown = work.shown.getvalue()  # type: ignore[attr-defined]
     assert shown.startswith("--- /dev/null\n+++ b/services/auth/prisma/schema.prisma\n")
     assert "+model RefreshToken {" in shown
 
@@ -139,7 +141,7 @@ def test_dry_run_writes_nothing_and_shows_a_diff(monorepo: Path) -> None:
     forced = task(manifest, dry_run=True, force=True)
     result = forced(auth)
     assert result.details["action"] == "overwritten" and "backup" not in result.details
-    assert "-model Session { // mine" in forced.out.getvalue()  # type: ignore[union-attr]
+    assert "-model Session { // mine" in forced.shown.getvalue()  # type: ignore[attr-defined]
     assert snapshot(monorepo) == before
 
 

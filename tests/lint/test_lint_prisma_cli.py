@@ -17,6 +17,7 @@ import pytest
 from lint_helpers import CLEAN_SCHEMA
 
 from azora_tasks.lint import RULES
+from tests.prerequisites import missing
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PRISMA = REPO_ROOT / "node_modules" / "prisma" / "build" / "index.js"
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.prisma
 
 def prisma_validate(text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     if shutil.which("node") is None or not PRISMA.exists():
-        pytest.skip("the Prisma CLI is not installed (run `npm ci`)")
+        missing("the Prisma CLI is not installed (run `npm ci`)")
     schema = tmp_path / "schema.prisma"
     schema.write_text(text if "datasource" in text else DATASOURCE + text)
     provider_url = "mysql://u@localhost/db" if '"mysql"' in text else "postgresql://u@localhost/db"

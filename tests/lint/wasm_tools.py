@@ -8,13 +8,12 @@ to about a second.  Missing Node or modules skip the test locally and fail it in
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-import pytest
+from tests.prerequisites import missing
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WASM = REPO_ROOT / "node_modules" / "@prisma" / "prisma-schema-wasm" / "package.json"
@@ -37,10 +36,7 @@ process.stdout.write(JSON.stringify(out));
 
 def require_wasm() -> None:
     if shutil.which("node") is None or not WASM.is_file():
-        message = "node and @prisma/prisma-schema-wasm are needed (run `npm ci`)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("node and @prisma/prisma-schema-wasm are needed (run `npm ci`)")
 
 
 def check(files: Mapping[str, str]) -> dict[str, dict[str, str | None]]:

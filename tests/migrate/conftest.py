@@ -13,7 +13,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -21,10 +20,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import PRISMA_CLI, REPO_ROOT
 
 from azora_tasks.cli import main
 from azora_tasks.migrate.engine import DBTOOL
-from conftest import PRISMA_CLI, REPO_ROOT
+from tests.prerequisites import missing
+from tests.servers import free_port, reachable
 
 # Database names: RUN_PREFIX_<random>; AZORA_TEST_DB_PREFIX tells parallel runs on one server apart (e.g. i11azt).
 RUN_PREFIX = f"{os.environ.get('AZORA_TEST_DB_PREFIX', 'azt')}{secrets.token_hex(3)}"
@@ -137,33 +138,19 @@ def prisma_by_hand(service_dir: Path, url: str, *args: str) -> subprocess.Comple
 # --- servers --------------------------------------------------------------------------------
 
 
-def _reachable(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """`postgresql://postgres@host:port` of a server we may create databases on."""
-    if _reachable("127.0.0.1", 5432) and os.environ.get("AZORA_TEST_THROWAWAY_PG") != "1":
+    if reachable("127.0.0.1", 5432) and os.environ.get("AZORA_TEST_THROWAWAY_PG") != "1":
         yield "postgresql://postgres@127.0.0.1:5432"
         return
     binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     initdb = shutil.which("initdb") or (binaries[-1] if binaries else None)
     if not initdb:
-        pytest.skip("no PostgreSQL at 127.0.0.1:5432 and no initdb/pg_ctl installed to start a throwaway server")
+        missing("no PostgreSQL at 127.0.0.1:5432 and no initdb/pg_ctl installed to start a throwaway server")
     pg_ctl = str(Path(initdb).with_name("pg_ctl"))
     data = Path(tempfile.mkdtemp(prefix="azora-pg-"))
-    port = _free_port()
+    port = free_port()
     user_args = {}
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root: hand the cluster to `postgres` if it exists
         import pwd
@@ -171,7 +158,7 @@ def postgres_server() -> Iterator[str]:
         try:
             entry = pwd.getpwnam("postgres")
         except KeyError:
-            pytest.skip("running as root without a `postgres` user: cannot start a throwaway PostgreSQL server")
+            missing("running as root without a `postgres` user: cannot start a throwaway PostgreSQL server")
         os.chown(data, entry.pw_uid, entry.pw_gid)
         user_args = {"user": entry.pw_uid, "group": entry.pw_gid}
     subprocess.run([initdb, "-D", str(data / "db"), "-U", "postgres", "--auth=trust", "-E", "UTF8"], check=True, capture_output=True, **user_args)
@@ -179,19 +166,12 @@ def postgres_server() -> Iterator[str]:
                    check=True, capture_output=True, **user_args)
     try:
         deadline = time.monotonic() + 20
-        while not _reachable("127.0.0.1", port) and time.monotonic() < deadline:
+        while not reachable("127.0.0.1", port) and time.monotonic() < deadline:
             time.sleep(0.2)
         yield f"postgresql://postgres@127.0.0.1:{port}"
     finally:
         subprocess.run([pg_ctl, "-D", str(data / "db"), "-m", "immediate", "stop"], capture_output=True, **user_args)
         shutil.rmtree(data, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def mariadb_server() -> str:
-    if not _reachable("127.0.0.1", 3306):
-        pytest.skip("no MariaDB/MySQL at 127.0.0.1:3306")
-    return "mysql://root@127.0.0.1:3306"
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import PRISMA_CLI, REPO_ROOT
 
 from azora_tasks.migrate.fastpath import MigrateWorker
-from conftest import PRISMA_CLI, REPO_ROOT
 
 from .conftest import dbtool, make_monorepo, migrations, pg_query, schema_for
 

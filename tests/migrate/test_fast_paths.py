@@ -15,10 +15,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import PRISMA_CLI, REPO_ROOT
 
 from azora_tasks.migrate import fastpath, sqlite_history
 from azora_tasks.migrate.fastpath import MigrateWorker
-from conftest import PRISMA_CLI, REPO_ROOT
 
 from .conftest import make_monorepo, migrations, prisma_by_hand, schema_for
 
@@ -215,20 +215,26 @@ def test_fresh_fast_path_writes_prismas_sql_and_rows_and_status_agrees(tmp_path:
 
 @pytest.mark.prisma
 def test_service_schemas_of_this_repo_give_the_same_sql(tmp_path: Path) -> None:
-    """The worker's diff against `prisma migrate diff --from-empty` on the generated schemas of this repository."""
-    schemas = sorted((REPO_ROOT / "services").glob("*/prisma/schema.prisma"))[:3]
-    if not schemas:
-        pytest.skip("no generated service schemas in this checkout")
+    """The worker's diff against `prisma migrate diff --from-empty` on schemas `generate` writes (rendered
+    here, so a checkout without `services/` still compares three, and the test can never compare nothing)."""
+    from tests.generate.generate_helpers import render_all
+
+    rendered = render_all("sqlite")
+    names = sorted(rendered)[:3]
+    assert len(names) == 3
+    compared = 0
     with MigrateWorker(tmp_path, PRISMA_CLI) as worker:
-        for schema in schemas:
-            text = schema.read_text(encoding="utf-8")
-            if 'provider = "sqlite"' not in text:
-                continue
+        for name in names:
+            schema = tmp_path / name.replace(":", "-") / "prisma" / "schema.prisma"
+            schema.parent.mkdir(parents=True)
+            schema.write_text(rendered[name], encoding="utf-8")
             out = tmp_path / f"{schema.parent.parent.name}.sql"
             cli = prisma_by_hand(schema.parent.parent, f"file:{tmp_path / 'scratch.db'}", "migrate", "diff", "--from-empty", "--to-schema-datamodel",
                                  str(schema), "--script", "--output", str(out))
             assert cli.returncode == 0, cli.stdout + cli.stderr
-            assert worker.diff_from_empty("sqlite", [(str(schema), text)]) == out.read_text(encoding="utf-8"), schema
+            assert worker.diff_from_empty("sqlite", [(str(schema), rendered[name])]) == out.read_text(encoding="utf-8"), name
+            compared += 1
+    assert compared == 3
 
 
 @pytest.mark.prisma
@@ -302,10 +308,10 @@ def test_changed_schema_falls_through_to_prisma_and_creates_exactly_one_migratio
 def test_corrupt_state_or_history_falls_back_to_prisma(tmp_path: Path, migrate, spawned: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
     root = make_monorepo(tmp_path, {"auth": None, "user-service": None})
     assert migrate(root).code == 0
-    state = root / ".azora-cache" / "migrate" / "auth.json"
+    state = root / ".azora-cache" / "migrate-state" / "auth.json"
     assert state.is_file()
     state.write_text("{ not json")
-    (root / ".azora-cache" / "migrate" / "user-service.json").write_text(json.dumps({"version": 1, "inputs": {"other": "x"}, "result": {}}))
+    (root / ".azora-cache" / "migrate-state" / "user-service.json").write_text(json.dumps({"version": 1, "inputs": {"other": "x"}, "result": {}}))
     spawned.clear()
 
     run = migrate(root)
@@ -373,7 +379,7 @@ def test_non_empty_database_takes_the_prisma_path(tmp_path: Path, migrate) -> No
 def test_prisma_timestamp_format() -> None:
     import datetime
 
-    moment = datetime.datetime(2026, 1, 2, 3, 4, 5, 6789, tzinfo=datetime.timezone.utc)
+    moment = datetime.datetime(2026, 1, 2, 3, 4, 5, 6789, tzinfo=datetime.UTC)
     assert sqlite_history.prisma_timestamp(moment) == "2026-01-02T03:04:05.006+00:00"
     assert TIMESTAMP.match(sqlite_history.prisma_timestamp())
 

@@ -143,7 +143,7 @@ def test_worker_and_cli_agree_fresh_second_migration_schema_param_and_drift(  # 
             cli_rows = _rows(postgres_server, f"{pg_database}_cli{suffix}", schema)
             assert [row["migration_name"][15:] for row in fast_rows] == [row["migration_name"][15:] for row in cli_rows]
             assert [row["migration_name"] for row in fast_rows] == migrations(fast_root, service)[:expected_count]
-            for fast_row, cli_row in zip(fast_rows, cli_rows):
+            for fast_row, cli_row in zip(fast_rows, cli_rows, strict=True):  # lengths asserted equal above
                 assert UUID.match(fast_row["id"]) and UUID.match(cli_row["id"])
                 for key in ("checksum", "logs", "rolled_back_at", "applied_steps_count", "finished"):
                     assert fast_row[key] == cli_row[key], (step, service, key)

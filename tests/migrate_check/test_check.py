@@ -125,7 +125,10 @@ def test_postgres_check_uses_a_scratch_database_and_leaves_the_real_one_alone(pg
     query = "SELECT id, checksum, migration_name, finished_at::text AS finished FROM _prisma_migrations ORDER BY migration_name"
     before = {service: pg_query(server, url.rsplit("/", 1)[1], query) for service, url in urls.items()}
     token = urls["auth"].rsplit("/", 1)[1].rsplit("_", 1)[0]
-    ours = lambda: {name for name in pg_databases(server) if token in name}
+
+    def ours() -> set[str]:
+        return {name for name in pg_databases(server) if token in name}
+
     databases_before = ours()
     assert databases_before == {url.rsplit("/", 1)[1] for url in urls.values()}
 

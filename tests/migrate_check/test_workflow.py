@@ -20,7 +20,7 @@ def _jobs(text: str) -> dict[str, str]:
     """Job id -> its block of text (two-space indented keys under `jobs:`)."""
     body = text.split("\njobs:\n", 1)[1]
     parts = re.split(r"^  ([A-Za-z0-9_-]+):\n", body, flags=re.MULTILINE)
-    return dict(zip(parts[1::2], parts[2::2]))
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
 
 
 def _steps(job: str) -> list[str]:
