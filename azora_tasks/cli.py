@@ -94,10 +94,17 @@ def run_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("run")
     group.add_argument("--manifest", type=Path, metavar="PATH", help="services.toml to use (default: searched upward from here)")
-    group.add_argument("-j", "--jobs", type=positive_int, default=None, metavar="N", help="services in parallel (default: manifest concurrency, else CPU count)")
+    group.add_argument(
+        "-j", "--jobs", type=positive_int, default=None, metavar="N", help="services in parallel (default: manifest concurrency, else CPU count)"
+    )
     group.add_argument("--json", type=Path, metavar="PATH", dest="json_path", help="also write machine-readable results to PATH")
     group.add_argument("--no-color", action="store_true", help="plain output without colours")
-    group.add_argument("-v", "--verbose", action="store_true", help=f"list every service in the summary table (by default only those that are not ok once there are more than {FULL_TABLE_LIMIT})")
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help=f"list every service in the summary table (by default only those that are not ok once there are more than {FULL_TABLE_LIMIT})",
+    )
     return parent
 
 
@@ -116,8 +123,12 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     for command in COMMANDS.values():
         parents = [selection_options(), run_options()] if command.selects else [run_options()]
         sub = commands.add_parser(
-            command.name, help=command.help, description=command.help, parents=parents,
-            epilog=command.epilog or EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+            command.name,
+            help=command.help,
+            description=command.help,
+            parents=parents,
+            epilog=command.epilog or EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         if command.name == chosen:
             command.add_arguments(sub)

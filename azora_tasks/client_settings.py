@@ -44,8 +44,8 @@ def apply_client_settings(text: str, settings: ClientSettings, service: str) -> 
         end = text.find("}", start.end())
         if end < 0 or start.start() < position:
             continue
-        body = text[start.end():end]
-        pieces.append(text[position:start.end()])
+        body = text[start.end() : end]
+        pieces.append(text[position : start.end()])
         pieces.append(_edit_block(body, output, settings.engine_type))
         position = end
     pieces.append(text[position:])

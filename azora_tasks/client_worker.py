@@ -35,8 +35,5 @@ class ClientWorker(NodeWorker):
         log = response.get("log", "")
         if not response.get("ok"):
             return False, f"{log}{response.get('message', '')}\n"
-        lines = [
-            f"✔ Generated {item['name']} (v{version}) to {item['output']} in {item['ms']}ms"
-            for item in response.get("generated", [])
-        ]
+        lines = [f"✔ Generated {item['name']} (v{version}) to {item['output']} in {item['ms']}ms" for item in response.get("generated", [])]
         return True, log + "\n".join(lines) + "\n"

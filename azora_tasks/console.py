@@ -63,8 +63,13 @@ class LiveProgress:
 
     def __init__(self, console: Console) -> None:
         self._progress = RichProgress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[last]}"), TimeElapsedColumn(), console=console, transient=True,
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[last]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
         )
         self._task: TaskID | None = None
 
@@ -115,8 +120,7 @@ class PlainProgress:
         width = len(str(self._total))
         extra = f" - {result.summary}" if result.summary else ""
         self._console.file.write(
-            f"[{self._done:>{width}}/{self._total}] {self._task} {status_label(result):<9} "
-            f"{result.service} ({result.duration:.2f}s){extra}\n"
+            f"[{self._done:>{width}}/{self._total}] {self._task} {status_label(result):<9} {result.service} ({result.duration:.2f}s){extra}\n"
         )
 
     def stop(self) -> None:

@@ -99,4 +99,3 @@ def default_category(manifest: Manifest) -> str:
     if manifest.categories:
         return next(iter(manifest.categories))
     raise ManifestError(manifest.path, None, "categories", "no categories declared", "declare at least one [categories.<key>] table")
-

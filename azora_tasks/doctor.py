@@ -75,8 +75,14 @@ def collect(root: Path, manifest: Manifest | None) -> list[Check]:
         checks.append(_package("clients", root, name, "the batch generator (else `prisma generate` per service)"))
     runtime = _package("clients", root, CLIENT_RUNTIME)
     if runtime.version and cli_version and runtime.version != cli_version:
-        runtime = Check("clients", CLIENT_RUNTIME, runtime.version, runtime.where, "mismatch",
-                        f"generated clients are for {cli_version}: your apps would load {runtime.version}; {FIX} --force")
+        runtime = Check(
+            "clients",
+            CLIENT_RUNTIME,
+            runtime.version,
+            runtime.where,
+            "mismatch",
+            f"generated clients are for {cli_version}: your apps would load {runtime.version}; {FIX} --force",
+        )
     elif runtime.status == "ok":
         runtime = Check("clients", CLIENT_RUNTIME, runtime.version, runtime.where, "ok", "the runtime your apps load; matches the CLI")
     checks.append(runtime)
@@ -85,7 +91,11 @@ def collect(root: Path, manifest: Manifest | None) -> list[Check]:
     providers = sorted(_providers(manifest)) if manifest else sorted(ADAPTERS)
     for provider in providers:
         adapter, driver = ADAPTERS[provider]
-        note = "migrate on MySQL needs a native schema engine (PRISMA_SCHEMA_ENGINE_BINARY)" if provider == "mysql" else f"{provider}: migrate, and clients with engineType = \"client\""
+        note = (
+            "migrate on MySQL needs a native schema engine (PRISMA_SCHEMA_ENGINE_BINARY)"
+            if provider == "mysql"
+            else f'{provider}: migrate, and clients with engineType = "client"'
+        )
         checks.append(_package("migrate", root, adapter, note))
         checks.append(_package("migrate", root, driver))
     return checks
@@ -108,8 +118,16 @@ def service_toolchains(manifest: Manifest) -> list[Check]:
             how = f"datasource URL from its own {toolchain.own_config.name}" if toolchain.own_config else "datasource URL through a generated --config"
         else:
             how = "datasource URL from env() in the schema"
-        rows.append(Check(f"service:{service.name}", f"prisma {toolchain.major}", toolchain.cli.version, str(toolchain.cli.script), "ok",
-                          f"chosen by {toolchain.source}; {how}"))
+        rows.append(
+            Check(
+                f"service:{service.name}",
+                f"prisma {toolchain.major}",
+                toolchain.cli.version,
+                str(toolchain.cli.script),
+                "ok",
+                f"chosen by {toolchain.source}; {how}",
+            )
+        )
     try:
         default = resolver.default.version
     except PrismaError:

@@ -278,7 +278,10 @@ def find_manifest(start: Path | None = None, name: str = DEFAULT_MANIFEST_NAME) 
         if candidate.is_file():
             return candidate
     raise ManifestError(
-        here / name, None, "manifest", f"no {name} found in {here} or any parent folder",
+        here / name,
+        None,
+        "manifest",
+        f"no {name} found in {here} or any parent folder",
         "run from the monorepo root, pass --manifest PATH, or create one with `azora-tasks manifest init`",
     )
 
@@ -331,11 +334,15 @@ def _read_manifest_text(path: Path) -> str:
     except FileNotFoundError:
         raise ManifestError(path, None, "manifest", "file not found", "check the path given to --manifest") from None
     except IsADirectoryError:
-        raise ManifestError(path, None, "manifest", "is a folder, not a file", f"pass the file itself, e.g. --manifest {path / DEFAULT_MANIFEST_NAME}") from None
+        raise ManifestError(
+            path, None, "manifest", "is a folder, not a file", f"pass the file itself, e.g. --manifest {path / DEFAULT_MANIFEST_NAME}"
+        ) from None
     except UnicodeDecodeError as error:
         data = path.read_bytes()
         line = data.count(b"\n", 0, error.start) + 1
-        raise ManifestError(path, line, "encoding", f"not UTF-8 (byte 0x{data[error.start]:02X} at line {line})", "re-save the file as UTF-8 (TOML requires it)") from None
+        raise ManifestError(
+            path, line, "encoding", f"not UTF-8 (byte 0x{data[error.start]:02X} at line {line})", "re-save the file as UTF-8 (TOML requires it)"
+        ) from None
     except OSError as error:
         raise ManifestError(path, None, "manifest", f"cannot be read: {error.strerror or error}", "check the path and its permissions") from None
 
@@ -356,7 +363,9 @@ def parse_manifest(document: Mapping[str, Any], path: Path, text: str) -> Manife
     settings = _parse_settings(check, document.get("settings", {}))
     phases = _parse_phases(check, document.get("phases", {}))
     categories = _parse_categories(check, document.get("categories", {}))
-    milestones = tuple(_parse_list(check, document.get("milestones", []), "milestones", _MILESTONE_KEYS, ("title", "when"), lambda t: Milestone(t["title"], t["when"])))
+    milestones = tuple(
+        _parse_list(check, document.get("milestones", []), "milestones", _MILESTONE_KEYS, ("title", "when"), lambda t: Milestone(t["title"], t["when"]))
+    )
     weeks = tuple(_parse_list(check, document.get("weeks", []), "weeks", _WEEK_KEYS, ("week", "target"), lambda t: Week(t["week"], t["target"])))
     lint = check.table(document.get("lint", {}), ("lint",), _AnyKeys())
     services = _parse_services(check, document.get("services", {}), phases, categories)
@@ -392,7 +401,11 @@ def _check_lint_tables(check: _Checker, lint: Mapping[str, Any], categories: Map
             LintConfig.from_mapping(table, scope="global" if keypath == ("lint",) else "local")
         except ValueError as error:
             keys = tuple(getattr(error, "keys", ()))  # where in the table (lint.ignores[1], lint.select ...)
-            raise check.fail((*keypath, *keys), str(error).splitlines()[0], 'use a rule code or name from docs/lint-rules.md with "off", "info", "warning" or "error"; see docs/lint-rules.md for select, ignore and [[lint.ignores]]') from None
+            raise check.fail(
+                (*keypath, *keys),
+                str(error).splitlines()[0],
+                'use a rule code or name from docs/lint-rules.md with "off", "info", "warning" or "error"; see docs/lint-rules.md for select, ignore and [[lint.ignores]]',
+            ) from None
 
 
 def _check_milestones(check: _Checker, milestones: tuple[Milestone, ...], phases: Mapping[int, Phase], categories: Mapping[str, Category]) -> None:
@@ -400,7 +413,11 @@ def _check_milestones(check: _Checker, milestones: tuple[Milestone, ...], phases
         match = MILESTONE_CONDITION.match(milestone.when)
         keypath = ("milestones", index, "when")
         if not match:
-            raise check.fail(keypath, f"cannot read condition {milestone.when!r}", 'write one of "implemented >= 10", "coverage >= 50%", "phase 1 complete", "category education complete"')
+            raise check.fail(
+                keypath,
+                f"cannot read condition {milestone.when!r}",
+                'write one of "implemented >= 10", "coverage >= 50%", "phase 1 complete", "category education complete"',
+            )
         if match["phase"] and int(match["phase"]) not in phases:
             raise check.fail(keypath, f"phase {match['phase']} does not exist", _one_of("phases", phases))
         if match["category"] and match["category"] not in categories:
@@ -417,7 +434,9 @@ def _parse_settings(check: _Checker, raw: Any) -> Settings:
         if name not in PROVIDERS:
             raise check.fail(("settings", "database_urls", name), f"unknown provider {name!r}", f"use one of: {', '.join(PROVIDERS)}")
         if not isinstance(template, str):
-            raise check.fail(("settings", "database_urls", name), f"expected a string, found {_describe(template)}", f'write {name} = "{DEFAULT_DATABASE_URLS[name]}"')
+            raise check.fail(
+                ("settings", "database_urls", name), f"expected a string, found {_describe(template)}", f'write {name} = "{DEFAULT_DATABASE_URLS[name]}"'
+            )
         urls[name] = template
     concurrency = table.get("concurrency", 0)
     if concurrency < 0:
@@ -437,7 +456,11 @@ def _parse_settings(check: _Checker, raw: Any) -> Settings:
             raise check.fail(("settings", key), f"{value!r} must be a relative path inside the repository", f'write {key} = "{getattr(Settings, key)}"')
     prisma_major = table.get("prisma_major", 0)
     if prisma_major not in (0, 5, 6, 7):
-        raise check.fail(("settings", "prisma_major"), f"Prisma {prisma_major} is not supported (5, 6 and 7 are)", "write prisma_major = 7, or remove the key to use the CLI's own version")
+        raise check.fail(
+            ("settings", "prisma_major"),
+            f"Prisma {prisma_major} is not supported (5, 6 and 7 are)",
+            "write prisma_major = 7, or remove the key to use the CLI's own version",
+        )
     return Settings(
         services_dir=table.get("services_dir", Settings.services_dir),
         schema_path=table.get("schema_path", Settings.schema_path),
@@ -458,13 +481,19 @@ def _parse_clients(check: _Checker, raw: Any, keypath: tuple[str, ...]) -> Clien
     table = check.table(raw, keypath, _CLIENTS_KEYS)
     engine_type = table.get("engine_type", "")
     if engine_type and engine_type not in ENGINE_TYPES:
-        raise check.fail((*keypath, "engine_type"), f"unknown engine type {engine_type!r}", 'write engine_type = "client" (runs offline with a driver adapter) or "library"')
+        raise check.fail(
+            (*keypath, "engine_type"), f"unknown engine type {engine_type!r}", 'write engine_type = "client" (runs offline with a driver adapter) or "library"'
+        )
     output = table.get("output", "")
     if output:
         try:
             output.format(service="x")
         except (KeyError, IndexError, ValueError):
-            raise check.fail((*keypath, "output"), f"{output!r} uses a placeholder other than {{service}}", 'write output = "../generated/client" or "../../../generated/{service}/client"') from None
+            raise check.fail(
+                (*keypath, "output"),
+                f"{output!r} uses a placeholder other than {{service}}",
+                'write output = "../generated/client" or "../../../generated/{service}/client"',
+            ) from None
         if Path(output).is_absolute():
             raise check.fail((*keypath, "output"), f"{output!r} is absolute", 'write a path relative to the schema file, e.g. output = "../generated/client"')
     return ClientSettings(output, engine_type)
@@ -505,12 +534,17 @@ def _parse_services(check: _Checker, raw: Any, phases: Mapping[int, Phase], cate
     for name, value in check.table(raw, ("services",), _AnyKeys()).items():
         if not SAFE_SERVICE_NAME.fullmatch(name) or ".." in name:
             raise check.fail(
-                ("services", name), f"{name!r} is not a safe directory name",
+                ("services", name),
+                f"{name!r} is not a safe directory name",
                 "use letters, digits, '-', '_' and '.', starting with a letter or digit (no '/', '..' or leading dot)",
             )
         folded = name.lower()
         if folded in seen_folded:
-            raise check.fail(("services", name), f"duplicate service: {name!r} and {seen_folded[folded]!r} differ only in case", "keep one of them (service folders must differ on case-insensitive file systems too)")
+            raise check.fail(
+                ("services", name),
+                f"duplicate service: {name!r} and {seen_folded[folded]!r} differ only in case",
+                "keep one of them (service folders must differ on case-insensitive file systems too)",
+            )
         seen_folded[folded] = name
         table = check.table(value, ("services", name), _SERVICE_KEYS, required=("category",))
         if table["category"] not in categories:

@@ -37,11 +37,13 @@ def build_matrix(task: str, services: Sequence[Service], shards: int, durations:
         members = shard_services(services, Shard(index, count), weights or None)
         if not members:
             continue
-        include.append({
-            "task": task,
-            "shard": f"{index}/{count}",
-            "services": " ".join(s.name for s in members),
-            "count": len(members),
-            "estimated_seconds": round(sum(weights.get(s.name, 0.0) for s in members), 2) if weights else None,
-        })
+        include.append(
+            {
+                "task": task,
+                "shard": f"{index}/{count}",
+                "services": " ".join(s.name for s in members),
+                "count": len(members),
+                "estimated_seconds": round(sum(weights.get(s.name, 0.0) for s in members), 2) if weights else None,
+            }
+        )
     return include

@@ -69,7 +69,13 @@ def node_command(options: argparse.Namespace, console: Console) -> int:
         console.print(f"  add {name}@{version}")
     for name, (was, now) in plan.changed.items():
         console.print(f"  change {name}: {was} -> {now}")
-    data = {"command": "node init", "package_json": str(plan.path), "added": plan.added, "changed": {k: list(v) for k, v in plan.changed.items()}, "installed": False}
+    data = {
+        "command": "node init",
+        "package_json": str(plan.path),
+        "added": plan.added,
+        "changed": {k: list(v) for k, v in plan.changed.items()},
+        "installed": False,
+    }
     if options.dry_run:
         console.print(f"would write {escape(str(plan.path))} ({len(plan.added)} added, {len(plan.changed)} changed, {len(plan.kept)} already pinned)")
         _write_json(options, console, data)
@@ -97,13 +103,19 @@ def node_command(options: argparse.Namespace, console: Console) -> int:
     for check in checks:
         if check.status not in ("ok", "note"):
             console.print(f"[bold red]{check.status}[/] {escape(check.component)}: {escape(check.note)}")
-    console.print("[bold green]OK[/] Node side ready: `azora-tasks doctor` shows what each task uses" if data["healthy"] else "[bold red]not ready[/]: see `azora-tasks doctor`")
+    console.print(
+        "[bold green]OK[/] Node side ready: `azora-tasks doctor` shows what each task uses"
+        if data["healthy"]
+        else "[bold red]not ready[/]: see `azora-tasks doctor`"
+    )
     _write_json(options, console, data)
     return 0 if data["healthy"] else 1
 
 
 def _node_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["init"], help="init: add the pinned npm packages azora-tasks needs to the monorepo's package.json and run `npm install`")
+    parser.add_argument(
+        "action", choices=["init"], help="init: add the pinned npm packages azora-tasks needs to the monorepo's package.json and run `npm install`"
+    )
     parser.add_argument("--force", action="store_true", help="replace differing pins (e.g. another @prisma/client) with the tested ones")
     parser.add_argument("--no-install", action="store_true", help="only edit package.json; do not run `npm install`")
     parser.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")

@@ -88,7 +88,9 @@ def plan_package_json(root: Path, *, force: bool = False) -> PackagePlan:
         try:
             data = json.loads(original)
         except json.JSONDecodeError as error:
-            raise NodeSetupError(f"{path}:{error.lineno}: not valid JSON ({error.msg})\n  fix: repair package.json, then run `azora-tasks node init` again") from None
+            raise NodeSetupError(
+                f"{path}:{error.lineno}: not valid JSON ({error.msg})\n  fix: repair package.json, then run `azora-tasks node init` again"
+            ) from None
         indent = _indent_of(original)
     else:
         data = {"name": _package_name(root.name), "private": True}
@@ -113,7 +115,8 @@ def plan_package_json(root: Path, *, force: bool = False) -> PackagePlan:
             conflicts.append(f"  {name}: package.json has {current!r} ({section}), azora-tasks needs {version!r}")
     if conflicts:
         raise NodeSetupError(
-            f"{path}: pins that differ from the ones azora-tasks is tested with:\n" + "\n".join(conflicts)
+            f"{path}: pins that differ from the ones azora-tasks is tested with:\n"
+            + "\n".join(conflicts)
             + f"\n  a generated client only runs with the {CLIENT_RUNTIME} of the CLI's version, so the monorepo must use one version."
             + "\n  fix: run `azora-tasks node init --force` to pin these versions (then test your apps), or set settings.prisma_cli to a CLI of your version"
         )
@@ -144,5 +147,9 @@ def npm_install(root: Path) -> subprocess.CompletedProcess[str]:
         raise NodeSetupError("npm not found on PATH\n  fix: install Node.js 20 or newer (it includes npm), then run `azora-tasks node init` again")
     return subprocess.run(
         [npm, "install", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=root, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_SECONDS, check=False,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=INSTALL_TIMEOUT_SECONDS,
+        check=False,
     )

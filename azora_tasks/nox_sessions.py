@@ -109,16 +109,23 @@ def _session(fixed_args: Sequence[str], manifest_path: Path, help_text: str) -> 
 
 
 def _parametrized(
-    fixed_args: Sequence[str], manifest_path: Path, parameter: str, values: list[str],
-    to_args: Callable[[str], list[str]], help_text: str,
+    fixed_args: Sequence[str],
+    manifest_path: Path,
+    parameter: str,
+    values: list[str],
+    to_args: Callable[[str], list[str]],
+    help_text: str,
 ) -> Callable[..., None]:
     def session(session: nox.Session, **kwargs: str) -> None:
         _run(session, fixed_args, manifest_path, to_args(kwargs[parameter]))
 
     # nox reads the parameter name from the signature.
-    session.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
-        inspect.Parameter("session", inspect.Parameter.POSITIONAL_OR_KEYWORD),
-        inspect.Parameter(parameter, inspect.Parameter.POSITIONAL_OR_KEYWORD),
-    ])
+    signature = inspect.Signature(
+        [
+            inspect.Parameter("session", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter(parameter, inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        ]
+    )
+    session.__signature__ = signature  # type: ignore[attr-defined]
     session.__doc__ = help_text
     return nox.parametrize(parameter, values)(session)

@@ -58,7 +58,7 @@ def _anchor_sqlite(url: str, schema_folder: Path) -> str:
     so a service's SQLite file is the same whichever major (and config location) runs."""
     if not url.startswith("file:"):
         return url
-    path, _, query = url[len("file:"):].partition("?")
+    path, _, query = url[len("file:") :].partition("?")
     if path.startswith("/"):
         return url
     return "file:" + str((schema_folder / path).resolve()) + (f"?{query}" if query else "")

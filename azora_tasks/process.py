@@ -94,8 +94,14 @@ class ProcessGroup:
             if self.cancelled.is_set():
                 raise Cancelled()
             process = subprocess.Popen(
-                list(command), cwd=cwd, env=dict(env) if env is not None else None,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                list(command),
+                cwd=cwd,
+                env=dict(env) if env is not None else None,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
             )
             self._running.add(process)
             tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)

@@ -116,7 +116,10 @@ def last_change_date(manifest: Manifest) -> datetime.date | None:
     try:
         completed = subprocess.run(
             ["git", "log", "-1", "--format=%cs", "--", manifest.path.name, manifest.settings.services_dir],
-            cwd=manifest.root, capture_output=True, text=True, check=False,
+            cwd=manifest.root,
+            capture_output=True,
+            text=True,
+            check=False,
         )
     except FileNotFoundError:
         return None
@@ -130,7 +133,8 @@ def build_report(manifest: Manifest, states: Mapping[str, ServiceState], as_of: 
     done = {name for name, state in states.items() if state.implemented}
     phases = [
         PhaseProgress(
-            phase.number, phase.title,
+            phase.number,
+            phase.title,
             Count(sum(1 for s in members if s.name in done), len(members)),
             [(s.name, s.name in done) for s in members],
         )
@@ -139,7 +143,10 @@ def build_report(manifest: Manifest, states: Mapping[str, ServiceState], as_of: 
     ]
     categories = [
         CategoryProgress(
-            category.key, category.title, category.summary, category.target,
+            category.key,
+            category.title,
+            category.summary,
+            category.target,
             sum(1 for s in services if s.category == category.key),
             sum(1 for s in services if s.category == category.key and s.name in done),
         )
@@ -147,8 +154,7 @@ def build_report(manifest: Manifest, states: Mapping[str, ServiceState], as_of: 
     ]
     # Newest first; services added on the same day keep the manifest's order.
     dated = sorted(
-        ((-first_seen.toordinal(), position, s.name) for position, s in enumerate(services)
-         if s.name in done and (first_seen := states[s.name].first_seen)),
+        ((-first_seen.toordinal(), position, s.name) for position, s in enumerate(services) if s.name in done and (first_seen := states[s.name].first_seen)),
     )
     recent_names = [name for _, _, name in dated[:RECENT_COUNT]]
     report = ProgressReport(
@@ -218,8 +224,12 @@ def _weeks(manifest: Manifest, states: Mapping[str, ServiceState], as_of: dateti
 
 def render_markdown(report: ProgressReport, manifest: Manifest) -> str:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR), keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined, autoescape=False,
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
     )
     return environment.get_template(TEMPLATE_NAME).render(report=report, manifest_name=manifest.path.name)
 

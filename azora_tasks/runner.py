@@ -132,8 +132,11 @@ def run_services(
 
 
 def _take_known(
-    services: Sequence[Service], known: Callable[[Service], ServiceResult | None], processes: ProcessGroup,
-    results: dict[str, ServiceResult], progress: Progress,
+    services: Sequence[Service],
+    known: Callable[[Service], ServiceResult | None],
+    processes: ProcessGroup,
+    results: dict[str, ServiceResult],
+    progress: Progress,
 ) -> list[Service]:
     """Record the results known without running; return the services left to run."""
     to_run = []
@@ -148,8 +151,13 @@ def _take_known(
 
 
 def _run_pool(
-    task: str, services: Sequence[Service], work: Callable[[Service], ServiceResult], processes: ProcessGroup,
-    jobs: int, results: dict[str, ServiceResult], progress: Progress,
+    task: str,
+    services: Sequence[Service],
+    work: Callable[[Service], ServiceResult],
+    processes: ProcessGroup,
+    jobs: int,
+    results: dict[str, ServiceResult],
+    progress: Progress,
 ) -> int | None:
     """Run the services on the pool; returns the signal that interrupted it (Ctrl-C, SIGTERM), else None."""
     if not services:
@@ -204,9 +212,7 @@ def _isolated(work: Callable[[Service], ServiceResult | None], service: Service,
     except ServiceError as error:
         result = ServiceResult(service.name, Status.FAILED, output=str(error), summary=str(error))
     except Exception as error:  # noqa: BLE001 - isolation is the point
-        result = ServiceResult(
-            service.name, Status.FAILED, output=traceback.format_exc(), summary=f"internal error: {type(error).__name__}: {error}"
-        )
+        result = ServiceResult(service.name, Status.FAILED, output=traceback.format_exc(), summary=f"internal error: {type(error).__name__}: {error}")
     if processes.cancelled.is_set() and result.status is Status.FAILED:
         result.status = Status.CANCELLED
         result.summary = "interrupted"

@@ -17,7 +17,7 @@ from azora_tasks.results import ServiceError
 
 _COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*')
 _BLOCK = re.compile(r"\b(datasource|generator)\s+(\w+)\s*\{(.*?)\}", re.DOTALL)
-_ASSIGNMENT = re.compile(r'^\s*(\w+)\s*=\s*(.+?)\s*$', re.MULTILINE)
+_ASSIGNMENT = re.compile(r"^\s*(\w+)\s*=\s*(.+?)\s*$", re.MULTILINE)
 _ENV_CALL = re.compile(r'env\(\s*"([^"]+)"\s*\)')
 _CLIENT_PROVIDERS = ("prisma-client-js", "prisma-client")
 
@@ -52,8 +52,7 @@ def read_schema_text(path: Path, root: Path | None = None) -> str:
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         shown = path.relative_to(root) if root is not None and path.is_relative_to(root) else path
         raise SchemaEncodingError(
-            f"{shown} is not UTF-8 (byte 0x{data[error.start]:02X} at line {line}, column {column}):"
-            " re-save it as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
+            f"{shown} is not UTF-8 (byte 0x{data[error.start]:02X} at line {line}, column {column}): re-save it as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
         ) from None
 
 

@@ -123,7 +123,7 @@ def changed_services(manifest: Manifest, ref: str) -> set[str]:
     names: set[str] = set()
     for file in changed_files:
         if file.startswith(services_prefix):
-            names.add(file[len(services_prefix):].split("/", 1)[0])
+            names.add(file[len(services_prefix) :].split("/", 1)[0])
     manifest_name = manifest.path.relative_to(root).as_posix()
     if manifest_name in changed_files:
         names |= _manifest_changes(manifest, ref, manifest_name)
@@ -132,9 +132,7 @@ def changed_services(manifest: Manifest, ref: str) -> set[str]:
 
 def _manifest_changes(manifest: Manifest, ref: str, manifest_name: str) -> set[str]:
     try:
-        old_text = subprocess.run(
-            ["git", "show", f"{ref}:./{manifest_name}"], cwd=manifest.root, capture_output=True, text=True, check=True
-        ).stdout
+        old_text = subprocess.run(["git", "show", f"{ref}:./{manifest_name}"], cwd=manifest.root, capture_output=True, text=True, check=True).stdout
         old = parse_manifest(parse_text(manifest.path, old_text), manifest.path, old_text)
     except (subprocess.CalledProcessError, ManifestError):
         return set(manifest.services)  # no comparable old manifest: everything may have changed

@@ -117,6 +117,8 @@ def build_starter(root: Path, services_dir: str | None = None, path: Path | None
 def write_starter(starter: Starter, *, force: bool = False) -> None:
     """Write the starter (refusing to replace a manifest) and prove it loads."""
     if starter.path.exists() and not force:
-        raise ManifestError(starter.path, None, "manifest", "already exists", "edit it, add services with `azora-tasks manifest discover`, or pass --force to replace it")
+        raise ManifestError(
+            starter.path, None, "manifest", "already exists", "edit it, add services with `azora-tasks manifest discover`, or pass --force to replace it"
+        )
     write_text_atomically(starter.path, starter.text)
     load_manifest(starter.path)  # the starter must load without edits

@@ -101,7 +101,10 @@ def schema_first_seen(manifest: Manifest) -> dict[str, datetime.date]:
     try:
         completed = subprocess.run(
             ["git", "log", "--diff-filter=A", "--format=@%cs", "--name-only", "--relative", "--", relative_schema.as_posix()],
-            cwd=manifest.root, capture_output=True, text=True, check=False,
+            cwd=manifest.root,
+            capture_output=True,
+            text=True,
+            check=False,
         )
     except FileNotFoundError:
         return {}
@@ -114,7 +117,7 @@ def schema_first_seen(manifest: Manifest) -> dict[str, datetime.date]:
         if line.startswith("@"):
             current = datetime.date.fromisoformat(line[1:])
         elif line.startswith(services_prefix) and current is not None:
-            name = line[len(services_prefix):].split("/", 1)[0]
+            name = line[len(services_prefix) :].split("/", 1)[0]
             seen[name] = min(current, seen.get(name, current))  # log is newest first; keep the oldest
     return seen
 
@@ -162,7 +165,9 @@ def shared_outputs(manifest: Manifest) -> set[Path]:
     return {output for output, count in seen.items() if count > 1}
 
 
-def service_state(manifest: Manifest, service: Service, last: LastResults, first_seen: Mapping[str, datetime.date], shared: set[Path] | None = None) -> ServiceState:
+def service_state(
+    manifest: Manifest, service: Service, last: LastResults, first_seen: Mapping[str, datetime.date], shared: set[Path] | None = None
+) -> ServiceState:
     schema_path = manifest.schema_file(service)
     if schema_path.is_file():
         owner = ownership(schema_path.read_bytes().decode("utf-8", errors="replace"))  # a non-UTF-8 schema is validate's to report
@@ -179,7 +184,14 @@ def service_state(manifest: Manifest, service: Service, last: LastResults, first
         migrated = True if has_migrations(manifest, service) else None
     client = schema is not SchemaState.MISSING and own_client_is_current(manifest, service, shared_outputs(manifest) if shared is None else shared)
     return ServiceState(
-        service.name, schema, valid, _lint(linted, "findings"), migrated, client, first_seen.get(service.name), _lint(linted, "errors"),
+        service.name,
+        schema,
+        valid,
+        _lint(linted, "findings"),
+        migrated,
+        client,
+        first_seen.get(service.name),
+        _lint(linted, "errors"),
     )
 
 

@@ -29,9 +29,16 @@ from azora_tasks.manifest import Manifest, Service
 from azora_tasks.prisma import SUPPORTED_MAJORS, PrismaCli, PrismaError, cli_at, find_prisma
 
 CONFIG_NAMES = (
-    "prisma.config.ts", "prisma.config.mts", "prisma.config.cts",
-    "prisma.config.js", "prisma.config.mjs", "prisma.config.cjs",
-    ".config/prisma.ts", ".config/prisma.js", ".config/prisma.cjs", ".config/prisma.mjs",
+    "prisma.config.ts",
+    "prisma.config.mts",
+    "prisma.config.cts",
+    "prisma.config.js",
+    "prisma.config.mjs",
+    "prisma.config.cjs",
+    ".config/prisma.ts",
+    ".config/prisma.js",
+    ".config/prisma.cjs",
+    ".config/prisma.mjs",
 )
 _PACKAGES_NAMING_THE_MAJOR = ("prisma", "@prisma/client")
 _MAJOR_IN_RANGE = re.compile(r"(\d+)")

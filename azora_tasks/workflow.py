@@ -96,7 +96,16 @@ def select_step(options: argparse.Namespace, manifest: Manifest) -> list[Service
     return select_services(manifest, criteria)
 
 
-def run_step(task: str, options: argparse.Namespace, manifest: Manifest, services: list[Service], work: Work, processes: ProcessGroup, console: Console, progress: Progress | None = None) -> RunResult:
+def run_step(
+    task: str,
+    options: argparse.Namespace,
+    manifest: Manifest,
+    services: list[Service],
+    work: Work,
+    processes: ProcessGroup,
+    console: Console,
+    progress: Progress | None = None,
+) -> RunResult:
     jobs = options.jobs or manifest.settings.concurrency
     known = work.lookup if isinstance(work, CachedWork) else None
     run = run_services(task, services, work, processes=processes, jobs=jobs, progress=progress or progress_for(console), known=known)
@@ -195,7 +204,10 @@ def execute(options: argparse.Namespace) -> int:
         manifest = load_manifest_step(options)
         if not manifest.services and options.command not in ("manifest", "cache"):
             raise ManifestError(
-                manifest.path, None, "services", "no services are declared, so there is nothing to run (nothing was written)",
+                manifest.path,
+                None,
+                "services",
+                "no services are declared, so there is nothing to run (nothing was written)",
                 "add a [services.NAME] table per service, or run `azora-tasks manifest discover` to list the folders under services/",
             )
         return COMMANDS[options.command].run(options, manifest, console)
@@ -216,10 +228,18 @@ def list_command(options: argparse.Namespace, manifest: Manifest, console: Conso
         has_schema = "yes" if manifest.schema_file(service).is_file() else "missing"
         table.add_row(service.name, str(service.phase or "-"), service.category, has_schema, escape(service.description))
     console.print(table)
-    write_json_step(options, console, {"command": "list", "total": len(manifest.services), "services": [
-        {"service": s.name, "phase": s.phase, "category": s.category, "schema": manifest.schema_file(s).is_file(), "description": s.description}
-        for s in services
-    ]})
+    write_json_step(
+        options,
+        console,
+        {
+            "command": "list",
+            "total": len(manifest.services),
+            "services": [
+                {"service": s.name, "phase": s.phase, "category": s.category, "schema": manifest.schema_file(s).is_file(), "description": s.description}
+                for s in services
+            ],
+        },
+    )
     return 0
 
 
@@ -281,7 +301,9 @@ def _report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["markdown", "json"], default="markdown", help="page format (default: markdown)")
     parser.add_argument("--output", type=Path, metavar="PATH", help="where to write (default: settings.report_path; '-' for stdout)")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff when the page is stale (for CI)")
-    parser.add_argument("--merge", nargs="+", type=Path, default=[], metavar="RESULTS", help="take results from these --json files (e.g. one per CI shard) instead of the cache")
+    parser.add_argument(
+        "--merge", nargs="+", type=Path, default=[], metavar="RESULTS", help="take results from these --json files (e.g. one per CI shard) instead of the cache"
+    )
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="the 'Last Updated' date (default: last commit touching the manifest or services)")
 
 
@@ -303,7 +325,9 @@ def matrix_command(options: argparse.Namespace, manifest: Manifest, console: Con
 def _matrix_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--task", required=True, choices=sorted(SHARDABLE), help="the task the jobs will run")
     parser.add_argument("--shards", type=int, metavar="N", help="number of jobs (default: settings.ci_shards; at most 256, GitHub's matrix limit)")
-    parser.add_argument("--durations", nargs="+", type=Path, default=[], metavar="RESULTS", help="--json results of an earlier run to balance by (default: the cache's)")
+    parser.add_argument(
+        "--durations", nargs="+", type=Path, default=[], metavar="RESULTS", help="--json results of an earlier run to balance by (default: the cache's)"
+    )
     parser.add_argument("--compact", action="store_true", help="one line of JSON (for $GITHUB_OUTPUT)")
 
 
@@ -312,7 +336,14 @@ def manifest_command(options: argparse.Namespace, manifest: Manifest, console: C
     for reason in found.ignored:
         console.print(f"[yellow]ignored[/] {escape(reason)}")
     category = options.discover_category or discover.default_category(manifest) if found.added else ""
-    data = {"command": "manifest discover", "manifest": str(manifest.path), "added": found.added, "ignored": found.ignored, "category": category, "written": False}
+    data = {
+        "command": "manifest discover",
+        "manifest": str(manifest.path),
+        "added": found.added,
+        "ignored": found.ignored,
+        "category": category,
+        "written": False,
+    }
     if not found.added:
         console.print(f"manifest is complete: every folder under {manifest.settings.services_dir}/ is listed")
         write_json_step(options, console, data)
@@ -337,21 +368,39 @@ def manifest_init_command(options: argparse.Namespace, console: Console) -> int:
     verb = "would write" if options.dry_run else "wrote"
     console.print(
         f"{verb} {escape(str(plan.path))}: {len(plan.discovery.added)} services under {plan.services_dir}/,"
-        f" schema_path {plan.schema_path!r}, provider {plan.provider!r}, clients in each service's generated/client (engine_type \"client\")"
+        f' schema_path {plan.schema_path!r}, provider {plan.provider!r}, clients in each service\'s generated/client (engine_type "client")'
     )
     if options.dry_run:
         console.file.write(plan.text)
-    write_json_step(options, console, {
-        "command": "manifest init", "manifest": str(plan.path), "written": not options.dry_run, "services_dir": plan.services_dir,
-        "schema_path": plan.schema_path, "provider": plan.provider, "added": plan.discovery.added, "ignored": plan.discovery.ignored,
-    })
+    write_json_step(
+        options,
+        console,
+        {
+            "command": "manifest init",
+            "manifest": str(plan.path),
+            "written": not options.dry_run,
+            "services_dir": plan.services_dir,
+            "schema_path": plan.schema_path,
+            "provider": plan.provider,
+            "added": plan.discovery.added,
+            "ignored": plan.discovery.ignored,
+        },
+    )
     return 0
 
 
 def _manifest_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["discover", "init"], help="discover: add services found in the tree but missing from the manifest; init: write a starter services.toml")
-    parser.add_argument("--category", dest="discover_category", metavar="KEY", help="discover: category for added services (default: settings.default_category)")
-    parser.add_argument("--services-dir", metavar="DIR", help="init: the folder holding one folder per service (default: guessed from services/, apps/, packages/)")
+    parser.add_argument(
+        "action",
+        choices=["discover", "init"],
+        help="discover: add services found in the tree but missing from the manifest; init: write a starter services.toml",
+    )
+    parser.add_argument(
+        "--category", dest="discover_category", metavar="KEY", help="discover: category for added services (default: settings.default_category)"
+    )
+    parser.add_argument(
+        "--services-dir", metavar="DIR", help="init: the folder holding one folder per service (default: guessed from services/, apps/, packages/)"
+    )
     parser.add_argument("--force", action="store_true", help="init: replace an existing manifest")
     parser.add_argument("--dry-run", action="store_true", help="show what would be added or written; write nothing")
 
@@ -385,11 +434,34 @@ COMMANDS: dict[str, Command] = {
     for command in (
         *(Command(spec.name, spec.help, task_command(spec), add_arguments=task_arguments(spec)) for spec in TASKS),
         Command("cache", "inspect or clear the content-hash cache", cache_command, selects=False, add_arguments=_cache_arguments),
-        Command("report", "write the progress page from the manifest, the tree and the last results", report_command, selects=False, add_arguments=_report_arguments),
+        Command(
+            "report", "write the progress page from the manifest, the tree and the last results", report_command, selects=False, add_arguments=_report_arguments
+        ),
         Command("matrix", "print a GitHub Actions matrix of shards for a task", matrix_command, add_arguments=_matrix_arguments),
         Command("list", "list the selected services and whether each has a schema", list_command),
-        Command("doctor", "print which Node, Prisma CLI and npm packages each task will use, and what is missing", lambda *_: 0, selects=False, add_arguments=_doctor_arguments, run_without_manifest=_doctor_command),
-        Command("node", "set up the Node side in this monorepo (init: pinned devDependencies + npm install)", lambda *_: 0, selects=False, add_arguments=_node_arguments, run_without_manifest=_node_command),
-        Command("manifest", "write or edit the manifest (init: a starter services.toml; discover: add unlisted services)", manifest_command, selects=False, add_arguments=_manifest_arguments, run_without_manifest=manifest_init_command),
+        Command(
+            "doctor",
+            "print which Node, Prisma CLI and npm packages each task will use, and what is missing",
+            lambda *_: 0,
+            selects=False,
+            add_arguments=_doctor_arguments,
+            run_without_manifest=_doctor_command,
+        ),
+        Command(
+            "node",
+            "set up the Node side in this monorepo (init: pinned devDependencies + npm install)",
+            lambda *_: 0,
+            selects=False,
+            add_arguments=_node_arguments,
+            run_without_manifest=_node_command,
+        ),
+        Command(
+            "manifest",
+            "write or edit the manifest (init: a starter services.toml; discover: add unlisted services)",
+            manifest_command,
+            selects=False,
+            add_arguments=_manifest_arguments,
+            run_without_manifest=manifest_init_command,
+        ),
     )
 }

@@ -81,17 +81,23 @@ def measure_size(megabytes: float, repeat: int) -> dict[str, Any]:
     median, cpu_median = statistics.median(samples), statistics.median(cpu_samples)
     size_mb = len(text.encode("utf-8")) / MB
     return {
-        "megabytes": megabytes, "bytes": len(text.encode("utf-8")), "models": text.count("\nmodel "),
-        "findings": findings, "samples": samples, "cpu_samples": cpu_samples, "median_seconds": median,
-        "median_cpu_seconds": cpu_median, "seconds_per_mb": median / size_mb, "cpu_seconds_per_mb": cpu_median / size_mb,
+        "megabytes": megabytes,
+        "bytes": len(text.encode("utf-8")),
+        "models": text.count("\nmodel "),
+        "findings": findings,
+        "samples": samples,
+        "cpu_samples": cpu_samples,
+        "median_seconds": median,
+        "median_cpu_seconds": cpu_median,
+        "seconds_per_mb": median / size_mb,
+        "cpu_seconds_per_mb": cpu_median / size_mb,
     }
 
 
 def measure_reference(path: Path, megabytes: float, work: Path) -> dict[str, Any]:
     schema = work / f"reference-{megabytes}.prisma"
     schema.write_text(big_schema(int(megabytes * MB)), encoding="utf-8")
-    completed = subprocess.run([sys.executable, "-c", _REFERENCE_SCRIPT, str(path), str(schema)],
-                               capture_output=True, text=True, timeout=3600, check=False)
+    completed = subprocess.run([sys.executable, "-c", _REFERENCE_SCRIPT, str(path), str(schema)], capture_output=True, text=True, timeout=3600, check=False)
     if completed.returncode != 0:
         return {"megabytes": megabytes, "error": completed.stderr[-2000:]}
     return {"megabytes": megabytes, **json.loads(completed.stdout)}
@@ -102,14 +108,16 @@ def measure_ctrl_c(megabytes: float, after: float, work: Path) -> dict[str, Any]
     schema = root / "services" / "big" / "prisma" / "schema.prisma"
     schema.parent.mkdir(parents=True, exist_ok=True)
     schema.write_text(big_schema(int(megabytes * MB)), encoding="utf-8")
-    (root / "services.toml").write_text('[categories.core]\ntitle = "Core"\ntarget = 1\n\n[services.big]\ncategory = "core"\n',
-                                        encoding="utf-8")
+    (root / "services.toml").write_text('[categories.core]\ntitle = "Core"\ntarget = 1\n\n[services.big]\ncategory = "core"\n', encoding="utf-8")
     results = root / "results.json"
     env = {**os.environ, "PYTHONPATH": str(REPO), "CI": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "azora_tasks.cli", "validate", "--lint-only", "--no-cache", "--manifest",
-         str(root / "services.toml"), "--json", str(results)],
-        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", "azora_tasks.cli", "validate", "--lint-only", "--no-cache", "--manifest", str(root / "services.toml"), "--json", str(results)],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     time.sleep(after)
     still_running = process.poll() is None
@@ -124,8 +132,14 @@ def measure_ctrl_c(megabytes: float, after: float, work: Path) -> dict[str, Any]
     status = None
     if results.is_file():
         status = json.loads(results.read_text())["runs"][0]["services"][0]["status"]
-    return {"megabytes": megabytes, "signal_after_seconds": after, "running_when_signalled": still_running,
-            "stop_seconds": stopped, "exit_code": process.returncode, "service_status": status}
+    return {
+        "megabytes": megabytes,
+        "signal_after_seconds": after,
+        "running_when_signalled": still_running,
+        "stop_seconds": stopped,
+        "exit_code": process.returncode,
+        "service_status": status,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,9 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     series = [measure_size(size, options.repeat) for size in sizes]
     for entry in series:
-        print(f"lint {entry['megabytes']:>5} MB ({entry['models']} models, {entry['findings']} findings): "
-              f"{entry['median_seconds']:.2f} s wall, {entry['median_cpu_seconds']:.2f} s CPU median, "
-              f"{entry['cpu_seconds_per_mb']:.2f} CPU s/MB")
+        print(
+            f"lint {entry['megabytes']:>5} MB ({entry['models']} models, {entry['findings']} findings): "
+            f"{entry['median_seconds']:.2f} s wall, {entry['median_cpu_seconds']:.2f} s CPU median, "
+            f"{entry['cpu_seconds_per_mb']:.2f} CPU s/MB"
+        )
     linearity = series[-1]["cpu_seconds_per_mb"] / series[0]["cpu_seconds_per_mb"] if len(series) > 1 else None
     if linearity is not None:
         print(f"linearity (CPU s/MB at {sizes[-1]} MB / at {sizes[0]} MB): {linearity:.2f} (1.0 = linear)")
@@ -160,22 +176,34 @@ def main(argv: list[str] | None = None) -> int:
                 ours = next(e for e in series if e["megabytes"] == size)
                 if "seconds" in entry:
                     entry["ratio_ours_faster"] = entry["cpu_seconds"] / ours["median_cpu_seconds"]
-                    print(f"reference {size} MB: {entry['cpu_seconds']:.2f} CPU s, ours {ours['median_cpu_seconds']:.2f} CPU s "
-                          f"({entry['ratio_ours_faster']:.1f}x less)")
+                    print(
+                        f"reference {size} MB: {entry['cpu_seconds']:.2f} CPU s, ours {ours['median_cpu_seconds']:.2f} CPU s "
+                        f"({entry['ratio_ours_faster']:.1f}x less)"
+                    )
                 reference.append(entry)
         ctrl_c = measure_ctrl_c(options.interrupt_mb, options.interrupt_after, work) if options.interrupt_mb > 0 else None
     if ctrl_c:
-        print(f"Ctrl-C during a {ctrl_c['megabytes']} MB lint: stopped after {ctrl_c['stop_seconds']:.2f} s "
-              f"(exit {ctrl_c['exit_code']}, service {ctrl_c['service_status']})")
+        print(
+            f"Ctrl-C during a {ctrl_c['megabytes']} MB lint: stopped after {ctrl_c['stop_seconds']:.2f} s "
+            f"(exit {ctrl_c['exit_code']}, service {ctrl_c['service_status']})"
+        )
     at_5 = next((e["median_cpu_seconds"] for e in series if e["megabytes"] == 5), None)
     targets = {
-        "cpu_seconds_at_5mb": {"value": at_5, "target": TARGETS["cpu_seconds_at_5mb"],
-                               "status": "n/a" if at_5 is None else ("PASS" if at_5 <= TARGETS["cpu_seconds_at_5mb"] else "MISS")},
-        "linearity": {"value": linearity, "target": TARGETS["linearity"],
-                      "status": "n/a" if linearity is None else ("PASS" if linearity <= TARGETS["linearity"] else "MISS")},
-        "ctrl_c_seconds": {"value": ctrl_c and ctrl_c["stop_seconds"], "target": TARGETS["ctrl_c_seconds"],
-                           "status": "n/a" if not ctrl_c else ("PASS" if ctrl_c["stop_seconds"] <= TARGETS["ctrl_c_seconds"]
-                                                               and ctrl_c["exit_code"] == 130 else "MISS")},
+        "cpu_seconds_at_5mb": {
+            "value": at_5,
+            "target": TARGETS["cpu_seconds_at_5mb"],
+            "status": "n/a" if at_5 is None else ("PASS" if at_5 <= TARGETS["cpu_seconds_at_5mb"] else "MISS"),
+        },
+        "linearity": {
+            "value": linearity,
+            "target": TARGETS["linearity"],
+            "status": "n/a" if linearity is None else ("PASS" if linearity <= TARGETS["linearity"] else "MISS"),
+        },
+        "ctrl_c_seconds": {
+            "value": ctrl_c and ctrl_c["stop_seconds"],
+            "target": TARGETS["ctrl_c_seconds"],
+            "status": "n/a" if not ctrl_c else ("PASS" if ctrl_c["stop_seconds"] <= TARGETS["ctrl_c_seconds"] and ctrl_c["exit_code"] == 130 else "MISS"),
+        },
     }
     for name, target in targets.items():
         print(f"target {name} <= {target['target']}: {target['status']}")
@@ -184,11 +212,24 @@ def main(argv: list[str] | None = None) -> int:
         "format": "azora-tasks-lint-bench/1",
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "git": {"sha": sha, "short": sha[:9], "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))},
-        "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "load_average_at_end": os.getloadavg() if hasattr(os, "getloadavg") else None},
-        "config": {"sizes_mb": sizes, "repeat": options.repeat, "interrupt_mb": options.interrupt_mb,
-                   "interrupt_after": options.interrupt_after, "reference": str(options.reference or "")},
-        "series": series, "linearity": linearity, "reference": reference, "ctrl_c": ctrl_c, "targets": targets,
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_at_end": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        },
+        "config": {
+            "sizes_mb": sizes,
+            "repeat": options.repeat,
+            "interrupt_mb": options.interrupt_mb,
+            "interrupt_after": options.interrupt_after,
+            "reference": str(options.reference or ""),
+        },
+        "series": series,
+        "linearity": linearity,
+        "reference": reference,
+        "ctrl_c": ctrl_c,
+        "targets": targets,
         "total_seconds": time.perf_counter() - started,
     }
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")

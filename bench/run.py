@@ -74,7 +74,7 @@ RESULTS_DIR = REPO_ROOT / "bench" / "results"
 RECORD_FORMAT = "azora-tasks-bench/1"
 SCENARIOS = ("validate", "clients", "migrate")
 # Where the loops below come from: the project seed, by name (no machine path goes into records).
-SEED_SOURCE = "seed 000_f8944fa8dedd8f0b.txt, section \"Automation Tools\""
+SEED_SOURCE = 'seed 000_f8944fa8dedd8f0b.txt, section "Automation Tools"'
 SEED_DATABASE_URL = "file:./dev.db"
 POLL_SECONDS = 0.02
 COMMAND_TIMEOUT = 4 * 3600
@@ -319,7 +319,12 @@ def synthesise_manifest(source: Path, services: int, postgres_url: str | None = 
     for category, count in spread(services, categories).items():
         for _ in range(count):
             number += 1
-            lines += [f"[services.svc-{number:04d}]", f'category = "{category}"', f'description = "Synthetic {category} service {number} (category archetype)"', ""]
+            lines += [
+                f"[services.svc-{number:04d}]",
+                f'category = "{category}"',
+                f'description = "Synthetic {category} service {number} (category archetype)"',
+                "",
+            ]
     return "\n".join(lines)
 
 
@@ -341,8 +346,9 @@ def build_tree(root: Path, services: int, source_manifest: Path, postgres_url: s
     (root / "node_modules").symlink_to(node_modules, target_is_directory=True)
     # The Prisma CLI's engine look-up only needs *an existing file* (see docs/bench.md).
     (root / ".bench-engine-placeholder").write_text("not an engine: satisfies Prisma's offline engine look-up\n")
-    completed = subprocess.run([*azora_tasks_command(), "generate", "--manifest", str(manifest)], cwd=root, env=our_env(),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    completed = subprocess.run(
+        [*azora_tasks_command(), "generate", "--manifest", str(manifest)], cwd=root, env=our_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     schemas = sorted((root / "services").glob("*/prisma/schema.prisma"))
     if completed.returncode != 0 or len(schemas) != services:
         raise SystemExit(f"bench: `azora-tasks generate` made {len(schemas)} of {services} schemas (exit {completed.returncode}):\n{completed.stdout[-3000:]}")
@@ -360,13 +366,15 @@ def our_env() -> dict[str, str]:
 def seed_env(root: Path) -> dict[str, str]:
     env = dict(os.environ)
     placeholder = str(root / ".bench-engine-placeholder")
-    env.update({
-        "DATABASE_URL": SEED_DATABASE_URL,
-        "PRISMA_SCHEMA_ENGINE_BINARY": placeholder,
-        "PRISMA_QUERY_ENGINE_LIBRARY": placeholder,
-        "CHECKPOINT_DISABLE": "1",
-        "PRISMA_HIDE_UPDATE_MESSAGE": "1",
-    })
+    env.update(
+        {
+            "DATABASE_URL": SEED_DATABASE_URL,
+            "PRISMA_SCHEMA_ENGINE_BINARY": placeholder,
+            "PRISMA_QUERY_ENGINE_LIBRARY": placeholder,
+            "CHECKPOINT_DISABLE": "1",
+            "PRISMA_HIDE_UPDATE_MESSAGE": "1",
+        }
+    )
     return env
 
 
@@ -435,11 +443,20 @@ class Measurement:
 
     def to_json(self, ratio: float | None) -> dict[str, Any]:
         return {
-            "name": self.name, "scenario": self.scenario, "kind": self.kind, "command": self.command,
-            "runs": len(self.samples), "median_seconds": round(self.median, 4), "min_seconds": min(self.seconds),
-            "max_seconds": max(self.seconds), "peak_rss_bytes": self.peak_rss,
-            "ratio_vs_seed": None if ratio is None else round(ratio, 2), "baseline": self.baseline,
-            "failures": self.failures, "ok": self.failures == 0, "notes": self.notes,
+            "name": self.name,
+            "scenario": self.scenario,
+            "kind": self.kind,
+            "command": self.command,
+            "runs": len(self.samples),
+            "median_seconds": round(self.median, 4),
+            "min_seconds": min(self.seconds),
+            "max_seconds": max(self.seconds),
+            "peak_rss_bytes": self.peak_rss,
+            "ratio_vs_seed": None if ratio is None else round(ratio, 2),
+            "baseline": self.baseline,
+            "failures": self.failures,
+            "ok": self.failures == 0,
+            "notes": self.notes,
             "samples": [asdict(sample) for sample in self.samples],
         }
 
@@ -538,8 +555,15 @@ class Bench:
         self.cold_warm("validate", ["validate"], "validate cold", "validate warm", "seed validate loop", lambda: clear_cache(self.root, "validate"))
         self.measurements["validate cold"].notes.append("cold = the validate cache folder removed before the run (the run writes it)")
         self.measurements["validate warm"].notes.append("warm = the same command again: every service replayed from the content-hash cache")
-        reference = self.ours("validate --engine cli", "validate", ["validate", "--engine", "cli", "--no-cache"], lambda: None,
-                              self.options.reference_repeat, kind="reference", baseline="seed validate loop")
+        reference = self.ours(
+            "validate --engine cli",
+            "validate",
+            ["validate", "--engine", "cli", "--no-cache"],
+            lambda: None,
+            self.options.reference_repeat,
+            kind="reference",
+            baseline="seed validate loop",
+        )
         if reference:
             reference.notes.append("reference: one `prisma validate` process per service, in parallel, no cache")
 
@@ -566,14 +590,24 @@ class Bench:
             return
         config = migrate_config()
         if config is None:
-            self.skipped.append({"measurement": "seed migrate loop", "reason": "baseline unavailable: no prisma.config shipped with the migrate task,"
-                                 " and the plain Prisma CLI cannot migrate offline (no native schema engine)"})
+            self.skipped.append(
+                {
+                    "measurement": "seed migrate loop",
+                    "reason": "baseline unavailable: no prisma.config shipped with the migrate task,"
+                    " and the plain Prisma CLI cannot migrate offline (no native schema engine)",
+                }
+            )
             self.progress("  seed migrate loop: baseline unavailable (no Prisma config for the JS engine)")
         else:
             loop = SEED_MIGRATE_LOOP.replace("{config}", f" --config {shlex.quote(str(config))}")
-            self.seed_loop("seed migrate loop", "migrate", loop, lambda: clear_migrations(self.root),
-                           note=f"with --config {config} (the JS-engine Prisma config our migrate task passes): the plain CLI has no native schema"
-                                " engine offline; `migrate dev` also runs `prisma generate` after applying, as the seed's command does")
+            self.seed_loop(
+                "seed migrate loop",
+                "migrate",
+                loop,
+                lambda: clear_migrations(self.root),
+                note=f"with --config {config} (the JS-engine Prisma config our migrate task passes): the plain CLI has no native schema"
+                " engine offline; `migrate dev` also runs `prisma generate` after applying, as the seed's command does",
+            )
         self.cold_warm("migrate", ["migrate"], "migrate fresh", "migrate no-op", "seed migrate loop" if config else None, lambda: clear_migrations(self.root))
         self.measurements["migrate fresh"].notes.append("fresh = no migrations folder and no SQLite file: creates `init` and applies it")
         self.measurements["migrate no-op"].notes.append("no-op = the same command again: nothing to create or apply")
@@ -597,11 +631,15 @@ class Bench:
             pg.reset()
             clear_migrations(self.root)
 
-        seed_note = (f"with --config {config}; DATABASE_URL per service (its own database) set by the npx instrumentation function;"
-                     " the databases exist and are empty before each run (Prisma's driver-adapter `migrate dev` cannot create one)")
+        seed_note = (
+            f"with --config {config}; DATABASE_URL per service (its own database) set by the npx instrumentation function;"
+            " the databases exist and are empty before each run (Prisma's driver-adapter `migrate dev` cannot create one)"
+        )
         self.seed_loop("pg seed migrate loop", "migrate", loop, empty, note=seed_note)
         self.cold_warm("migrate", ["migrate"], "pg migrate fresh", "pg migrate no-op", "pg seed migrate loop", empty)
-        self.measurements["pg migrate fresh"].notes.append("fresh = empty databases (created before, untimed, as for the seed loop), no migrations: creates and applies `init`")
+        self.measurements["pg migrate fresh"].notes.append(
+            "fresh = empty databases (created before, untimed, as for the seed loop), no migrations: creates and applies `init`"
+        )
         self.measurements["pg migrate no-op"].notes.append("no-op = the same command again: nothing to create or apply")
         status = self.ours("pg migrate status", "migrate", ["migrate", "--status"], lambda: None, self.options.repeat)
         if status:
@@ -612,16 +650,28 @@ class Bench:
         def one_change() -> None:
             """The state after `init` everywhere, then one model changed in PG_CHANGED_SERVICES services."""
             empty()
-            completed = subprocess.run([*azora_tasks_command(), "migrate", "--manifest", str(self.manifest)], cwd=self.root, env=our_env(),
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            completed = subprocess.run(
+                [*azora_tasks_command(), "migrate", "--manifest", str(self.manifest)],
+                cwd=self.root,
+                env=our_env(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             if completed.returncode != 0:
                 raise SystemExit("bench: preparing the second-migration state (`azora-tasks migrate`) failed")
             for path in changed:
                 path.write_text(add_field_to_first_model(schemas[path]), encoding="utf-8")
 
-        self.seed_loop("pg seed migrate loop (second)", "migrate", loop, one_change,
-                       note=seed_note + f"; state: `init` applied everywhere, one model changed in {len(changed)} services; the seed loop runs over every service")
-        second = self.ours("pg migrate second", "migrate", ["migrate", "--name", "change"], one_change, self.options.repeat, baseline="pg seed migrate loop (second)")
+        self.seed_loop(
+            "pg seed migrate loop (second)",
+            "migrate",
+            loop,
+            one_change,
+            note=seed_note + f"; state: `init` applied everywhere, one model changed in {len(changed)} services; the seed loop runs over every service",
+        )
+        second = self.ours(
+            "pg migrate second", "migrate", ["migrate", "--name", "change"], one_change, self.options.repeat, baseline="pg seed migrate loop (second)"
+        )
         if second:
             second.notes.append(f"second = `init` applied everywhere, one model changed in {len(changed)} services: creates and applies one migration each")
         for path, text in schemas.items():
@@ -639,8 +689,15 @@ class Bench:
         rows = []
         for target in TARGETS:
             measurement = self.measurements.get(target.measurement)
-            row: dict[str, Any] = {"measurement": target.measurement, "kind": target.kind, "threshold": target.threshold,
-                                   "services": target.services, "target": target.describe(), "value": None, "status": "n/a"}
+            row: dict[str, Any] = {
+                "measurement": target.measurement,
+                "kind": target.kind,
+                "threshold": target.threshold,
+                "services": target.services,
+                "target": target.describe(),
+                "value": None,
+                "status": "n/a",
+            }
             if measurement is None or not measurement.samples:
                 row["note"] = "not measured in this run"
             elif target.kind == "ratio":
@@ -728,8 +785,14 @@ class PgDatabases:
         return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1****@", self.server)
 
     def _run(self, action: str, names: list[str]) -> None:
-        completed = subprocess.run(["node", "-e", PG_ADMIN_JS, action, self.server, json.dumps(names), self.prefix + "_"],
-                                   cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=3600)
+        completed = subprocess.run(
+            ["node", "-e", PG_ADMIN_JS, action, self.server, json.dumps(names), self.prefix + "_"],
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=3600,
+        )
         if completed.returncode != 0:
             raise SystemExit(f"bench: PostgreSQL {action} failed: {completed.stdout.strip()[-500:]}")
 
@@ -751,7 +814,7 @@ def add_field_to_first_model(schema: str) -> str:
     match = re.search(r"^model \w+ \{\n", schema, re.MULTILINE)
     if match is None:
         raise SystemExit("bench: a generated schema has no model to change")
-    return schema[: match.end()] + PG_CHANGE_FIELD + schema[match.end():]
+    return schema[: match.end()] + PG_CHANGE_FIELD + schema[match.end() :]
 
 
 def _npx_counts(log: Path) -> tuple[int | None, int | None]:
@@ -822,7 +885,10 @@ def print_table(bench: Bench, targets: list[dict[str, Any]]) -> None:
     by_measurement: dict[str, list[dict[str, Any]]] = {}
     for row in targets:
         by_measurement.setdefault(row["measurement"], []).append(row)
-    table = Table(title=f"azora-tasks bench: {bench.options.services} services, median of {bench.options.repeat} (ours) / {bench.options.seed_repeat} (seed)", title_justify="left")
+    table = Table(
+        title=f"azora-tasks bench: {bench.options.services} services, median of {bench.options.repeat} (ours) / {bench.options.seed_repeat} (seed)",
+        title_justify="left",
+    )
     for column in ("scenario", "median s", "min–max s", "vs seed loop", "peak memory", "failures", "target", "result"):
         table.add_column(column, justify="right" if column in ("median s", "min–max s", "peak memory", "failures") else "left")
     for name, measurement in bench.measurements.items():
@@ -882,8 +948,12 @@ def machine_info() -> dict[str, Any]:
     from azora_tasks import __version__
 
     return {
-        "cpu_count": os.cpu_count(), "cpu_model": cpu_model, "memory_bytes": memory, "platform": platform.platform(),
-        "python": platform.python_version(), "node": tool_version(["node", "--version"]),
+        "cpu_count": os.cpu_count(),
+        "cpu_model": cpu_model,
+        "memory_bytes": memory,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "node": tool_version(["node", "--version"]),
         "npx": tool_version(["npx", "--version"]),
         "prisma": json.loads(prisma_package.read_text())["version"] if prisma_package.is_file() else "not installed",
         "azora_tasks": __version__,
@@ -896,18 +966,35 @@ def build_record(bench: Bench, targets: list[dict[str, Any]], started: datetime.
     return {
         "format": RECORD_FORMAT,
         "date": started.isoformat(timespec="seconds"),
-        "git": {"sha": sha, "short": sha[:9], "sha_at_end": git("rev-parse", "HEAD"), "branch": git("rev-parse", "--abbrev-ref", "HEAD"),
-                "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))},
+        "git": {
+            "sha": sha,
+            "short": sha[:9],
+            "sha_at_end": git("rev-parse", "HEAD"),
+            "branch": git("rev-parse", "--abbrev-ref", "HEAD"),
+            "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        },
         "machine": machine_info(),
         "config": {
-            "services": bench.options.services, "repeat": bench.options.repeat, "seed_repeat": bench.options.seed_repeat,
-            "reference_repeat": bench.options.reference_repeat, "scenarios": bench.options.scenarios, "jobs": bench.options.jobs,
+            "services": bench.options.services,
+            "repeat": bench.options.repeat,
+            "seed_repeat": bench.options.seed_repeat,
+            "reference_repeat": bench.options.reference_repeat,
+            "scenarios": bench.options.scenarios,
+            "jobs": bench.options.jobs,
             "provider": bench.options.provider,
-            "postgresql": {"server": bench.pg.server_shown, "databases": len(bench.pg.names), "prefix": bench.pg.prefix,
-                           "changed_services": PG_CHANGED_SERVICES} if bench.pg is not None else None,
-            "statistic": "median", "timer": "time.perf_counter around the whole process (wall time)",
+            "postgresql": {
+                "server": bench.pg.server_shown,
+                "databases": len(bench.pg.names),
+                "prefix": bench.pg.prefix,
+                "changed_services": PG_CHANGED_SERVICES,
+            }
+            if bench.pg is not None
+            else None,
+            "statistic": "median",
+            "timer": "time.perf_counter around the whole process (wall time)",
             "memory": f"peak of the summed RSS of the command's process tree (parent-pid walk of /proc/*/stat every {POLL_SECONDS * 1000:.0f} ms)",
-            "seed": SEED_SOURCE, "seed_environment": SEED_ENV_NOTE,
+            "seed": SEED_SOURCE,
+            "seed_environment": SEED_ENV_NOTE,
         },
         "measurements": [m.to_json(bench.ratio(m)) for m in bench.measurements.values() if m.samples],
         "targets": targets,
@@ -926,16 +1013,48 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         epilog=__doc__.split("\n\n", 1)[1],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--services", type=int, default=190, metavar="N", help="services in the synthetic monorepo (default: 190, the Azora OS plan; the issue also asks for 1000)")
+    parser.add_argument(
+        "--services",
+        type=int,
+        default=190,
+        metavar="N",
+        help="services in the synthetic monorepo (default: 190, the Azora OS plan; the issue also asks for 1000)",
+    )
     parser.add_argument("--repeat", type=int, default=3, metavar="K", help="runs of each of our commands; figures are medians (default: 3)")
-    parser.add_argument("--seed-repeat", type=int, default=1, metavar="K", help="runs of each seed loop (slow: ~1.3 s per service); 0 = skip the seed loops and report absolute figures only (default: 1)")
-    parser.add_argument("--reference-repeat", type=int, default=1, metavar="K", help="runs of `validate --engine cli` (one prisma process per service); 0 = skip (default: 1)")
+    parser.add_argument(
+        "--seed-repeat",
+        type=int,
+        default=1,
+        metavar="K",
+        help="runs of each seed loop (slow: ~1.3 s per service); 0 = skip the seed loops and report absolute figures only (default: 1)",
+    )
+    parser.add_argument(
+        "--reference-repeat", type=int, default=1, metavar="K", help="runs of `validate --engine cli` (one prisma process per service); 0 = skip (default: 1)"
+    )
     parser.add_argument("--scenarios", default=",".join(SCENARIOS), metavar="LIST", help=f"comma-separated, from {', '.join(SCENARIOS)} (default: all)")
-    parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="pass -j N to our commands (default: the manifest's concurrency, one per CPU)")
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=None, metavar="N", help="pass -j N to our commands (default: the manifest's concurrency, one per CPU)"
+    )
     parser.add_argument("--output", type=Path, metavar="PATH", help="JSON record (default: bench/results/<UTC timestamp>-<git sha>.json)")
-    parser.add_argument("--source-manifest", type=Path, default=REPO_ROOT / "services.toml", metavar="PATH", help="manifest whose settings and categories the synthetic one copies (default: the repo's services.toml)")
-    parser.add_argument("--provider", choices=("sqlite", "postgresql"), default="sqlite", help="the services' database: sqlite (a file each) or postgresql (a database each on --pg-server, dropped after the run)")
-    parser.add_argument("--pg-server", default=os.environ.get("AZORA_BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432"), metavar="URL", help="PostgreSQL server for --provider postgresql (default: $AZORA_BENCH_PG_SERVER or postgresql://postgres@127.0.0.1:5432)")
+    parser.add_argument(
+        "--source-manifest",
+        type=Path,
+        default=REPO_ROOT / "services.toml",
+        metavar="PATH",
+        help="manifest whose settings and categories the synthetic one copies (default: the repo's services.toml)",
+    )
+    parser.add_argument(
+        "--provider",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the services' database: sqlite (a file each) or postgresql (a database each on --pg-server, dropped after the run)",
+    )
+    parser.add_argument(
+        "--pg-server",
+        default=os.environ.get("AZORA_BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432"),
+        metavar="URL",
+        help="PostgreSQL server for --provider postgresql (default: $AZORA_BENCH_PG_SERVER or postgresql://postgres@127.0.0.1:5432)",
+    )
     parser.add_argument("--pg-prefix", default=None, metavar="NAME", help="database name prefix for --provider postgresql (default: azbench_<random>)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary monorepo (with every command's log under bench-logs/) and print its path")
     options = parser.parse_args(argv)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print bench records (bench/results/*.json) as Markdown tables, e.g. to compare two commits.
 
-    python bench/summary.py bench/results/*.json
+python bench/summary.py bench/results/*.json
 """
 
 from __future__ import annotations
@@ -41,16 +41,22 @@ def render(path: Path) -> str:
         rows = targets.get(m["name"]) or [None]
         for index, target in enumerate(rows):
             head = index == 0
-            lines.append("| " + " | ".join([
-                f"`{m['name']}`" if head else "",
-                f"{m['median_seconds']:.2f}" if head else "",
-                f"{m['min_seconds']:.2f}–{m['max_seconds']:.2f}" if head else "",
-                ratio(m["ratio_vs_seed"]) if head else "",
-                mib(m["peak_rss_bytes"]) if head else "",
-                str(m["failures"]) if head else "",
-                target["target"] if target else "",
-                (f"**{target['status']}**" if target["status"] != "n/a" else f"n/a ({target.get('note', '')})") if target else "",
-            ]) + " |")
+            lines.append(
+                "| "
+                + " | ".join(
+                    [
+                        f"`{m['name']}`" if head else "",
+                        f"{m['median_seconds']:.2f}" if head else "",
+                        f"{m['min_seconds']:.2f}–{m['max_seconds']:.2f}" if head else "",
+                        ratio(m["ratio_vs_seed"]) if head else "",
+                        mib(m["peak_rss_bytes"]) if head else "",
+                        str(m["failures"]) if head else "",
+                        target["target"] if target else "",
+                        (f"**{target['status']}**" if target["status"] != "n/a" else f"n/a ({target.get('note', '')})") if target else "",
+                    ]
+                )
+                + " |"
+            )
     for skipped in record.get("skipped", []):
         lines.append(f"\nskipped `{skipped['measurement']}`: {skipped['reason']}")
     return "\n".join(lines) + "\n"

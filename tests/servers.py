@@ -50,12 +50,27 @@ def mariadb() -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="azora-mariadb-"))
     port = free_port()
     user = ["--user=root"] if os.geteuid() == 0 else []
-    subprocess.run([install, "--no-defaults", f"--datadir={folder / 'data'}", "--auth-root-authentication-method=normal", "--skip-test-db", *user],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [install, "--no-defaults", f"--datadir={folder / 'data'}", "--auth-root-authentication-method=normal", "--skip-test-db", *user],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     process = subprocess.Popen(
-        [server, "--no-defaults", f"--datadir={folder / 'data'}", f"--socket={folder / 'sock'}", f"--port={port}", "--bind-address=127.0.0.1",
-         f"--pid-file={folder / 'pid'}", "--skip-log-bin", *user],
-        stdout=subprocess.DEVNULL, stderr=open(folder / "log", "w"), start_new_session=True,  # the server owns the file
+        [
+            server,
+            "--no-defaults",
+            f"--datadir={folder / 'data'}",
+            f"--socket={folder / 'sock'}",
+            f"--port={port}",
+            "--bind-address=127.0.0.1",
+            f"--pid-file={folder / 'pid'}",
+            "--skip-log-bin",
+            *user,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=open(folder / "log", "w"),
+        start_new_session=True,  # the server owns the file
     )
     try:
         deadline = time.monotonic() + 60

@@ -66,7 +66,9 @@ def test_write_output_puts_the_settings_into_the_schemas(tmp_path: Path, capsys:
     manifest_path = tmp_path / "services.toml"
     assert main(["manifest", "init", "--manifest", str(manifest_path)]) == 0
     _point_at_cli(manifest_path)
-    text = manifest_path.read_text().replace('[services.svc-001]\ncategory = "services"\n', '[services.svc-001]\ncategory = "services"\nclients = { output = "../../../generated/{service}" }\n')
+    text = manifest_path.read_text().replace(
+        '[services.svc-001]\ncategory = "services"\n', '[services.svc-001]\ncategory = "services"\nclients = { output = "../../../generated/{service}" }\n'
+    )
     manifest_path.write_text(text)
     assert main(["clients", "--write-output", "--manifest", str(manifest_path), "--no-color"]) == 0
     auth = (tmp_path / "services" / "auth" / "prisma" / "schema.prisma").read_text()

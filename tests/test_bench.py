@@ -40,7 +40,9 @@ def test_bench_writes_a_complete_record(tmp_path: Path) -> None:
     output = tmp_path / "record.json"
     completed = subprocess.run(
         [sys.executable, str(BENCH), "--services", "3", "--repeat", "1", "--seed-repeat", "1", "--scenarios", "validate", "--output", str(output)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "seed validate loop" in completed.stdout  # the table
@@ -92,16 +94,40 @@ def test_postgres_bench_measures_every_migrate_step_and_drops_its_databases(tmp_
     prefix = f"{RUN_PREFIX}_bench"
     output = tmp_path / "record.json"
     completed = subprocess.run(
-        [sys.executable, str(BENCH), "--services", "2", "--repeat", "1", "--provider", "postgresql", "--pg-server", server,
-         "--pg-prefix", prefix, "--scenarios", "migrate", "--output", str(output)],
-        capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            str(BENCH),
+            "--services",
+            "2",
+            "--repeat",
+            "1",
+            "--provider",
+            "postgresql",
+            "--pg-server",
+            server,
+            "--pg-prefix",
+            prefix,
+            "--scenarios",
+            "migrate",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     record = json.loads(output.read_text(encoding="utf-8"))
     assert record["config"]["provider"] == "postgresql" and record["config"]["postgresql"]["databases"] == 2
     measurements = {m["name"]: m for m in record["measurements"]}
-    assert set(measurements) == {"pg seed migrate loop", "pg migrate fresh", "pg migrate no-op", "pg migrate status",
-                                 "pg seed migrate loop (second)", "pg migrate second"}
+    assert set(measurements) == {
+        "pg seed migrate loop",
+        "pg migrate fresh",
+        "pg migrate no-op",
+        "pg migrate status",
+        "pg seed migrate loop (second)",
+        "pg migrate second",
+    }
     for measurement in measurements.values():
         assert measurement["ok"], measurement
     assert _positive(measurements["pg migrate fresh"]["ratio_vs_seed"])

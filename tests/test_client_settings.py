@@ -47,16 +47,19 @@ def test_edited_schema_is_stable_under_prisma_format(tmp_path: Path, prisma_cli:
     env = {**offline_engine_env(os.environ), "DATABASE_URL": "file:./x.db"}
     completed = subprocess.run(["node", str(PRISMA_CLI), "format", "--schema", str(schema)], env=env, capture_output=True, text=True, timeout=120, check=False)
     assert completed.returncode == 0, completed.stderr
-    generator = before[before.index("generator client"):before.index("}", before.index("generator client")) + 1]
+    generator = before[before.index("generator client") : before.index("}", before.index("generator client")) + 1]
     assert generator in schema.read_text()  # Prisma's formatter leaves our block as we wrote it
 
 
-@pytest.mark.parametrize(("block", "problem"), [
-    ('engine_type = "binary"', "unknown engine type 'binary'"),
-    ('output = "../{name}/client"', "uses a placeholder other than {service}"),
-    ('output = "/abs/client"', "is absolute"),
-    ('colour = "blue"', "unknown key 'colour'"),
-])
+@pytest.mark.parametrize(
+    ("block", "problem"),
+    [
+        ('engine_type = "binary"', "unknown engine type 'binary'"),
+        ('output = "../{name}/client"', "uses a placeholder other than {service}"),
+        ('output = "/abs/client"', "is absolute"),
+        ('colour = "blue"', "unknown key 'colour'"),
+    ],
+)
 def test_bad_client_settings_name_the_line_and_the_fix(monorepo: Path, block: str, problem: str) -> None:
     manifest = monorepo / "services.toml"
     manifest.write_text(manifest.read_text().replace("[phases.1]", f"[settings.clients]\n{block}\n\n[phases.1]"))

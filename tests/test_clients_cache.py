@@ -65,7 +65,7 @@ def test_each_invalidation_rule(clients_repo: Path) -> None:
     assert (client / "index.js").is_file()
 
     manifest = clients_repo / "services.toml"
-    manifest.write_text(manifest.read_text().replace('[services.user-service]\nphase = 1', '[services.user-service]\nphase = 1\ndescription = "Users"'))
+    manifest.write_text(manifest.read_text().replace("[services.user-service]\nphase = 1", '[services.user-service]\nphase = 1\ndescription = "Users"'))
     assert ran(run(clients_repo, "clients")[1]) == {"user-service"}
 
     (clients_repo / "package-lock.json").write_text('{"packages": {"node_modules/prisma": {"version": "6.19.4"}}}')
@@ -202,7 +202,11 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-@pytest.mark.parametrize("schema", [VALID_SCHEMA, VALID_SCHEMA.replace('output   = "../generated/client"', 'output   = "../generated/client"\n  engineType = "client"')], ids=["library-engine", "engine-type-client"])
+@pytest.mark.parametrize(
+    "schema",
+    [VALID_SCHEMA, VALID_SCHEMA.replace('output   = "../generated/client"', 'output   = "../generated/client"\n  engineType = "client"')],
+    ids=["library-engine", "engine-type-client"],
+)
 def test_batch_worker_writes_exactly_what_the_cli_writes(clients_repo: Path, schema: str) -> None:
     write_schema(clients_repo, "auth", schema)
     client = clients_repo / "services" / "auth" / "generated" / "client"

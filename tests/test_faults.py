@@ -236,7 +236,9 @@ def test_a_non_utf8_schema_fails_only_its_service(tmp_path: Path, command: list[
     by_service = results(out)
     assert by_service["auth"]["status"] == "failed"
     assert by_service["user-service"]["status"] == "ok", by_service["user-service"]
-    assert_nothing_lost(root, before, may_change=("results.json", "services/user-service/", ".azora-cache/", "services/auth/prisma/migrations", "services/auth/prisma/.azora"))
+    assert_nothing_lost(
+        root, before, may_change=("results.json", "services/user-service/", ".azora-cache/", "services/auth/prisma/migrations", "services/auth/prisma/.azora")
+    )
     assert (root / "services/auth/prisma/schema.prisma").read_bytes() == LATIN1_SCHEMA
 
 
@@ -326,7 +328,7 @@ def test_a_bad_job_count_is_rejected(tmp_path: Path, jobs: str) -> None:
 def test_an_empty_manifest_is_an_error_and_the_page_is_not_overwritten(tmp_path: Path, command: list[str]) -> None:
     """Row 'an empty manifest'."""
     root = tmp_path
-    (root / "services.toml").write_text("[settings]\nprovider = \"sqlite\"\n")
+    (root / "services.toml").write_text('[settings]\nprovider = "sqlite"\n')
     page = root / "docs" / "schema-progress.md"
     page.parent.mkdir()
     page.write_text("# Schema progress\n\n12/190 implemented\n")
@@ -340,7 +342,7 @@ def test_an_empty_manifest_is_an_error_and_the_page_is_not_overwritten(tmp_path:
 
 def test_an_empty_manifest_can_still_be_filled_by_discover(tmp_path: Path) -> None:
     """The one command an empty manifest needs keeps working."""
-    (tmp_path / "services.toml").write_text("[settings]\nprovider = \"sqlite\"\ndefault_category = \"core\"\n\n[categories.core]\ntitle = \"Core\"\ntarget = 1\n")
+    (tmp_path / "services.toml").write_text('[settings]\nprovider = "sqlite"\ndefault_category = "core"\n\n[categories.core]\ntitle = "Core"\ntarget = 1\n')
     (tmp_path / "services" / "auth").mkdir(parents=True)
     completed = azora(tmp_path, "manifest", "discover")
     assert completed.returncode == 0, completed.stdout
@@ -445,11 +447,19 @@ def test_nox_sessions_exit_1_but_keep_the_tools_message(tmp_path: Path) -> None:
     """Row 'nox sessions on bad input': nox's own exit code (1), documented; the tool's message is printed."""
     root = valid_repo(tmp_path)
     manifest = root / "services.toml"
-    manifest.write_text(manifest.read_text().replace('[services.auth]', '[services.auth]\ncolour = "red"'))
+    manifest.write_text(manifest.read_text().replace("[services.auth]", '[services.auth]\ncolour = "red"'))
     (root / "noxfile.py").write_text("import azora_tasks\nazora_tasks.register_sessions(manifest='services.toml')\n")
     before = snapshot(root)
-    completed = subprocess.run([sys.executable, "-m", "nox", "-s", "validate", "--", "--lint-only"], cwd=root, env=azora_env(),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120, check=False)
+    completed = subprocess.run(
+        [sys.executable, "-m", "nox", "-s", "validate", "--", "--lint-only"],
+        cwd=root,
+        env=azora_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert completed.returncode == 1, completed.stdout
     assert "unknown key 'colour'" in completed.stdout and "services.toml:" in completed.stdout, completed.stdout
     assert "exit code 2" in completed.stdout
@@ -485,11 +495,15 @@ def test_unknown_key_names_the_key_and_line(tmp_path: Path) -> None:
     assert_nothing_lost(root, before)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["nosuch-service"], "nosuch-service"),
-    (["--shard", "5/4"], "--shard"),
-    (["--changed-since", "no-such-ref-i15"], "no-such-ref-i15"),
-], ids=["unknown service", "bad shard", "bad ref"])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["nosuch-service"], "nosuch-service"),
+        (["--shard", "5/4"], "--shard"),
+        (["--changed-since", "no-such-ref-i15"], "no-such-ref-i15"),
+    ],
+    ids=["unknown service", "bad shard", "bad ref"],
+)
 def test_bad_selection_is_exit_2_and_runs_nothing(tmp_path: Path, args: list[str], message: str) -> None:
     root = valid_repo(tmp_path)
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
@@ -507,10 +521,14 @@ POSTGRES_SCHEMA = VALID_SCHEMA.replace('provider = "sqlite"', 'provider = "postg
 
 @pytest.mark.prisma
 @needs_node
-@pytest.mark.parametrize("url, message", [
-    ("postgresql://postgres@127.0.0.1:1/i15_closed_port", "127.0.0.1:1"),
-    ("{server}/i15_unknown_role", "i15_no_such_role"),
-], ids=["closed database port", "unknown role"])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("postgresql://postgres@127.0.0.1:1/i15_closed_port", "127.0.0.1:1"),
+        ("{server}/i15_unknown_role", "i15_no_such_role"),
+    ],
+    ids=["closed database port", "unknown role"],
+)
 def test_database_connection_faults_fail_the_service_with_the_reason(tmp_path: Path, url: str, message: str, request: pytest.FixtureRequest) -> None:
     if "{server}" in url:  # a real server (local, or the throwaway one tests/migrate starts) that lacks the role
         server = request.getfixturevalue("postgres_server")
@@ -525,8 +543,9 @@ def test_database_connection_faults_fail_the_service_with_the_reason(tmp_path: P
     assert message in completed.stdout, completed.stdout
     no_traceback(completed.stdout)
     assert results(out)["auth"]["status"] == "failed"
-    assert not (root / "services/auth/prisma/migrations").exists() or not any(
-        p.is_dir() for p in (root / "services/auth/prisma/migrations").iterdir()), "no migration may be written"
+    assert not (root / "services/auth/prisma/migrations").exists() or not any(p.is_dir() for p in (root / "services/auth/prisma/migrations").iterdir()), (
+        "no migration may be written"
+    )
     assert_nothing_lost(root, before, may_change=("results.json", "services/auth/prisma/"))
 
 
@@ -589,7 +608,8 @@ def test_ctrl_c_in_generate_leaves_every_schema_whole(tmp_path: Path) -> None:
     """generate runs in-process: whatever Ctrl-C interrupts, each schema is complete or absent, never half."""
     names = [f"svc-{index:03d}" for index in range(300)]
     (tmp_path / "services.toml").write_text(
-        "[categories.core-infrastructure]\ntitle = \"Core\"\ntarget = 300\n\n" + "".join(f"[services.{name}]\ncategory = \"core-infrastructure\"\n\n" for name in names)
+        '[categories.core-infrastructure]\ntitle = "Core"\ntarget = 300\n\n'
+        + "".join(f'[services.{name}]\ncategory = "core-infrastructure"\n\n' for name in names)
     )
     out = tmp_path / "results.json"
     process = start(tmp_path, "generate", "-j", "1", "--json", str(out))

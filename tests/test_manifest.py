@@ -47,19 +47,75 @@ def _line_of(text: str, needle: str) -> int:
 @pytest.mark.parametrize(
     ("change", "key", "problem", "line_needle"),
     [
-        pytest.param(("[services.auth]\n", "[services.auth]\ncolour = \"blue\"\n"), "services.auth.colour", "unknown key 'colour'", "colour =", id="unknown-key"),
+        pytest.param(("[services.auth]\n", '[services.auth]\ncolour = "blue"\n'), "services.auth.colour", "unknown key 'colour'", "colour =", id="unknown-key"),
         pytest.param(("[settings]\n", "[settings]\nmystery = 1\n"), "settings.mystery", "unknown key 'mystery'", "mystery =", id="unknown-settings-key"),
-        pytest.param(("phase = 1\ncategory = \"core\"\ndescription = \"Authentication\"", "phase = \"one\"\ncategory = \"core\"\ndescription = \"Authentication\""), "services.auth.phase", "expected an integer, found a string ('one')", "phase = \"one\"", id="wrong-type"),
+        pytest.param(
+            ('phase = 1\ncategory = "core"\ndescription = "Authentication"', 'phase = "one"\ncategory = "core"\ndescription = "Authentication"'),
+            "services.auth.phase",
+            "expected an integer, found a string ('one')",
+            'phase = "one"',
+            id="wrong-type",
+        ),
         pytest.param(("target = 3", "target = true"), "categories.core.target", "expected an integer, found a boolean", "target = true", id="bool-is-not-int"),
-        pytest.param(("[services.search-service]", "[services.search-service]\nphase = 7"), "services.search-service.phase", "phase 7 does not exist", "phase = 7", id="unknown-phase"),
-        pytest.param(("category = \"education\"", "category = \"edu\""), "services.course-service.category", "category 'edu' does not exist", "category = \"edu\"", id="unknown-category"),
-        pytest.param(("[services.search-service]", "[services.\"../etc\"]\ncategory = \"core\"\n\n[services.search-service]"), "services.../etc", "not a safe directory name", "../etc", id="unsafe-dotdot"),
-        pytest.param(("[services.search-service]", "[services.\".hidden\"]\ncategory = \"core\"\n\n[services.search-service]"), "services..hidden", "not a safe directory name", ".hidden", id="unsafe-leading-dot"),
-        pytest.param(("[services.search-service]", "[services.\"a/b\"]\ncategory = \"core\"\n\n[services.search-service]"), "services.a/b", "not a safe directory name", "\"a/b\"", id="unsafe-slash"),
-        pytest.param(("provider = \"sqlite\"", "provider = \"oracle\""), "settings.provider", "unknown provider 'oracle'", "provider = \"oracle\"", id="unknown-provider"),
-        pytest.param(("[phases.1]", "[[milestones]]\ntitle = \"Half\"\nwhen = \"half done\"\n\n[phases.1]"), "milestones[0].when", "cannot read condition 'half done'", "when = \"half done\"", id="bad-milestone"),
-        pytest.param(("[phases.1]", "[[milestones]]\ntitle = \"P9\"\nwhen = \"phase 9 complete\"\n\n[phases.1]"), "milestones[0].when", "phase 9 does not exist", "when = \"phase 9", id="milestone-unknown-phase"),
-        pytest.param(("[services.user-service]\nphase = 1\ncategory = \"core\"\n", "[services.user-service]\nphase = 1\n"), "services.user-service", "missing required key 'category'", "[services.user-service]", id="missing-required"),
+        pytest.param(
+            ("[services.search-service]", "[services.search-service]\nphase = 7"),
+            "services.search-service.phase",
+            "phase 7 does not exist",
+            "phase = 7",
+            id="unknown-phase",
+        ),
+        pytest.param(
+            ('category = "education"', 'category = "edu"'),
+            "services.course-service.category",
+            "category 'edu' does not exist",
+            'category = "edu"',
+            id="unknown-category",
+        ),
+        pytest.param(
+            ("[services.search-service]", '[services."../etc"]\ncategory = "core"\n\n[services.search-service]'),
+            "services.../etc",
+            "not a safe directory name",
+            "../etc",
+            id="unsafe-dotdot",
+        ),
+        pytest.param(
+            ("[services.search-service]", '[services.".hidden"]\ncategory = "core"\n\n[services.search-service]'),
+            "services..hidden",
+            "not a safe directory name",
+            ".hidden",
+            id="unsafe-leading-dot",
+        ),
+        pytest.param(
+            ("[services.search-service]", '[services."a/b"]\ncategory = "core"\n\n[services.search-service]'),
+            "services.a/b",
+            "not a safe directory name",
+            '"a/b"',
+            id="unsafe-slash",
+        ),
+        pytest.param(
+            ('provider = "sqlite"', 'provider = "oracle"'), "settings.provider", "unknown provider 'oracle'", 'provider = "oracle"', id="unknown-provider"
+        ),
+        pytest.param(
+            ("[phases.1]", '[[milestones]]\ntitle = "Half"\nwhen = "half done"\n\n[phases.1]'),
+            "milestones[0].when",
+            "cannot read condition 'half done'",
+            'when = "half done"',
+            id="bad-milestone",
+        ),
+        pytest.param(
+            ("[phases.1]", '[[milestones]]\ntitle = "P9"\nwhen = "phase 9 complete"\n\n[phases.1]'),
+            "milestones[0].when",
+            "phase 9 does not exist",
+            'when = "phase 9',
+            id="milestone-unknown-phase",
+        ),
+        pytest.param(
+            ('[services.user-service]\nphase = 1\ncategory = "core"\n', "[services.user-service]\nphase = 1\n"),
+            "services.user-service",
+            "missing required key 'category'",
+            "[services.user-service]",
+            id="missing-required",
+        ),
     ],
 )
 def test_each_error_names_file_line_key_and_fix(tmp_path: Path, change: tuple[str, str], key: str, problem: str, line_needle: str) -> None:
@@ -76,23 +132,23 @@ def test_each_error_names_file_line_key_and_fix(tmp_path: Path, change: tuple[st
 
 
 def test_duplicate_service_table_is_reported_with_its_line(tmp_path: Path) -> None:
-    text = BASE + "\n[services.auth]\ncategory = \"core\"\n"
+    text = BASE + '\n[services.auth]\ncategory = "core"\n'
     error = _error_for(tmp_path, text)
     assert "declared twice" in error.problem
     assert error.line == len(text.splitlines()) - 1 or error.line == len(text.splitlines())
 
 
 def test_duplicate_service_differing_in_case(tmp_path: Path) -> None:
-    error = _error_for(tmp_path, BASE + "\n[services.Auth]\ncategory = \"core\"\n")
+    error = _error_for(tmp_path, BASE + '\n[services.Auth]\ncategory = "core"\n')
     assert "differ only in case" in error.problem
     assert error.line == len((BASE + "\n[services.Auth]").splitlines())
 
 
 def test_duplicate_key_in_one_table(tmp_path: Path) -> None:
-    text = BASE.replace("description = \"Authentication\"", "description = \"Authentication\"\ndescription = \"again\"")
+    text = BASE.replace('description = "Authentication"', 'description = "Authentication"\ndescription = "again"')
     error = _error_for(tmp_path, text)
     assert "set twice" in error.problem
-    assert error.line == _line_of(text, "description = \"again\"")
+    assert error.line == _line_of(text, 'description = "again"')
 
 
 def test_syntax_error_reports_line(tmp_path: Path) -> None:

@@ -15,14 +15,25 @@ from tests.conftest import REPO_ROOT
 def test_wheel_ships_templates_and_node_files(tmp_path: Path) -> None:
     # Build from a copy: setuptools writes build/ and *.egg-info next to the sources.
     source = tmp_path / "src"
-    shutil.copytree(REPO_ROOT, source, symlinks=True, ignore=shutil.ignore_patterns(".git", "node_modules", "build", ".nox", ".azora-cache", "*.egg-info", "__pycache__", "services", "bench"))
+    shutil.copytree(
+        REPO_ROOT,
+        source,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(".git", "node_modules", "build", ".nox", ".azora-cache", "*.egg-info", "__pycache__", "services", "bench"),
+    )
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     wheel = next(tmp_path.glob("azora_tasks-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = {f"azora_tasks/templates/{path.relative_to(REPO_ROOT / 'azora_tasks' / 'templates').as_posix()}" for path in (REPO_ROOT / "azora_tasks" / "templates").rglob("*") if path.is_file()}
+    expected = {
+        f"azora_tasks/templates/{path.relative_to(REPO_ROOT / 'azora_tasks' / 'templates').as_posix()}"
+        for path in (REPO_ROOT / "azora_tasks" / "templates").rglob("*")
+        if path.is_file()
+    }
     expected |= {f"azora_tasks/node/{path.name}" for path in (REPO_ROOT / "azora_tasks" / "node").glob("*.cjs")}
     expected |= {f"azora_tasks/node/sql/{path.name}" for path in (REPO_ROOT / "azora_tasks" / "node" / "sql").glob("*.sql")}  # the DDL both sides read
     assert any(name.endswith("prisma_migrations.sqlite.sql") for name in expected)

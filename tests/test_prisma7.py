@@ -242,8 +242,11 @@ def test_migrate_on_7_refusals_name_the_service_prisma_and_the_fix(tmp_path: Pat
     toolchain = ToolchainResolver(manifest).for_service(manifest.services["modern"])
     assert prisma7.refusal(toolchain, "sqlite", "auto", "develop") is None
     assert prisma7.refusal(toolchain, "postgresql", "auto", "status") is None
-    for provider, engine, mode, words in (("mysql", "auto", "develop", "no offline migrate"), ("sqlite", "prisma", "develop", "native schema engine"),
-                                          ("postgresql", "auto", "reset", "--reset")):
+    for provider, engine, mode, words in (
+        ("mysql", "auto", "develop", "no offline migrate"),
+        ("sqlite", "prisma", "develop", "native schema engine"),
+        ("postgresql", "auto", "reset", "--reset"),
+    ):
         refusal = prisma7.refusal(toolchain, provider, engine, mode)
         assert refusal and words in refusal and "Prisma 7.10.1" in refusal and "services/modern/package.json" in refusal and "fix:" in refusal
 
@@ -306,7 +309,9 @@ def test_7_cli_schema_engine_wasm_runs_with_the_pinned_glue(node_modules: Path) 
     @prisma/schema-engine-wasm7) has exactly its imports. It must load the CLI's engine and write the same
     SQL as the 6.19.3 engine for the same models."""
     hash7 = json.loads((node_modules / "prisma7" / "node_modules" / "@prisma" / "engines-version" / "package.json").read_text())["prisma"]["enginesVersion"]
-    payload = json.dumps([SCHEMA6.replace(', engineType = "client"', ""), SCHEMA7.replace("model Note", "model Account").replace("title String", "email String @unique")])
+    payload = json.dumps(
+        [SCHEMA6.replace(', engineType = "client"', ""), SCHEMA7.replace("model Note", "model Account").replace("title String", "email String @unique")]
+    )
     run = subprocess.run(["node", "-e", ENGINE7_SCRIPT, str(node_modules)], input=payload, capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)

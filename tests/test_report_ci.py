@@ -141,9 +141,18 @@ def test_shards_cover_every_service_once_and_merged_report_equals_unsharded(plan
 def test_matrix_balances_by_recorded_durations(planned_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     results = planned_repo / "earlier.json"
     durations = {"auth": 9.0, "user-service": 3.0, "course-service": 3.0, "search-service": 3.0}
-    results.write_text(json.dumps({"runs": [{"task": "validate", "services": [
-        {"service": name, "status": "ok", "duration": seconds, "cached": False} for name, seconds in durations.items()
-    ]}]}))
+    results.write_text(
+        json.dumps(
+            {
+                "runs": [
+                    {
+                        "task": "validate",
+                        "services": [{"service": name, "status": "ok", "duration": seconds, "cached": False} for name, seconds in durations.items()],
+                    }
+                ]
+            }
+        )
+    )
     capsys.readouterr()
     assert main(["matrix", "--task", "validate", "--shards", "2", "--durations", str(results), "--manifest", str(planned_repo / "services.toml")]) == 0
     include = json.loads(capsys.readouterr().out)["include"]
@@ -224,7 +233,11 @@ def test_shard_sessions_run_in_parallel_under_nox_parallel(planned_repo: Path, p
     env.pop("DATABASE_URL", None)
     completed = subprocess.run(
         [sys.executable, "-m", "nox", "-j", "2", "-s", "validate", "--", "--no-cache"],
-        cwd=planned_repo, capture_output=True, text=True, env=env, timeout=300,
+        cwd=planned_repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     combined = completed.stdout + completed.stderr

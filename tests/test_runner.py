@@ -32,8 +32,12 @@ def test_one_failure_and_one_crash_do_not_stop_the_others() -> None:
     run = run_services("demo", SERVICES, work, processes=processes, jobs=3)
     statuses = {r.service: r.status for r in run.results}
     assert statuses == {
-        "svc-0": Status.OK, "svc-1": Status.FAILED, "svc-2": Status.OK,
-        "svc-3": Status.OK, "svc-4": Status.FAILED, "svc-5": Status.OK,
+        "svc-0": Status.OK,
+        "svc-1": Status.FAILED,
+        "svc-2": Status.OK,
+        "svc-3": Status.OK,
+        "svc-4": Status.FAILED,
+        "svc-5": Status.OK,
     }
     assert "RuntimeError: boom" in run.results[1].output
     assert "hello from svc-4" in run.results[4].output
@@ -171,7 +175,12 @@ def test_a_child_killed_from_outside_raises_instead_of_returning_a_verdict(tmp_p
     """A killed child's output is a half-run: the service fails with the reason (and a cache never records it)."""
     processes = ProcessGroup()
     suicide = [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"]
-    run = run_services("demo", SERVICES[:1], lambda s: ServiceResult(s.name, Status.OK if processes.run(suicide, cwd=tmp_path).returncode == 0 else Status.FAILED), processes=processes)
+    run = run_services(
+        "demo",
+        SERVICES[:1],
+        lambda s: ServiceResult(s.name, Status.OK if processes.run(suicide, cwd=tmp_path).returncode == 0 else Status.FAILED),
+        processes=processes,
+    )
     [result] = run.results
     assert result.status is Status.FAILED
     assert "killed by SIGKILL" in result.summary and "Traceback" not in result.output
@@ -181,7 +190,12 @@ def test_a_child_killed_from_outside_raises_instead_of_returning_a_verdict(tmp_p
 def test_after_an_interrupt_no_child_starts_and_a_running_one_is_cancelled(tmp_path: Path) -> None:
     processes = ProcessGroup()
     processes.terminate_all()
-    run = run_services("demo", SERVICES[:1], lambda s: ServiceResult(s.name, Status.OK if processes.run(["true"], cwd=tmp_path).returncode == 0 else Status.FAILED), processes=processes)
+    run = run_services(
+        "demo",
+        SERVICES[:1],
+        lambda s: ServiceResult(s.name, Status.OK if processes.run(["true"], cwd=tmp_path).returncode == 0 else Status.FAILED),
+        processes=processes,
+    )
     assert run.results[0].status is Status.CANCELLED
 
 
@@ -210,4 +224,3 @@ def test_a_long_lived_child_is_stopped_with_the_group_and_its_stderr_never_block
     assert processes.stderr_tail(child).endswith("last words\n")
     processes.release(child)
     assert processes.stderr_tail(child) == ""
-

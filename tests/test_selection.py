@@ -27,7 +27,10 @@ def test_everything_by_default_sorted(manifest: Manifest) -> None:
 
 def test_names_and_globs(manifest: Manifest) -> None:
     assert names(select_services(manifest, Criteria(patterns=("auth", "*-service")))) == [
-        "auth", "course-service", "search-service", "user-service",
+        "auth",
+        "course-service",
+        "search-service",
+        "user-service",
     ]
     assert names(select_services(manifest, Criteria(patterns=("c*",)))) == ["course-service"]
 
@@ -94,7 +97,9 @@ def test_changed_since_picks_changed_service_folders_and_manifest_entries(monore
     (monorepo / "services" / "auth" / "prisma" / "schema.prisma").write_text("// edited\n")  # unstaged edit
     write_schema(monorepo, "course-service")  # untracked new file
     text = (monorepo / "services.toml").read_text()
-    (monorepo / "services.toml").write_text(text.replace('[services.search-service]\ncategory = "core"', '[services.search-service]\ncategory = "core"\ndescription = "Search"'))
+    (monorepo / "services.toml").write_text(
+        text.replace('[services.search-service]\ncategory = "core"', '[services.search-service]\ncategory = "core"\ndescription = "Search"')
+    )
     manifest = load_manifest(monorepo / "services.toml")
     assert names(select_services(manifest, Criteria(changed_since="HEAD"))) == ["auth", "course-service", "search-service"]
     assert names(select_services(manifest, Criteria(changed_since="HEAD", phases=(2,)))) == ["course-service"]

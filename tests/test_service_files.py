@@ -39,7 +39,9 @@ model {name} {{
 def _repo(root: Path) -> Path:
     """A repo whose multi-file schema folder has an old `.prisma` copy in its own migrations/."""
     root.mkdir(parents=True)
-    (root / "services.toml").write_text(SMALL_MANIFEST.format(prisma_cli="node_modules/prisma/build/index.js").replace('schema_path = "prisma/schema.prisma"', 'schema_path = "prisma/schema"'))
+    (root / "services.toml").write_text(
+        SMALL_MANIFEST.format(prisma_cli="node_modules/prisma/build/index.js").replace('schema_path = "prisma/schema.prisma"', 'schema_path = "prisma/schema"')
+    )
     folder = root / "services" / "auth" / "prisma" / "schema"
     (folder / "models").mkdir(parents=True)
     (folder / "base.prisma").write_text(BASE)

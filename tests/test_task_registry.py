@@ -80,10 +80,7 @@ def test_every_task_is_a_nox_session_and_shardable_ones_are_matrix_choices(monor
 
 def test_the_report_reads_every_result_a_task_declares(monorepo: Path, tmp_path: Path) -> None:
     """A `--json` run of each task (as a CI shard writes it) lands where the report looks for it."""
-    runs = [
-        {"task": spec.name, "services": [{"service": "auth", "status": "ok", "duration": 1.0, "details": {"prisma": "valid"}}]}
-        for spec in TASKS
-    ]
+    runs = [{"task": spec.name, "services": [{"service": "auth", "status": "ok", "duration": 1.0, "details": {"prisma": "valid"}}]} for spec in TASKS]
     results = tmp_path / "results.json"
     results.write_text(json.dumps({"runs": runs}))
     last = load_last_results(load_manifest(monorepo / "services.toml"), [results])

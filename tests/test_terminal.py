@@ -46,7 +46,10 @@ def test_live_progress_on_a_terminal_and_plain_lines_in_ci(monorepo: Path, prism
     assert "[1/4] validate" not in screen
 
     plain = subprocess.run(
-        [sys.executable, "-m", "azora_tasks.cli", "validate", "--no-cache"], cwd=monorepo, capture_output=True, text=True,
+        [sys.executable, "-m", "azora_tasks.cli", "validate", "--no-cache"],
+        cwd=monorepo,
+        capture_output=True,
+        text=True,
         env={**os.environ, "CI": "true"},
     ).stdout
     assert "\x1b[" not in plain

@@ -79,8 +79,14 @@ def test_empty_schema_is_invalid_with_a_clear_message(monorepo: Path, text: str,
 
 
 def _commands_with_json() -> list[list[str]]:
-    return [["list"], ["cache", "info"], ["cache", "clear"], ["report", "--output", "{root}/page.md"], ["matrix", "--task", "validate"],
-            ["manifest", "discover", "--dry-run"]]
+    return [
+        ["list"],
+        ["cache", "info"],
+        ["cache", "clear"],
+        ["report", "--output", "{root}/page.md"],
+        ["matrix", "--task", "validate"],
+        ["manifest", "discover", "--dry-run"],
+    ]
 
 
 @pytest.mark.parametrize("command", _commands_with_json(), ids=lambda c: " ".join(c[:2]))

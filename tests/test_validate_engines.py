@@ -28,14 +28,16 @@ CORPUS = {
     "valid-mysql": VALID_SCHEMA.replace('provider = "sqlite"', 'provider = "mysql"'),
     "unknown-type": INVALID_SCHEMA,
     "two-errors": INVALID_SCHEMA.replace("DateTime  @default(now())", "Datetime  @default(now())"),
-    "bad-relation": VALID_SCHEMA.replace("  @@map(\"users\")", "  posts     Post[]\n\n  @@map(\"users\")"),
+    "bad-relation": VALID_SCHEMA.replace('  @@map("users")', '  posts     Post[]\n\n  @@map("users")'),
     "syntax-error": VALID_SCHEMA.replace("model User {", "model User {{"),
     "unknown-attribute": VALID_SCHEMA.replace("@unique", "@uniq"),
-    "enum-on-sqlite": VALID_SCHEMA.replace("@@map(\"users\")", "role Role\n  @@map(\"users\")") + "\nenum Role {\n  ADMIN\n  USER\n}\n",
+    "enum-on-sqlite": VALID_SCHEMA.replace('@@map("users")', 'role Role\n  @@map("users")') + "\nenum Role {\n  ADMIN\n  USER\n}\n",
     "bad-provider": VALID_SCHEMA.replace('provider = "sqlite"', 'provider = "oracle"'),
-    "no-datasource": VALID_SCHEMA[VALID_SCHEMA.index("generator"):],
+    "no-datasource": VALID_SCHEMA[VALID_SCHEMA.index("generator") :],
     "env-wrong-protocol": POSTGRES.replace('env("DATABASE_URL")', 'env("AZORA_TEST_WRONG_URL")'),
-    "decimal-native-type-on-sqlite": VALID_SCHEMA.replace("email     String    @unique", "email     String    @unique\n  price     Decimal   @db.Decimal(10, 2)"),
+    "decimal-native-type-on-sqlite": VALID_SCHEMA.replace(
+        "email     String    @unique", "email     String    @unique\n  price     Decimal   @db.Decimal(10, 2)"
+    ),
 }
 
 
@@ -50,7 +52,7 @@ def test_wasm_worker_agrees_with_the_cli_on_a_mixed_corpus(tmp_path: Path, prism
     monkeypatch.setenv("AZORA_TEST_WRONG_URL", "mysql://root@localhost/db")
     manifest_text = (REPO_ROOT / "tests" / "conftest.py").read_text()  # reuse the small manifest's settings
     del manifest_text
-    lines = ['[settings]', f'prisma_cli = "{prisma_cli.as_posix()}"', '', '[categories.core]', 'title = "Core"', 'target = 1', '']
+    lines = ["[settings]", f'prisma_cli = "{prisma_cli.as_posix()}"', "", "[categories.core]", 'title = "Core"', "target = 1", ""]
     for name in CORPUS:
         lines += [f"[services.{name}]", 'category = "core"', ""]
     (tmp_path / "services.toml").write_text("\n".join(lines))
@@ -87,7 +89,7 @@ def test_worker_restarts_after_a_crash(prisma_cli: Path) -> None:
         assert worker.request({"op": "ping"})["pid"] != pid
 
 
-LINT_BAD = VALID_SCHEMA.replace("  deletedAt DateTime?\n", "").replace("  @@map(\"users\")\n", "  balance   Float\n")
+LINT_BAD = VALID_SCHEMA.replace("  deletedAt DateTime?\n", "").replace('  @@map("users")\n', "  balance   Float\n")
 
 
 def _run(root: Path, *args: str) -> tuple[int, dict]:
@@ -116,7 +118,7 @@ def test_lint_findings_fail_validate_and_reach_junit_and_sarif(monorepo: Path, p
 def test_manifest_lint_config_and_lint_only(monorepo: Path, prisma_cli: Path) -> None:
     write_schema(monorepo, "auth", LINT_BAD)
     manifest = monorepo / "services.toml"
-    manifest.write_text(manifest.read_text().replace('[services.auth]\n', '[services.auth]\nlint = { money-decimal = "off" }\n'))
+    manifest.write_text(manifest.read_text().replace("[services.auth]\n", '[services.auth]\nlint = { money-decimal = "off" }\n'))
     code, results = _run(monorepo, "auth")
     assert code == 0, results["auth"]
     assert "AZL008" not in {item["code"] for item in results["auth"]["details"]["lint"]["items"]}
@@ -128,7 +130,7 @@ def test_manifest_lint_config_and_lint_only(monorepo: Path, prisma_cli: Path) ->
 
 def test_unknown_lint_rule_in_manifest_is_a_located_error(monorepo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     manifest = monorepo / "services.toml"
-    manifest.write_text(manifest.read_text().replace('[services.auth]\n', '[services.auth]\nlint = { no-such-rule = "off" }\n'))
+    manifest.write_text(manifest.read_text().replace("[services.auth]\n", '[services.auth]\nlint = { no-such-rule = "off" }\n'))
     assert main(["validate", "--manifest", str(manifest)]) == 2
     output = capsys.readouterr().out
     line = manifest.read_text().splitlines().index('lint = { no-such-rule = "off" }') + 1

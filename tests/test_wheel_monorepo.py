@@ -33,7 +33,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.fail("npm is not installed: the Node side cannot be set up")
     work = tmp_path_factory.mktemp("wheel")
     source = work / "src"
-    shutil.copytree(REPO_ROOT, source, symlinks=True, ignore=shutil.ignore_patterns(".git", "node_modules", "build", ".nox", ".azora-cache", "*.egg-info", "__pycache__", "services", "bench"))
+    shutil.copytree(
+        REPO_ROOT,
+        source,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(".git", "node_modules", "build", ".nox", ".azora-cache", "*.egg-info", "__pycache__", "services", "bench"),
+    )
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work), str(source)], check=True, capture_output=True, text=True)
     wheel = next(work.glob("azora_tasks-*.whl"))
     venv = work / "venv"
@@ -88,8 +93,14 @@ def test_wheel_node_init_validate_migrate_clients_in_an_empty_monorepo(installed
     script = root / "row.cjs"
     script.write_text(ROW_SCRIPT)
     database = root / "services" / "ledger" / "prisma" / "ledger.db"
-    completed = subprocess.run(["node", str(script), str(root / "services" / "ledger" / "generated" / "client"), f"file:{database}", "sqlite"],
-                               cwd=root, capture_output=True, text=True, timeout=120, check=False)
+    completed = subprocess.run(
+        ["node", str(script), str(root / "services" / "ledger" / "generated" / "client"), f"file:{database}", "sqlite"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout.strip().splitlines()[-1])["read"]["value"] == "hello from sqlite"
 

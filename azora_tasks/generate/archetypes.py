@@ -40,7 +40,10 @@ def load_archetype(category: str) -> ServiceSpec:
     path = archetype_path(category)
     if not path.is_file():
         raise ManifestError(
-            path, None, f"categories.{category}", f"no archetype for category {category!r}",
+            path,
+            None,
+            f"categories.{category}",
+            f"no archetype for category {category!r}",
             f"describe the service's models in the manifest, or add {path.name} (one of: {', '.join(available_archetypes())}) under templates/archetypes/",
         )
     text = path.read_text(encoding="utf-8")
@@ -67,7 +70,14 @@ def spec_for(manifest: Manifest, service: Service, known: Mapping[str, Collectio
     if not service.models:
         if service.enums:
             where = ("services", service.name, "enums")
-            raise _located(manifest, SpecError(where, "enums without models", f"add [services.{service.name}.models.<Name>] tables, or remove the enums to use the {service.category} archetype"))
+            raise _located(
+                manifest,
+                SpecError(
+                    where,
+                    "enums without models",
+                    f"add [services.{service.name}.models.<Name>] tables, or remove the enums to use the {service.category} archetype",
+                ),
+            )
         return load_archetype(service.category)
     try:
         return parse_spec(service.models, service.enums, ("services", service.name), known_services=known if known is not None else known_services(manifest))

@@ -40,5 +40,5 @@ def ownership(text: str) -> Ownership:
     match = _HEADER.match(text)
     if not match:
         return Ownership.HAND_WRITTEN
-    body = text[match.end():]
+    body = text[match.end() :]
     return Ownership.GENERATED if digest(body) == match.group(1) else Ownership.HAND_EDITED

@@ -76,18 +76,25 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_schema(spec: ServiceSpec, *, service: str, description: str, provider: str, client_output: str = "", engine_type: str = "", prisma_major: int = 6) -> str:
+def render_schema(
+    spec: ServiceSpec, *, service: str, description: str, provider: str, client_output: str = "", engine_type: str = "", prisma_major: int = 6
+) -> str:
     """The complete file: generated-marker header plus formatted body.
 
     `client_output` / `engine_type` come from `[settings.clients]` (default: a
     per-service `../generated/client`, Prisma's default engine). `prisma_major` 7
     writes Prisma 7's shape: no `url` (it comes from prisma.config), `prisma-client` + `output`.
     """
-    return with_header(render_body(spec, service=service, description=description, provider=provider, client_output=client_output,
-                                   engine_type=engine_type, prisma_major=prisma_major))
+    return with_header(
+        render_body(
+            spec, service=service, description=description, provider=provider, client_output=client_output, engine_type=engine_type, prisma_major=prisma_major
+        )
+    )
 
 
-def render_body(spec: ServiceSpec, *, service: str, description: str, provider: str, client_output: str = "", engine_type: str = "", prisma_major: int = 6) -> str:
+def render_body(
+    spec: ServiceSpec, *, service: str, description: str, provider: str, client_output: str = "", engine_type: str = "", prisma_major: int = 6
+) -> str:
     template = _environment().get_template(SCHEMA_TEMPLATE)
     models = [model_view(spec, model, provider) for model in spec.models]
     return template.render(

@@ -40,10 +40,7 @@ _FIELD_NAME = re.compile(r"^[a-z][A-Za-z0-9]*$")
 _ENUM_VALUE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # Money and state words come from azora_tasks.vocabulary, shared with the schema linter.
-_FIELD_SYNTAX = (
-    'write it as "<Type>[?] [= default] [unique] [index] [doc=...]", "-> Model[?] [unique] [back=name]"'
-    ' or "ref service.Model[?] [unique]"'
-)
+_FIELD_SYNTAX = 'write it as "<Type>[?] [= default] [unique] [index] [doc=...]", "-> Model[?] [unique] [back=name]" or "ref service.Model[?] [unique]"'
 
 
 class SpecError(Exception):
@@ -165,7 +162,11 @@ def parse_spec(
     model_names = list(raw_models)
     for name in model_names:
         if not _MODEL_NAME.match(name):
-            raise SpecError((*where, "models", name), f"model name {name!r} is not PascalCase", f"rename it, e.g. {name[:1].upper() + re.sub(r'[^A-Za-z0-9]', '', name[1:])}")
+            raise SpecError(
+                (*where, "models", name),
+                f"model name {name!r} is not PascalCase",
+                f"rename it, e.g. {name[:1].upper() + re.sub(r'[^A-Za-z0-9]', '', name[1:])}",
+            )
         if name in enum_names:
             raise SpecError((*where, "models", name), f"{name!r} is both a model and an enum", "rename one of them")
         if name in SCALAR_TYPES:
@@ -192,7 +193,9 @@ def _parse_enums(raw: Any, where: tuple[str, ...]) -> list[Enum]:
             raise SpecError(keypath, "expected a non-empty array of strings", f'write {name} = ["ACTIVE", "INACTIVE"]')
         for value in values:
             if not _ENUM_VALUE.match(value):
-                raise SpecError(keypath, f"enum value {value!r} is not UPPER_SNAKE_CASE", f"write it as {re.sub(r'[^A-Z0-9]+', '_', value.upper()).strip('_') or 'VALUE'}")
+                raise SpecError(
+                    keypath, f"enum value {value!r} is not UPPER_SNAKE_CASE", f"write it as {re.sub(r'[^A-Z0-9]+', '_', value.upper()).strip('_') or 'VALUE'}"
+                )
         duplicates = sorted({v for v in values if values.count(v) > 1})
         if duplicates:
             raise SpecError(keypath, f"duplicate values: {', '.join(duplicates)}", "keep each value once")
@@ -221,7 +224,7 @@ def _parse_model(
     known_services: Mapping[str, Collection[str] | None] | None,
 ) -> _Draft:
     if not isinstance(raw, Mapping):
-        raise SpecError(where, "expected a table", f"write it as [{'.'.join(where)}] with fields.<name> = \"String\" lines")
+        raise SpecError(where, "expected a table", f'write it as [{".".join(where)}] with fields.<name> = "String" lines')
     for key in raw:
         if key not in MODEL_KEYS:
             raise SpecError((*where, key), f"unknown key {key!r}", f"use one of: {', '.join(MODEL_KEYS)}")
@@ -240,7 +243,9 @@ def _parse_model(
         if field_name in AUTOMATIC_FIELDS:
             raise SpecError(keypath, f"{field_name!r} is added to every model automatically", "remove this line")
         if not _FIELD_NAME.match(field_name):
-            raise SpecError(keypath, f"field name {field_name!r} is not camelCase", f"rename it, e.g. {lower_first(re.sub(r'[^A-Za-z0-9]', '', field_name.title()))}")
+            raise SpecError(
+                keypath, f"field name {field_name!r} is not camelCase", f"rename it, e.g. {lower_first(re.sub(r'[^A-Za-z0-9]', '', field_name.title()))}"
+            )
         member, back = _parse_member(field_name, text, keypath, model_names, enum_names, known_services)
         draft.members.append(member)
         if back:
@@ -339,7 +344,9 @@ def _parse_relation(name: str, rest: list[str], where: tuple[str, ...], model_na
         raise SpecError(where, "relation without a target model", 'write "-> User" (or "-> User?" if optional)')
     target, optional = _split_optional(rest[0])
     if target not in model_names:
-        hint = "for another service's record use \"ref service.Model\"" if "." in target else f"use one of this service's models: {', '.join(sorted(model_names))}"
+        hint = (
+            'for another service\'s record use "ref service.Model"' if "." in target else f"use one of this service's models: {', '.join(sorted(model_names))}"
+        )
         raise SpecError(where, f"unknown model {target!r}", hint)
     if name.endswith("Id"):
         raise SpecError(where, f"relation field {name!r} ends in Id", f"name the relation {name[:-2]!r}; the generator adds the foreign key {name!r}")
@@ -369,7 +376,11 @@ def _parse_reference(name: str, rest: list[str], where: tuple[str, ...], known_s
 
 def _parse_column(name: str, head: str, rest: list[str], where: tuple[str, ...], model_names: set[str], enum_names: set[str], doc: str) -> Column:
     if head.endswith("[]"):
-        raise SpecError(where, "scalar lists are PostgreSQL-only and relation lists are implied", 'use "Json" for a list of values, or declare "-> Model" on the other model')
+        raise SpecError(
+            where,
+            "scalar lists are PostgreSQL-only and relation lists are implied",
+            'use "Json" for a list of values, or declare "-> Model" on the other model',
+        )
     type_name, optional = _split_optional(head)
     if type_name in model_names:
         raise SpecError(where, f"{type_name!r} is a model: a relation needs an arrow", f'write "-> {head}"')
@@ -377,7 +388,11 @@ def _parse_column(name: str, head: str, rest: list[str], where: tuple[str, ...],
     if type_name not in SCALAR_TYPES and not is_enum:
         raise SpecError(where, f"unknown type {type_name!r}", f"use one of {', '.join(SCALAR_TYPES)} or an enum declared under enums")
     if type_name in ("String", "Text", "Int") and is_state_name(name):
-        raise SpecError(where, f"{name!r} is a status/type field declared as {type_name}", f"declare an enum under enums (e.g. {name[:1].upper()}{name[1:]} = [\"ACTIVE\", \"INACTIVE\"]) and use it as the type")
+        raise SpecError(
+            where,
+            f"{name!r} is a status/type field declared as {type_name}",
+            f'declare an enum under enums (e.g. {name[:1].upper()}{name[1:]} = ["ACTIVE", "INACTIVE"]) and use it as the type',
+        )
     if type_name in ("Float", "String", "Text") and is_money_name(name):
         raise SpecError(where, f"{name!r} holds money but is a {type_name}", 'use "Money" (Decimal with fixed precision) -- floats round cents away')
     default = None
@@ -408,7 +423,11 @@ def _default_expression(type_name: str, value: str, is_enum: bool, enum_names: s
         return value
     if type_name == "DateTime" and value == "now":
         return "now()"
-    raise SpecError(where, f"default {value!r} does not fit type {type_name}", "use true/false, a number, a word for String, `now` for DateTime or an enum value; Text/Json/Bytes take no default")
+    raise SpecError(
+        where,
+        f"default {value!r} does not fit type {type_name}",
+        "use true/false, a number, a word for String, `now` for DateTime or an enum value; Text/Json/Bytes take no default",
+    )
 
 
 # --- linking relations -------------------------------------------------------------
@@ -433,7 +452,11 @@ def _link_relations(drafts: list[_Draft], where: tuple[str, ...]) -> list[Model]
                 back = draft.backs.get(member.name) or _default_back(draft.name, member, ambiguous)
                 keypath = (*draft.where, "fields", member.name)
                 if back in taken[member.target]:
-                    raise SpecError(keypath, f"the back relation {member.target}.{back} clashes with an existing field", f'name it: "-> {member.target}{"?" if member.optional else ""} back=<otherName>"')
+                    raise SpecError(
+                        keypath,
+                        f"the back relation {member.target}.{back} clashes with an existing field",
+                        f'name it: "-> {member.target}{"?" if member.optional else ""} back=<otherName>"',
+                    )
                 taken[member.target].add(back)
                 if member.foreign_key in {m.name for m in draft.members}:
                     raise SpecError(keypath, f"the foreign key {member.foreign_key!r} is also declared as a field", f"remove fields.{member.foreign_key}")
@@ -455,7 +478,9 @@ def _check_tables(models: list[Model], where: tuple[str, ...]) -> None:
     seen: dict[str, str] = {}
     for model in models:
         if model.table in seen:
-            raise SpecError((*where, "models", model.name, "table"), f"table {model.table!r} is also used by {seen[model.table]}", "set a different table = \"...\"")
+            raise SpecError(
+                (*where, "models", model.name, "table"), f"table {model.table!r} is also used by {seen[model.table]}", 'set a different table = "..."'
+            )
         seen[model.table] = model.name
 
 
@@ -465,4 +490,8 @@ def check_enum_defaults(spec: ServiceSpec, where: tuple[str, ...]) -> None:
     for model in spec.models:
         for member in model.members:
             if isinstance(member, Column) and member.is_enum and member.default is not None and member.default not in values[member.type]:
-                raise SpecError((*where, "models", model.name, "fields", member.name), f"{member.default!r} is not a value of {member.type}", f"use one of: {', '.join(values[member.type])}")
+                raise SpecError(
+                    (*where, "models", model.name, "fields", member.name),
+                    f"{member.default!r} is not a value of {member.type}",
+                    f"use one of: {', '.join(values[member.type])}",
+                )

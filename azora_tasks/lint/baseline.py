@@ -104,14 +104,14 @@ class Baseline:
     def to_text(self) -> str:
         """The file's text: entries sorted by service, rule, model, member (stable diffs)."""
         entries = [
-            {"service": k.service, "rule": k.rule, "name": self.names.get(k.rule, ""), "model": k.model or None,
-             "member": k.member or None, "count": n}
-            for k, n in sorted(self.counts.items()) if n > 0
+            {"service": k.service, "rule": k.rule, "name": self.names.get(k.rule, ""), "model": k.model or None, "member": k.member or None, "count": n}
+            for k, n in sorted(self.counts.items())
+            if n > 0
         ]
         payload = {
             "format": FORMAT,
             "note": "Known lint findings that do not fail `validate`. Written by `azora-tasks validate "
-                    "--update-baseline`; fix findings and re-run it to shrink this file.",
+            "--update-baseline`; fix findings and re-run it to shrink this file.",
             "total": sum(int(e["count"] or 0) for e in entries),
             "findings": entries,
         }

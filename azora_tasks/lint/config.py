@@ -64,10 +64,7 @@ def parse_severity(value: object, rule: type[Rule]) -> Severity:
         return Severity.OFF
     if isinstance(value, str) and value.strip().lower() in _SEVERITY_ALIASES:
         return _SEVERITY_ALIASES[value.strip().lower()]
-    raise ValueError(
-        f"invalid severity {value!r} for lint rule {rule.code} {rule.name}; "
-        "use one of: off, info, warning, error"
-    )
+    raise ValueError(f"invalid severity {value!r} for lint rule {rule.code} {rule.name}; use one of: off, info, warning, error")
 
 
 def _enabled_severity(rule: type[Rule]) -> Severity:
@@ -82,10 +79,7 @@ def resolve_selectors(selectors: Iterable[str], option: str = "select") -> tuple
         if not selector:
             continue
         if not _matching(selector):
-            raise LintConfigError(
-                f"{option}: {selector!r} matches no lint rule; use a code (AZL003), a code prefix (AZL00) "
-                f"or a name: {rule_ids()}"
-            )
+            raise LintConfigError(f"{option}: {selector!r} matches no lint rule; use a code (AZL003), a code prefix (AZL00) or a name: {rule_ids()}")
         checked.append(selector)
     return tuple(checked)
 
@@ -162,13 +156,17 @@ def parse_ignores(raw: object) -> tuple[Ignore, ...]:
             codes.append(rule.code)
         reason = entry.get("reason")
         if not isinstance(reason, str) or not reason.strip():
-            raise LintConfigError("every ignore needs a reason = \"...\" (why these findings are acceptable)", where)
-        ignores.append(Ignore(
-            index, frozenset(codes), reason.strip(),
-            _string_list(entry.get("models"), (*where, "models")),
-            _string_list(entry.get("categories"), (*where, "categories")),
-            _string_list(entry.get("services"), (*where, "services")),
-        ))
+            raise LintConfigError('every ignore needs a reason = "..." (why these findings are acceptable)', where)
+        ignores.append(
+            Ignore(
+                index,
+                frozenset(codes),
+                reason.strip(),
+                _string_list(entry.get("models"), (*where, "models")),
+                _string_list(entry.get("categories"), (*where, "categories")),
+                _string_list(entry.get("services"), (*where, "services")),
+            )
+        )
     return tuple(ignores)
 
 
@@ -253,9 +251,7 @@ class LintConfig:
             self.ignores + other.ignores,
         )
 
-    def with_selection(
-        self, select: Sequence[str] | None = None, extend_select: Sequence[str] = (), ignore: Sequence[str] = ()
-    ) -> LintConfig:
+    def with_selection(self, select: Sequence[str] | None = None, extend_select: Sequence[str] = (), ignore: Sequence[str] = ()) -> LintConfig:
         """The command line's ``--select`` (replaces), ``--extend-select`` and ``--ignore`` (add)."""
         return replace(
             self,

@@ -169,10 +169,7 @@ def render_rule(rule: type[Rule]) -> str:
 
 def render_rules_markdown() -> str:
     """The whole ``docs/lint-rules.md`` page."""
-    table = "\n".join(
-        f"| [{r.code}](#{_anchor(r)}) | `{r.name}` | {r.default_severity.value} | {fixable_label(r)} | {r.summary()} |"
-        for r in RULES
-    )
+    table = "\n".join(f"| [{r.code}](#{_anchor(r)}) | `{r.name}` | {r.default_severity.value} | {fixable_label(r)} | {r.summary()} |" for r in RULES)
     body = "\n".join(render_rule(r) for r in RULES)
     return HEADER + table + "\n\n" + body.rstrip("\n") + "\n"
 

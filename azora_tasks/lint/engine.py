@@ -33,8 +33,13 @@ from azora_tasks.service_files import prisma_files
 
 def _parse_error_finding(error: SchemaParseError, severity: Severity) -> Finding:
     return Finding(
-        ParseError.code, ParseError.name, severity, f"cannot parse schema: {error.message}",
-        error.path, error.line, error.column,
+        ParseError.code,
+        ParseError.name,
+        severity,
+        f"cannot parse schema: {error.message}",
+        error.path,
+        error.line,
+        error.column,
     )
 
 
@@ -42,9 +47,7 @@ def _sort_key(finding: Finding) -> tuple[str, int, int, str]:
     return finding.path, finding.line, finding.column, finding.code
 
 
-def lint_schema(
-    schema: Schema, config: LintConfig | None = None, provider: str | None = None, *, cancel: Cancel | None = None
-) -> LintResult:
+def lint_schema(schema: Schema, config: LintConfig | None = None, provider: str | None = None, *, cancel: Cancel | None = None) -> LintResult:
     """Lint an already parsed schema (one file or a whole schema folder)."""
     config = config or LintConfig()
     ctx = RuleContext(schema, SchemaFacts(schema), provider or schema.provider, cancel)
@@ -63,9 +66,18 @@ def lint_schema(
         for problem in index.problems:
             c = problem.comment
             result.findings.append(
-                Finding(InvalidSuppression.code, InvalidSuppression.name, invalid, problem.message,
-                        problem.path, c.line, c.column, c.end_line, c.end_column,
-                        fix="/// azora-lint-ignore <rule> <reason>")
+                Finding(
+                    InvalidSuppression.code,
+                    InvalidSuppression.name,
+                    invalid,
+                    problem.message,
+                    problem.path,
+                    c.line,
+                    c.column,
+                    c.end_line,
+                    c.end_column,
+                    fix="/// azora-lint-ignore <rule> <reason>",
+                )
             )
     unused = config.severity(UnusedSuppression)
     if unused is not Severity.OFF:
@@ -84,16 +96,30 @@ def _unused_suppressions(index: SuppressionIndex, enabled: set[str], severity: S
         names = ", ".join(f"{code} {find_rule(code).name}" for code in idle)  # type: ignore[union-attr]
         c = suppression.comment
         found.append(
-            Finding(UnusedSuppression.code, UnusedSuppression.name, severity,
-                    f"suppression of {names} silences nothing here; remove it", suppression.path,
-                    c.line, c.column, c.end_line, c.end_column, fix="delete the comment (or the unused rule)",
-                    model=suppression.block, member=suppression.member)
+            Finding(
+                UnusedSuppression.code,
+                UnusedSuppression.name,
+                severity,
+                f"suppression of {names} silences nothing here; remove it",
+                suppression.path,
+                c.line,
+                c.column,
+                c.end_line,
+                c.end_column,
+                fix="delete the comment (or the unused rule)",
+                model=suppression.block,
+                member=suppression.member,
+            )
         )
     return found
 
 
 def _run_rule(
-    rule_class: type[Rule], severity: Severity, ctx: RuleContext, index: SuppressionIndex, result: LintResult,
+    rule_class: type[Rule],
+    severity: Severity,
+    ctx: RuleContext,
+    index: SuppressionIndex,
+    result: LintResult,
     config: LintConfig,
 ) -> list[Finding]:
     findings: list[Finding] = []
@@ -110,18 +136,29 @@ def _run_rule(
             line, column, end_line, end_column = violation.location()
             member = violation.field.name if violation.field is not None else violation.member
             findings.append(
-                Finding(rule_class.code, rule_class.name, severity, violation.message,
-                        block.path, line, column, end_line, end_column, violation.fix,
-                        model=block.name, member=member, fixable=applicability(violation.edits),
-                        edits=violation.edits)
+                Finding(
+                    rule_class.code,
+                    rule_class.name,
+                    severity,
+                    violation.message,
+                    block.path,
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    violation.fix,
+                    model=block.name,
+                    member=member,
+                    fixable=applicability(violation.edits),
+                    edits=violation.edits,
+                )
             )
     except LintCancelled:
         raise
     except Exception as exc:  # noqa: BLE001 - a crashing rule becomes a finding, never a lost lint
         path = ctx.schema.paths[0] if ctx.schema.paths else "schema.prisma"
         findings.append(
-            Finding(ParseError.code, ParseError.name, Severity.ERROR,
-                    f"internal error in rule {rule_class.code} {rule_class.name}: {exc!r}", path, 1, 1)
+            Finding(ParseError.code, ParseError.name, Severity.ERROR, f"internal error in rule {rule_class.code} {rule_class.name}: {exc!r}", path, 1, 1)
         )
     return findings
 
@@ -163,7 +200,11 @@ def _gc_paused() -> Iterator[None]:
 
 
 def lint_text(
-    text: str, path: str, *, config: LintConfig | None = None, provider: str | None = None,
+    text: str,
+    path: str,
+    *,
+    config: LintConfig | None = None,
+    provider: str | None = None,
     cancel: Cancel | None = None,
 ) -> LintResult:
     """Lint one schema file's text; ``provider`` overrides the datasource's provider."""
@@ -171,7 +212,10 @@ def lint_text(
 
 
 def lint_sources(
-    sources: Iterable[tuple[str, str]], *, config: LintConfig | None = None, provider: str | None = None,
+    sources: Iterable[tuple[str, str]],
+    *,
+    config: LintConfig | None = None,
+    provider: str | None = None,
     cancel: Cancel | None = None,
 ) -> LintResult:
     """Lint several ``(path, text)`` files as one schema; unparsable files become AZL000 findings."""
@@ -179,9 +223,7 @@ def lint_sources(
         return _lint_sources(sources, config or LintConfig(), provider, cancel)
 
 
-def _lint_sources(
-    sources: Iterable[tuple[str, str]], config: LintConfig, provider: str | None, cancel: Cancel | None
-) -> LintResult:
+def _lint_sources(sources: Iterable[tuple[str, str]], config: LintConfig, provider: str | None, cancel: Cancel | None) -> LintResult:
     schema = Schema()
     parse_findings: list[Finding] = []
     for path, text in sources:
@@ -193,10 +235,7 @@ def _lint_sources(
                 parse_findings.append(_parse_error_finding(error, severity))
             continue
         except RecursionError:
-            parse_findings.append(
-                Finding(ParseError.code, ParseError.name, Severity.ERROR, "cannot parse schema: nesting too deep",
-                        path, 1, 1)
-            )
+            parse_findings.append(Finding(ParseError.code, ParseError.name, Severity.ERROR, "cannot parse schema: nesting too deep", path, 1, 1))
             continue
         schema.blocks.extend(part.blocks)
         schema.comments.extend(part.comments)
@@ -207,7 +246,10 @@ def _lint_sources(
 
 
 def lint_files(
-    paths: Iterable[Path | str], *, config: LintConfig | None = None, provider: str | None = None,
+    paths: Iterable[Path | str],
+    *,
+    config: LintConfig | None = None,
+    provider: str | None = None,
     cancel: Cancel | None = None,
 ) -> LintResult:
     """Lint files as one multi-file schema; a directory contributes its ``*.prisma`` files."""
@@ -220,10 +262,7 @@ def lint_files(
             try:
                 sources.append((str(file), file.read_text(encoding="utf-8")))
             except (OSError, UnicodeDecodeError) as exc:
-                unreadable.append(
-                    Finding(ParseError.code, ParseError.name, Severity.ERROR, f"cannot read schema: {exc}",
-                            str(file), 1, 1)
-                )
+                unreadable.append(Finding(ParseError.code, ParseError.name, Severity.ERROR, f"cannot read schema: {exc}", str(file), 1, 1))
     result = lint_sources(sources, config=config, provider=provider, cancel=cancel)
     result.findings = sorted(unreadable + result.findings, key=_sort_key)
     return result

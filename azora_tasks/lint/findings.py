@@ -99,6 +99,4 @@ class LintResult:
         return max((f.severity for f in self.findings), key=lambda s: s.rank, default=Severity.OFF)
 
 
-_DICT_KEYS = frozenset(
-    {"code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "fix", "model", "member", "fixable"}
-)
+_DICT_KEYS = frozenset({"code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "fix", "model", "member", "fixable"})

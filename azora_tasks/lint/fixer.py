@@ -50,9 +50,16 @@ class FixResult:
         """A unified diff of every changed file (``--diff``)."""
         parts = []
         for path, text in self.texts.items():
-            parts.append("".join(difflib.unified_diff(
-                originals[path].splitlines(keepends=True), text.splitlines(keepends=True), f"a/{path}", f"b/{path}",
-            )))
+            parts.append(
+                "".join(
+                    difflib.unified_diff(
+                        originals[path].splitlines(keepends=True),
+                        text.splitlines(keepends=True),
+                        f"a/{path}",
+                        f"b/{path}",
+                    )
+                )
+            )
         return "".join(parts)
 
 
@@ -103,6 +110,7 @@ def fix_sources(sources: Mapping[str, str], findings: Iterable[Finding], *, unsa
 
 def _ordered(edits: Sequence[Edit]) -> list[Edit]:
     """Audit fields in createdAt, updatedAt, deletedAt order; everything else as reported."""
+
     def key(edit: Edit) -> tuple[int, int]:
         if edit.kind == ADD_FIELD and edit.field in _AUDIT_ORDER:
             return 1, _AUDIT_ORDER.index(edit.field)
@@ -183,10 +191,7 @@ def _field_position(layout: ModelLayout, models: set[str], name: str) -> int:
         return before[-1] + 1
     if audit:
         return audit[0][0]
-    scalars = [
-        i for i, item in enumerate(items)
-        if isinstance(item, Row) and item.cells[1].rstrip("?").removesuffix("[]") not in models
-    ]
+    scalars = [i for i, item in enumerate(items) if isinstance(item, Row) and item.cells[1].rstrip("?").removesuffix("[]") not in models]
     if scalars:
         return scalars[-1] + 1
     rows = [i for i, item in enumerate(items) if isinstance(item, Row)]

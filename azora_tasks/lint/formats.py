@@ -74,18 +74,11 @@ def result_to_dict(result: LintResult, baselined: set[int] | None = None) -> dic
     }
 
 
-def format_json(
-    results: Results, *, indent: int | None = 2, baselined: Mapping[str, set[int]] | None = None
-) -> str:
+def format_json(results: Results, *, indent: int | None = 2, baselined: Mapping[str, set[int]] | None = None) -> str:
     """One result as ``{"findings": [...], "suppressed": n, "counts": {...}}``, or ``{"services": {name: ...}}``."""
     if isinstance(results, LintResult):
         return json.dumps(result_to_dict(results), indent=indent)
-    payload = {
-        "services": {
-            name: result_to_dict(r, baselined.get(name, set()) if baselined is not None else None)
-            for name, r in results.items()
-        }
-    }
+    payload = {"services": {name: result_to_dict(r, baselined.get(name, set()) if baselined is not None else None) for name, r in results.items()}}
     return json.dumps(payload, indent=indent)
 
 
@@ -122,16 +115,15 @@ def format_junit(
         suite = ET.SubElement(root, "testsuite", name=service)
         failures = skipped = 0
         for rule in RULES:
-            case = ET.SubElement(
-                suite, "testcase", classname=f"{suite_name}.{service}", name=f"{rule.code} {rule.name}"
-            )
+            case = ET.SubElement(suite, "testcase", classname=f"{suite_name}.{service}", name=f"{rule.code} {rule.name}")
             findings = [f for f in result.findings if f.code == rule.code]
             failing = [f for f in findings if f.severity in (Severity.ERROR, Severity.WARNING)]
             if failing:
                 failures += 1
                 worst = max((f.severity for f in failing), key=lambda s: s.rank)
                 failure = ET.SubElement(
-                    case, "failure",
+                    case,
+                    "failure",
                     message=f"{len(failing)} finding{'s' if len(failing) != 1 else ''}: {failing[0].message}",
                     type=worst.value,
                 )
@@ -187,7 +179,10 @@ def _sarif_rule(rule: type[Rule], help_base: str | None) -> dict[str, object]:
 
 
 def to_sarif(
-    results: Results, *, tool_version: str | None = None, help_base: str | None = None,
+    results: Results,
+    *,
+    tool_version: str | None = None,
+    help_base: str | None = None,
     baselined: Mapping[str, set[int]] | None = None,
 ) -> dict[str, object]:
     """The SARIF 2.1.0 log as a dict: one run, every rule described, one result per finding.
@@ -213,9 +208,7 @@ def to_sarif(
                 "ruleIndex": index[f.code],
                 "level": _SARIF_LEVEL[f.severity],
                 "message": {"text": f.message + (f" (fix: {f.fix})" if f.fix else "")},
-                "locations": [
-                    {"physicalLocation": {"artifactLocation": {"uri": _artifact_uri(f.path)}, "region": region}}
-                ],
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": _artifact_uri(f.path)}, "region": region}}],
                 "properties": {"service": service, "ruleName": f.name},
             }
             if known is not None:
@@ -229,7 +222,10 @@ def to_sarif(
 
 
 def format_sarif(
-    results: Results, *, tool_version: str | None = None, help_base: str | None = None,
+    results: Results,
+    *,
+    tool_version: str | None = None,
+    help_base: str | None = None,
     baselined: Mapping[str, set[int]] | None = None,
 ) -> str:
     """:func:`to_sarif` serialised as JSON text."""

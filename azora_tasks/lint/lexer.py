@@ -118,8 +118,9 @@ class Lexer:
             elif kind == "comment":
                 raw = match.group(kind)
                 is_doc = raw.startswith("///")
-                comments.append(Comment(line, column, line, column + len(raw), "doc" if is_doc else "line",
-                                        raw[3 if is_doc else 2 :].strip(), not has_code, path))
+                comments.append(
+                    Comment(line, column, line, column + len(raw), "doc" if is_doc else "line", raw[3 if is_doc else 2 :].strip(), not has_code, path)
+                )
             elif kind == "block":
                 close = text.find("*/", start + 2)
                 if close == -1:

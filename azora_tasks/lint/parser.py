@@ -73,9 +73,7 @@ class Parser:
         self.own_line_starts = [c.line for c in self.own_line_comments]
         self.index = 0
         self.comment_index = _CommentIndex(self.comments)
-        self.trailing: dict[int, Comment] = {
-            c.line: c for c in self.comments if not c.own_line
-        }
+        self.trailing: dict[int, Comment] = {c.line: c for c in self.comments if not c.own_line}
 
     # ------------------------------------------------------------ helpers
     @property
@@ -132,9 +130,7 @@ class Parser:
     def block(self) -> Block:
         keyword = self.tok
         if keyword.kind != "IDENT" or keyword.text not in BLOCK_KINDS:
-            raise self.error(
-                f"expected a block keyword ({', '.join(BLOCK_KINDS)}), found {self._describe(keyword)}"
-            )
+            raise self.error(f"expected a block keyword ({', '.join(BLOCK_KINDS)}), found {self._describe(keyword)}")
         self.index += 1
         name = self.expect("IDENT", what=f"a {keyword.text} name")
         comments = self.comment_index.above(keyword.line)
@@ -164,9 +160,7 @@ class Parser:
                 fields.append(self.field())
         first = bisect.bisect_right(self.own_line_starts, open_line)
         last = bisect.bisect_left(self.own_line_starts, close.line)
-        body_comments = tuple(
-            c for c in self.own_line_comments[first:last] if id(c) not in self.comment_index.claimed
-        )
+        body_comments = tuple(c for c in self.own_line_comments[first:last] if id(c) not in self.comment_index.claimed)
         return Block(
             line=keyword.line,
             column=keyword.column,
@@ -220,8 +214,7 @@ class Parser:
         if self.accept("PUNCT", "?"):
             optional = True
         last = self._prev()
-        return FieldType(name.line, name.column, last.end_line, last.end_column,
-                         name.text, optional, is_list, args)
+        return FieldType(name.line, name.column, last.end_line, last.end_column, name.text, optional, is_list, args)
 
     def enum_value(self) -> EnumValue:
         name = self.expect("IDENT", what="an enum value")
@@ -229,8 +222,7 @@ class Parser:
         attributes = self.attributes()
         self.end_of_line(f"enum value {name.text!r}")
         last = self._prev()
-        return EnumValue(name.line, name.column, last.end_line, last.end_column,
-                         name.text, attributes, comments)
+        return EnumValue(name.line, name.column, last.end_line, last.end_column, name.text, attributes, comments)
 
     def property(self) -> Property:
         key = self.expect("IDENT", what="a property name")

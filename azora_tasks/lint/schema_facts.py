@@ -69,10 +69,7 @@ class SchemaFacts:
         for equality lookups the order inside the leading group is irrelevant.
         """
         wanted = set(columns)
-        return any(
-            len(index) >= len(columns) and set(index[: len(columns)]) == wanted
-            for index in self.indexes(block)
-        )
+        return any(len(index) >= len(columns) and set(index[: len(columns)]) == wanted for index in self.indexes(block))
 
     @staticmethod
     def id_field(block: Block) -> Field | None:

@@ -58,8 +58,7 @@ def statistics_lines(totals: list[RuleTotal]) -> list[str]:
         if t.unsafe:
             fix += (", " if fix else "") + f"{t.unsafe} with --unsafe-fixes"
         lines.append(
-            f"{t.code}  {t.name:<{name_width}}  {t.count:>{count_width}}  in {len(t.services)} "
-            f"service{'s' if len(t.services) != 1 else ''}  {fix or 'manual'}"
+            f"{t.code}  {t.name:<{name_width}}  {t.count:>{count_width}}  in {len(t.services)} service{'s' if len(t.services) != 1 else ''}  {fix or 'manual'}"
         )
     return lines
 

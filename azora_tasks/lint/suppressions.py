@@ -111,9 +111,7 @@ def build_index(schema: Schema) -> SuppressionIndex:
             codes.add(rule.code)
         reason = parsed.group("reason").strip().lstrip("-—:").strip()
         if not reason:
-            index.problems.append(
-                SuppressionProblem(f"`{MARKER} {parsed.group('rules')}` needs a reason", block.path, comment)
-            )
+            index.problems.append(SuppressionProblem(f"`{MARKER} {parsed.group('rules')}` needs a reason", block.path, comment))
             return
         index.suppressions.append(Suppression(frozenset(codes), reason, comment, block.path, block.name, member))
 
@@ -137,12 +135,9 @@ def build_index(schema: Schema) -> SuppressionIndex:
     for comment in schema.comments:
         if id(comment) not in consumed and is_directive(comment):
             path = _path_of(schema, comment)
-            index.problems.append(
-                SuppressionProblem(f"`{MARKER}` is not attached to a model or field", path, comment)
-            )
+            index.problems.append(SuppressionProblem(f"`{MARKER}` is not attached to a model or field", path, comment))
     return index
 
 
 def _path_of(schema: Schema, comment: Comment) -> str:
     return comment.path or (schema.paths[0] if schema.paths else "schema.prisma")
-

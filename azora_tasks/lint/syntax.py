@@ -14,9 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-SCALAR_TYPES = frozenset(
-    {"String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"}
-)
+SCALAR_TYPES = frozenset({"String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"})
 """Prisma's built-in scalar types (``Unsupported`` is handled separately)."""
 
 BLOCK_KINDS = ("model", "enum", "view", "type", "datasource", "generator")

@@ -18,8 +18,22 @@ from azora_tasks.atomic import write_text_atomically
 from azora_tasks.vocabulary import lower_first, plural
 
 DOMAIN_MODELS = (
-    "Quiz", "Curriculum", "ModuleProgress", "Invoice", "Order", "Ticket", "Product", "Shipment",
-    "Category", "Address", "Subscription", "Review", "Coupon", "Notification", "Payment", "Lesson",
+    "Quiz",
+    "Curriculum",
+    "ModuleProgress",
+    "Invoice",
+    "Order",
+    "Ticket",
+    "Product",
+    "Shipment",
+    "Category",
+    "Address",
+    "Subscription",
+    "Review",
+    "Coupon",
+    "Notification",
+    "Payment",
+    "Lesson",
 )
 
 
@@ -114,9 +128,15 @@ def foreign_schema(number: int, service: str | None = None, *, models: int = 3) 
     user = _model("User", user_rows, [], "Copied from the auth service")
     audit = _model(
         "AuditLog",
-        [("id", "Int", "@id @default(autoincrement())"), ("action", "String"), ("actorId", "String"),
-         ("payload", "Json?"), ("at", "DateTime", "@default(now())")],
-        [], "Copied from the platform template",
+        [
+            ("id", "Int", "@id @default(autoincrement())"),
+            ("action", "String"),
+            ("actorId", "String"),
+            ("payload", "Json?"),
+            ("at", "DateTime", "@default(now())"),
+        ],
+        [],
+        "Copied from the platform template",
     )
     return _header(service) + "\n" + "\n\n".join([user, audit, *texts]) + "\n"
 
@@ -129,8 +149,11 @@ def big_schema(target_bytes: int) -> str:
     while size < target_bytes:
         name = f"Entity{number}"
         rows: list[tuple[str, ...]] = [
-            ("id", "String", "@id @default(cuid())"), ("title", "String"), ("status", "String"),
-            ("amount", "Float"), ("ownerId", "String"),
+            ("id", "String", "@id @default(cuid())"),
+            ("title", "String"),
+            ("status", "String"),
+            ("amount", "Float"),
+            ("ownerId", "String"),
         ]
         if number:
             rows += [("parentId", "String"), ("parent", f"Entity{number - 1}", "@relation(fields: [parentId], references: [id])")]
@@ -141,8 +164,17 @@ def big_schema(target_bytes: int) -> str:
         size += len(text) + 2
         number += 1
     last = f"Entity{number}"
-    parts.append(_model(last, [("id", "String", "@id @default(uuid())"), ("parentId", "String"),
-                               ("parent", f"Entity{number - 1}", "@relation(fields: [parentId], references: [id])")], []))
+    parts.append(
+        _model(
+            last,
+            [
+                ("id", "String", "@id @default(uuid())"),
+                ("parentId", "String"),
+                ("parent", f"Entity{number - 1}", "@relation(fields: [parentId], references: [id])"),
+            ],
+            [],
+        )
+    )
     return "\n\n".join(parts) + "\n"
 
 

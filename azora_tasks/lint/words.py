@@ -25,7 +25,19 @@ from azora_tasks.vocabulary import (
 )
 
 __all__ = [
-    "CAMEL_CASE", "IRREGULAR_PLURALS", "KNOWN_PLURALS", "MONEY_WORDS", "OPEN_ENDED_NAMES", "PASCAL_CASE",
-    "SINGULAR_ENDING_IN_S", "SNAKE_CASE", "STATE_WORDS", "UNCOUNTABLE", "is_money_name", "is_plural_word",
-    "pluralize", "snake_plural", "split_words",
+    "CAMEL_CASE",
+    "IRREGULAR_PLURALS",
+    "KNOWN_PLURALS",
+    "MONEY_WORDS",
+    "OPEN_ENDED_NAMES",
+    "PASCAL_CASE",
+    "SINGULAR_ENDING_IN_S",
+    "SNAKE_CASE",
+    "STATE_WORDS",
+    "UNCOUNTABLE",
+    "is_money_name",
+    "is_plural_word",
+    "pluralize",
+    "snake_plural",
+    "split_words",
 ]

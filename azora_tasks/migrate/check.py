@@ -49,8 +49,7 @@ def scratch_target(target: Target, folder: Path, name: str) -> Target:
     if target.provider == "sqlite":
         return Target("sqlite", f"file:{folder / 'check.db'}", "scratch database of migrate --check")
     parts = urllib.parse.urlsplit(target.url)
-    return Target(target.provider, urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, "")),
-                  "scratch database of migrate --check")
+    return Target(target.provider, urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, "")), "scratch database of migrate --check")
 
 
 def scratch_name(real: Target, run_id: str, service: str) -> str:
@@ -69,8 +68,10 @@ def check_service(engine: Engine, manifest: Manifest, service: Service, schema: 
         outcome.error = str(error)
         return outcome
     if not engine.uses_js_engine(real) and engine.native_schema_engine() is None:
-        outcome.error = (f"{real.provider}: Prisma 6.19's WebAssembly schema engine has no MySQL/MariaDB connector and no native"
-                         " schema engine is installed (set PRISMA_SCHEMA_ENGINE_BINARY)")
+        outcome.error = (
+            f"{real.provider}: Prisma 6.19's WebAssembly schema engine has no MySQL/MariaDB connector and no native"
+            " schema engine is installed (set PRISMA_SCHEMA_ENGINE_BINARY)"
+        )
         return outcome
     migrations = history.migrations_dir(schema)
     names = history.local_migrations(migrations)

@@ -184,8 +184,15 @@ class Engine:
         if target.provider == "sqlite":
             return
         try:
-            subprocess.run(["node", str(DBTOOL), "drop-shadows", prefix], env=env, cwd=schema.parent, timeout=20,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            subprocess.run(
+                ["node", str(DBTOOL), "drop-shadows", prefix],
+                env=env,
+                cwd=schema.parent,
+                timeout=20,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
         except (OSError, subprocess.TimeoutExpired):
             pass
 
@@ -204,8 +211,17 @@ class Engine:
         with tempfile.TemporaryDirectory(prefix="azora-migrate-") as scratch:
             out = Path(scratch) / "diff.sql"
             result = self.prisma_command(
-                target, schema, env, "migrate", "diff", *source,
-                "--to-schema-datamodel", str(to_schema or schema), "--script", "--output", str(out),
+                target,
+                schema,
+                env,
+                "migrate",
+                "diff",
+                *source,
+                "--to-schema-datamodel",
+                str(to_schema or schema),
+                "--script",
+                "--output",
+                str(out),
             )
             sql = out.read_text(encoding="utf-8") if result.ok and out.is_file() else ""
         return Diff(result, sql)

@@ -75,14 +75,16 @@ def local_checksums(migrations: Path) -> dict[str, str]:
 def fingerprint(schema_files: Sequence[Path], migrations: Path, target: Target, toolchain: str, checksums: dict[str, str] | None = None) -> str:
     """Everything `migrate diff --from-migrations … --to-schema-datamodel …` depends on, hashed."""
     lock = migrations / history.LOCK_FILE
-    return sha256_json({
-        "schema": [[str(path), sha256_bytes(path.read_bytes())] for path in schema_files],
-        "migrations": local_checksums(migrations) if checksums is None else checksums,
-        "lock": sha256_bytes(lock.read_bytes()) if lock.is_file() else None,
-        "database": target.url,
-        "provider": target.provider,
-        "toolchain": toolchain,
-    })
+    return sha256_json(
+        {
+            "schema": [[str(path), sha256_bytes(path.read_bytes())] for path in schema_files],
+            "migrations": local_checksums(migrations) if checksums is None else checksums,
+            "lock": sha256_bytes(lock.read_bytes()) if lock.is_file() else None,
+            "database": target.url,
+            "provider": target.provider,
+            "toolchain": toolchain,
+        }
+    )
 
 
 class StateStore:
@@ -135,10 +137,15 @@ class MigrateWorker(NodeWorker):
         From a folder on PostgreSQL the engine replays it into a shadow
         database on `url`'s server, created and always dropped by the worker.
         """
-        response = self._ask({
-            "op": "diff", "provider": provider, "url": url, "migrations": str(migrations) if migrations else None,
-            "files": [list(pair) for pair in files],
-        })
+        response = self._ask(
+            {
+                "op": "diff",
+                "provider": provider,
+                "url": url,
+                "migrations": str(migrations) if migrations else None,
+                "files": [list(pair) for pair in files],
+            }
+        )
         sql = response.get("sql")
         if not isinstance(sql, str):
             raise WorkerError(f"malformed answer: {response!r}")
@@ -164,12 +171,17 @@ class MigrateWorker(NodeWorker):
         """
         from azora_tasks.migrate.sqlite_history import checksum
 
-        response = self._ask({
-            "op": "pg-apply", "url": url, "ensure": ensure,
-            "migrations": [{"name": name, "sql": sql, "checksum": checksum(sql)} for name, sql in migrations],
-        })
-        return PgApply(list(response.get("applied", [])), response.get("before"), response.get("after"), bool(response.get("fresh")),
-                       bool(response.get("created")))
+        response = self._ask(
+            {
+                "op": "pg-apply",
+                "url": url,
+                "ensure": ensure,
+                "migrations": [{"name": name, "sql": sql, "checksum": checksum(sql)} for name, sql in migrations],
+            }
+        )
+        return PgApply(
+            list(response.get("applied", [])), response.get("before"), response.get("after"), bool(response.get("fresh")), bool(response.get("created"))
+        )
 
     def postgres_history(self, url: str) -> list[Row] | None:
         """`_prisma_migrations` of a PostgreSQL database (`?schema=` honoured); None when there is no such table."""
@@ -181,8 +193,7 @@ class MigrateWorker(NodeWorker):
             return None
         # Only what the verdict needs; timestamps stand in as markers of "set".
         return [
-            Row("", str(row["checksum"]), "set" if row["finished"] else None, str(row["migration_name"]), None,
-                "set" if row["rolled_back"] else None, "", 0)
+            Row("", str(row["checksum"]), "set" if row["finished"] else None, str(row["migration_name"]), None, "set" if row["rolled_back"] else None, "", 0)
             for row in rows
         ]
 
@@ -202,6 +213,12 @@ class MigrateWorker(NodeWorker):
 
 def _row(row: dict[str, Any]) -> Row:
     return Row(
-        str(row.get("id", "")), str(row["checksum"]), row.get("finished_at"), str(row["migration_name"]), row.get("logs"),
-        row.get("rolled_back_at"), str(row.get("started_at") or ""), int(row.get("applied_steps_count") or 0),
+        str(row.get("id", "")),
+        str(row["checksum"]),
+        row.get("finished_at"),
+        str(row["migration_name"]),
+        row.get("logs"),
+        row.get("rolled_back_at"),
+        str(row.get("started_at") or ""),
+        int(row.get("applied_steps_count") or 0),
     )

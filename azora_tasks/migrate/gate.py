@@ -45,12 +45,19 @@ CACHE_TASK = "migrate-gate"
 
 def add_gate_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("migrate CI gate (--check / --lint; combine freely, with every selection option)")
-    group.add_argument("--check", action="store_true", dest="gate_check",
-                       help="exit 1 naming each service whose schema has changes no committed migration covers, with the SQL a new"
-                            " migration would contain; runs on a throw-away scratch database, never the service's own")
-    group.add_argument("--lint", action="store_true", dest="gate_lint",
-                       help="lint committed migration.sql files (with --changed-since REF: only those added or changed since REF)"
-                            " -- docs/migration-lint.md")
+    group.add_argument(
+        "--check",
+        action="store_true",
+        dest="gate_check",
+        help="exit 1 naming each service whose schema has changes no committed migration covers, with the SQL a new"
+        " migration would contain; runs on a throw-away scratch database, never the service's own",
+    )
+    group.add_argument(
+        "--lint",
+        action="store_true",
+        dest="gate_lint",
+        help="lint committed migration.sql files (with --changed-since REF: only those added or changed since REF) -- docs/migration-lint.md",
+    )
     group.add_argument("--junit", type=Path, metavar="PATH", dest="gate_junit", help="--check/--lint results as JUnit XML")
     group.add_argument("--sarif", type=Path, metavar="PATH", dest="gate_sarif", help="--check/--lint results as SARIF 2.1.0 (code scanning)")
     group.add_argument("--lint-json", type=Path, metavar="PATH", dest="gate_lint_json", help="--lint findings (and --check SQL) as JSON")
@@ -70,8 +77,14 @@ def build_gate(manifest: Manifest, processes: ProcessGroup, options: argparse.Na
     ref = getattr(options, "changed_since", None)
     changed = _changed_files(manifest.root, ref) if ref and getattr(options, "gate_lint", False) else None
     return GateTask(
-        manifest, find_prisma(manifest) if check else None, processes, check=check, lint=bool(getattr(options, "gate_lint", False)),
-        base_ref=ref, changed=changed, use_cache=not getattr(options, "no_cache", False),
+        manifest,
+        find_prisma(manifest) if check else None,
+        processes,
+        check=check,
+        lint=bool(getattr(options, "gate_lint", False)),
+        base_ref=ref,
+        changed=changed,
+        use_cache=not getattr(options, "no_cache", False),
     )
 
 
@@ -124,9 +137,9 @@ class GateTask(TaskHooks):
         if self.changed is None or self.base_ref is None:
             return None, None
         prefix = self._relative(migrations) + "/"
-        only = {path[len(prefix):].split("/", 1)[0] for path in self.changed if path.startswith(prefix) and path.endswith("/migration.sql")}
+        only = {path[len(prefix) :].split("/", 1)[0] for path in self.changed if path.startswith(prefix) and path.endswith("/migration.sql")}
         code, lines, _ = _git(self.manifest.root, "ls-tree", "-d", "--name-only", self.base_ref, "--", prefix)
-        base = sorted(line[len(prefix):] for line in lines if line.startswith(prefix)) if code == 0 else []
+        base = sorted(line[len(prefix) :] for line in lines if line.startswith(prefix)) if code == 0 else []
         return only, base
 
     def inputs(self, service: Service, schema: Path, only: set[str] | None, base: list[str] | None) -> dict[str, str]:
@@ -136,8 +149,15 @@ class GateTask(TaskHooks):
             "schema": sha256_json({self._relative(path): sha256_bytes(path.read_bytes()) for path in schema_files(self.manifest, service)}),
             "migrations": sha256_json({self._relative(path): sha256_bytes(path.read_bytes()) for path in files}),
             "toolchain": self._toolchain,
-            "options": sha256_json({"check": self.check, "lint": self.lint, "only": sorted(only) if only is not None else None, "base": base,
-                                    "provider": self.manifest.provider_for(service)}),
+            "options": sha256_json(
+                {
+                    "check": self.check,
+                    "lint": self.lint,
+                    "only": sorted(only) if only is not None else None,
+                    "base": base,
+                    "provider": self.manifest.provider_for(service),
+                }
+            ),
         }
 
     # --- the work --------------------------------------------------------------------------
@@ -171,8 +191,14 @@ class GateTask(TaskHooks):
 
             assert self.engine is not None
             outcome = check_service(self.engine, self.manifest, service, schema, self.run_id)
-            details["check"] = {"covered": outcome.covered, "sql": outcome.sql, "schema": self._relative(schema),
-                                "migrations": outcome.migrations, "error": outcome.error, "scratch_database": outcome.scratch}
+            details["check"] = {
+                "covered": outcome.covered,
+                "sql": outcome.sql,
+                "schema": self._relative(schema),
+                "migrations": outcome.migrations,
+                "error": outcome.error,
+                "scratch_database": outcome.scratch,
+            }
             if outcome.error:
                 problems.append(f"check failed: {outcome.error}")
                 outputs.append(outcome.transcript.text)
@@ -186,8 +212,9 @@ class GateTask(TaskHooks):
             from azora_tasks.migrate_lint import lint_folder
             from azora_tasks.migrate_lint.formats import format_text, result_to_dict
 
-            result, linted = lint_folder(history.migrations_dir(schema), provider=self.manifest.provider_for(service), only=only,
-                                         base_migrations=base, display_root=self.manifest.root)
+            result, linted = lint_folder(
+                history.migrations_dir(schema), provider=self.manifest.provider_for(service), only=only, base_migrations=base, display_root=self.manifest.root
+            )
             details["lint"] = {**result_to_dict(result), "linted": linted}
             if result.findings:
                 outputs.append(format_text(result))
@@ -198,8 +225,14 @@ class GateTask(TaskHooks):
             else:
                 notes.append(f"lint: {counts} in {len(linted)} migration(s)" + (f", {result.suppressed} suppressed" if result.suppressed else ""))
         status = Status.FAILED if problems else Status.OK
-        return ServiceResult(service.name, status, time.monotonic() - started, "\n".join(o for o in outputs if o),
-                             "; ".join(problems + notes) if problems else "; ".join(notes), details)
+        return ServiceResult(
+            service.name,
+            status,
+            time.monotonic() - started,
+            "\n".join(o for o in outputs if o),
+            "; ".join(problems + notes) if problems else "; ".join(notes),
+            details,
+        )
 
     # --- reports ---------------------------------------------------------------------------
 
@@ -218,8 +251,10 @@ class GateTask(TaskHooks):
                 sys.stdout.write(f"\n== {service}: schema changes not covered by a migration; a new migration would contain:\n{check['sql'].rstrip()}\n")
         sys.stdout.flush()
         lint = {r.service: result_from_dict(r.details["lint"]) for r in run.results if "lint" in r.details}
-        check_pairs = {service: (check.get("schema", ""), check.get("sql", "") or (f"-- check failed: {check['error']}" if check.get("error") else ""))
-                       for service, check in checks.items()}
+        check_pairs = {
+            service: (check.get("schema", ""), check.get("sql", "") or (f"-- check failed: {check['error']}" if check.get("error") else ""))
+            for service, check in checks.items()
+        }
         written: list[Path] = []
         if getattr(options, "gate_junit", None):
             write_text_atomically(options.gate_junit, format_junit(lint, check_pairs if self.check else None))

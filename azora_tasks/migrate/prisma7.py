@@ -50,7 +50,7 @@ def refusal(toolchain: Toolchain, provider: str, engine_choice: str, mode: str) 
     if engine_choice == "prisma":
         return (
             f"{chosen}: --engine prisma needs the 7 CLI's migrate, which runs only on the native schema engine"
-            " (not downloadable offline; Prisma 7 has no `engine: \"js\"`)"
+            ' (not downloadable offline; Prisma 7 has no `engine: "js"`)'
             f"\n  fix: drop --engine prisma (the default runs Prisma 7's own WebAssembly engine in the tool's worker), or run {NATIVE_HINT}"
         )
     if provider not in WORKER_PROVIDERS:
@@ -95,7 +95,6 @@ def apply_sqlite(database: Path, migrations: Path, local: list[str]) -> PgApply:
     return PgApply(applied, before, sqlite_catalog(database) if database.exists() else None, fresh)
 
 
-
 # The 7 CLI's own config loader (@prisma/config, next to the CLI), so a TypeScript config is read as Prisma reads it.
 _READ_CONFIG = """
 const { createRequire } = require("node:module");
@@ -126,19 +125,29 @@ def own_config_target(toolchain: Toolchain, target: Target) -> Target:
         return target
     env = {**os.environ, "DATABASE_URL": target.url, "CHECKPOINT_DISABLE": "1"}
     try:
-        run = subprocess.run(["node", "-e", _READ_CONFIG, str(toolchain.cli.script), str(config), str(config.parent)],
-                             env=env, capture_output=True, text=True, timeout=CONFIG_TIMEOUT_SECONDS, check=False)
+        run = subprocess.run(
+            ["node", "-e", _READ_CONFIG, str(toolchain.cli.script), str(config), str(config.parent)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=CONFIG_TIMEOUT_SECONDS,
+            check=False,
+        )
         answer = json.loads(run.stdout or "{}")
     except (OSError, ValueError, subprocess.TimeoutExpired) as error:
         raise OwnConfigError(f"{config}: could not be read with Prisma {toolchain.cli.version}'s config loader ({error})") from None
     if answer.get("error"):
-        raise OwnConfigError(f"{config}: {mask(str(answer['error']), (target.password,))}\n  fix: run `prisma validate` in the service folder to see the config error")
+        raise OwnConfigError(
+            f"{config}: {mask(str(answer['error']), (target.password,))}\n  fix: run `prisma validate` in the service folder to see the config error"
+        )
     url = answer.get("url")
     if not url or url == target.url:
         return target
     if provider_of_url(url) != target.provider:
-        raise OwnConfigError(f"{config}: datasource.url is a {provider_of_url(url) or 'unknown'} URL ({mask(url)}) but the schema's provider is {target.provider}"
-                             "\n  fix: make the config read DATABASE_URL, or fix its URL")
+        raise OwnConfigError(
+            f"{config}: datasource.url is a {provider_of_url(url) or 'unknown'} URL ({mask(url)}) but the schema's provider is {target.provider}"
+            "\n  fix: make the config read DATABASE_URL, or fix its URL"
+        )
     if target.provider == "sqlite":
         path, _, query = url.split(":", 1)[1].partition("?")
         path = path.removeprefix("//")

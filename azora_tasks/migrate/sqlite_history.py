@@ -230,7 +230,7 @@ def apply_migration(database: Path, name: str, sql: str, *, require_fresh: bool 
 
 def _record_failure(connection: sqlite3.Connection, name: str, sql: str, started: str, message: str) -> Row:
     """The row Prisma leaves after a failed script: not finished, not rolled back, the error in `logs`."""
-    logs = f"{message}\n   0: azora_tasks::migrate::sqlite_history::apply_migration\n           with migration_name=\"{name}\"\n"
+    logs = f'{message}\n   0: azora_tasks::migrate::sqlite_history::apply_migration\n           with migration_name="{name}"\n'
     row = Row(str(uuid.uuid4()), checksum(sql), None, name, logs, None, started, 0)
     connection.execute("BEGIN IMMEDIATE")
     try:

@@ -31,7 +31,7 @@ def _section(lines: list[str], header: re.Pattern[str]) -> list[str]:
     for index, line in enumerate(lines):
         if header.match(line.strip()):
             names = []
-            for following in lines[index + 1:]:
+            for following in lines[index + 1 :]:
                 if not _NAME.match(following.strip()):
                     break
                 names.append(following.strip())

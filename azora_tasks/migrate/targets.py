@@ -123,7 +123,11 @@ def literal_url(schema_text: str) -> str | None:
 
 
 def resolve_target(
-    manifest: Manifest, service: Service, provider: str | None, environ: Mapping[str, str] | None = None, schema_text: str | None = None,
+    manifest: Manifest,
+    service: Service,
+    provider: str | None,
+    environ: Mapping[str, str] | None = None,
+    schema_text: str | None = None,
 ) -> Target:
     """The service's database for a schema whose datasource has `provider` (and maybe a literal `url`)."""
     environ = os.environ if environ is None else environ
@@ -147,8 +151,7 @@ def resolve_target(
     found = provider_of_url(url)
     if found != provider:
         raise TargetError(
-            f"{source} gives a {found or 'unknown'} URL ({mask(url)}) but the schema's datasource is {provider}:"
-            f" fix the URL or the schema's provider"
+            f"{source} gives a {found or 'unknown'} URL ({mask(url)}) but the schema's datasource is {provider}: fix the URL or the schema's provider"
         )
     if provider == "sqlite":
         url = _absolute_sqlite(url, manifest.schema_file(service).parent)

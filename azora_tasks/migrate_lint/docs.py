@@ -87,8 +87,14 @@ def _anchor(rule: type[Rule]) -> str:
 
 def render_rule(rule: type[Rule]) -> str:
     sections = rule.doc_sections()
-    parts = [f"### {rule.code} {rule.name}", "", f"**Default severity:** {rule.default_severity.value}"
-             + (" · **guard**" if rule.guard else "") + (" · Atlas code" if rule.atlas else ""), "", sections["summary"], ""]
+    parts = [
+        f"### {rule.code} {rule.name}",
+        "",
+        f"**Default severity:** {rule.default_severity.value}" + (" · **guard**" if rule.guard else "") + (" · Atlas code" if rule.atlas else ""),
+        "",
+        sections["summary"],
+        "",
+    ]
     if sections["why"]:
         for number, paragraph in enumerate(sections["why"].split("\n\n")):
             parts += [("**Why:** " if number == 0 else "") + " ".join(paragraph.split()), ""]

@@ -29,8 +29,9 @@ def _sort_key(finding: Finding) -> tuple[str, int, int, str]:
     return finding.path, finding.line, finding.column, finding.code
 
 
-def context_for(sql: str, path: str, *, name: str = "", previous: Iterable[str] = (), provider: str | None = None,
-                base_migrations: list[str] | None = None) -> tuple[MigrationContext, Script]:
+def context_for(
+    sql: str, path: str, *, name: str = "", previous: Iterable[str] = (), provider: str | None = None, base_migrations: list[str] | None = None
+) -> tuple[MigrationContext, Script]:
     """Parse a migration and interpret it against the model of the ones before it."""
     script = parse_script(sql)
     changes = interpret(build_model(list(previous)), script.statements)
@@ -74,12 +75,23 @@ def lint_sql(
         at = violation.statement
         line, column = (at.line, at.column) if at else (1, 1)
         end = (at.end_line, at.end_column) if at else (None, None)
-        result.findings.append(Finding(rule_class.code, rule_class.name, rule_class.default_severity, violation.message,
-                                       path, line, column, end[0], end[1], violation.fix))
+        result.findings.append(
+            Finding(rule_class.code, rule_class.name, rule_class.default_severity, violation.message, path, line, column, end[0], end[1], violation.fix)
+        )
     if InvalidSuppression in rules:
         for message, comment in index.problems:
-            result.findings.append(Finding(InvalidSuppression.code, InvalidSuppression.name, InvalidSuppression.default_severity,
-                                           message, path, comment.line, comment.column, fix=f"-- {MARKER} <code> <reason>"))
+            result.findings.append(
+                Finding(
+                    InvalidSuppression.code,
+                    InvalidSuppression.name,
+                    InvalidSuppression.default_severity,
+                    message,
+                    path,
+                    comment.line,
+                    comment.column,
+                    fix=f"-- {MARKER} <code> <reason>",
+                )
+            )
     result.findings.sort(key=_sort_key)
     return result
 
@@ -126,8 +138,18 @@ def lint_folder(
         except (OSError, UnicodeDecodeError) as error:
             if only is None or name in only:
                 linted.append(name)
-                result.findings.append(Finding(UnreadableMigration.code, UnreadableMigration.name, Severity.ERROR,
-                                               f"cannot read migration: {error}", shown, 1, 1, fix="save migration.sql as UTF-8"))
+                result.findings.append(
+                    Finding(
+                        UnreadableMigration.code,
+                        UnreadableMigration.name,
+                        Severity.ERROR,
+                        f"cannot read migration: {error}",
+                        shown,
+                        1,
+                        1,
+                        fix="save migration.sql as UTF-8",
+                    )
+                )
             continue
         if only is None or name in only:
             linted.append(name)

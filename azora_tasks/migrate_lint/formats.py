@@ -121,8 +121,7 @@ def _rule_descriptor(rule: type[Rule], help_base: str | None) -> dict[str, objec
     return descriptor
 
 
-def to_sarif(lint: Mapping[str, LintResult] | None, check: Mapping[str, tuple[str, str]] | None = None,
-             *, help_base: str | None = None) -> dict[str, object]:
+def to_sarif(lint: Mapping[str, LintResult] | None, check: Mapping[str, tuple[str, str]] | None = None, *, help_base: str | None = None) -> dict[str, object]:
     """A SARIF 2.1.0 log: a run for the lint (every rule described) and/or one for the check."""
     runs: list[dict[str, object]] = []
     if lint is not None:
@@ -133,12 +132,16 @@ def to_sarif(lint: Mapping[str, LintResult] | None, check: Mapping[str, tuple[st
                 region: dict[str, int] = {"startLine": f.line, "startColumn": f.column}
                 if f.end_line is not None and f.end_column is not None and (f.end_line, f.end_column) >= (f.line, f.column):
                     region.update(endLine=f.end_line, endColumn=f.end_column)
-                results.append({
-                    "ruleId": f.code, "ruleIndex": index[f.code], "level": _LEVEL[f.severity],
-                    "message": {"text": f.message + (f" (fix: {f.fix})" if f.fix else "")},
-                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(f.path)}, "region": region}}],
-                    "properties": {"service": service, "ruleName": f.name},
-                })
+                results.append(
+                    {
+                        "ruleId": f.code,
+                        "ruleIndex": index[f.code],
+                        "level": _LEVEL[f.severity],
+                        "message": {"text": f.message + (f" (fix: {f.fix})" if f.fix else "")},
+                        "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(f.path)}, "region": region}}],
+                        "properties": {"service": service, "ruleName": f.name},
+                    }
+                )
         driver = {"name": LINT_TOOL, "rules": [_rule_descriptor(rule, help_base) for rule in RULES]}
         runs.append({"tool": {"driver": driver}, "results": results, "columnKind": "unicodeCodePoints"})
     if check is not None:
@@ -146,15 +149,25 @@ def to_sarif(lint: Mapping[str, LintResult] | None, check: Mapping[str, tuple[st
         for service, (schema, sql) in check.items():
             if not sql.strip():
                 continue
-            results.append({
-                "ruleId": CHECK_RULE, "ruleIndex": 0, "level": "error",
-                "message": {"text": f"{service}: the schema has changes no committed migration covers; run `azora-tasks migrate {service}`"
-                                    f" and commit the new migration. It would contain:\n{sql.strip()}"},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(schema)}, "region": {"startLine": 1}}}],
-                "properties": {"service": service},
-            })
-        rule = {"id": CHECK_RULE, "name": CHECK_RULE, "shortDescription": {"text": "Every schema change is covered by a committed migration."},
-                "defaultConfiguration": {"level": "error"}}
+            results.append(
+                {
+                    "ruleId": CHECK_RULE,
+                    "ruleIndex": 0,
+                    "level": "error",
+                    "message": {
+                        "text": f"{service}: the schema has changes no committed migration covers; run `azora-tasks migrate {service}`"
+                        f" and commit the new migration. It would contain:\n{sql.strip()}"
+                    },
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(schema)}, "region": {"startLine": 1}}}],
+                    "properties": {"service": service},
+                }
+            )
+        rule = {
+            "id": CHECK_RULE,
+            "name": CHECK_RULE,
+            "shortDescription": {"text": "Every schema change is covered by a committed migration."},
+            "defaultConfiguration": {"level": "error"},
+        }
         runs.append({"tool": {"driver": {"name": CHECK_TOOL, "rules": [rule]}}, "results": results})
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": runs}
 

@@ -35,8 +35,14 @@ _CREATE_INDEX = re.compile(
 _DROP_INDEX = re.compile(rf"^DROP\s+INDEX\s+(CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?({_QUALIFIED})(?:\s+ON\s+({_QUALIFIED}))?", re.IGNORECASE)
 _INSERT_SELECT = re.compile(rf"^INSERT\s+INTO\s+({_QUALIFIED})\s*\((.*?)\)\s*SELECT\s+.*?\s+FROM\s+({_QUALIFIED})", re.IGNORECASE | re.DOTALL)
 _RENAME_TABLE = re.compile(rf"^RENAME\s+TO\s+({_QUALIFIED})$", re.IGNORECASE)
-_ADD_COLUMN = re.compile(rf"^ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?!CONSTRAINT\b|PRIMARY\b|UNIQUE\b|INDEX\b|KEY\b|FOREIGN\b|CHECK\b|FULLTEXT\b|SPATIAL\b)({_IDENT})\s+(.*)$", re.IGNORECASE | re.DOTALL)
-_DROP_COLUMN = re.compile(rf"^DROP\s+(?:COLUMN\s+)?(?!CONSTRAINT\b|PRIMARY\b|INDEX\b|KEY\b|FOREIGN\b|CHECK\b)(?:IF\s+EXISTS\s+)?({_IDENT})(?:\s+(?:CASCADE|RESTRICT))?$", re.IGNORECASE)
+_ADD_COLUMN = re.compile(
+    rf"^ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?!CONSTRAINT\b|PRIMARY\b|UNIQUE\b|INDEX\b|KEY\b|FOREIGN\b|CHECK\b|FULLTEXT\b|SPATIAL\b)({_IDENT})\s+(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_DROP_COLUMN = re.compile(
+    rf"^DROP\s+(?:COLUMN\s+)?(?!CONSTRAINT\b|PRIMARY\b|INDEX\b|KEY\b|FOREIGN\b|CHECK\b)(?:IF\s+EXISTS\s+)?({_IDENT})(?:\s+(?:CASCADE|RESTRICT))?$",
+    re.IGNORECASE,
+)
 _ALTER_TYPE = re.compile(rf"^ALTER\s+(?:COLUMN\s+)?({_IDENT})\s+(?:SET\s+DATA\s+)?TYPE\s+(.*)$", re.IGNORECASE | re.DOTALL)
 _SET_NOT_NULL = re.compile(rf"^ALTER\s+(?:COLUMN\s+)?({_IDENT})\s+SET\s+NOT\s+NULL$", re.IGNORECASE)
 _MODIFY = re.compile(rf"^(?:MODIFY|CHANGE)\s+(?:COLUMN\s+)?({_IDENT})\s+(.*)$", re.IGNORECASE | re.DOTALL)
@@ -140,7 +146,8 @@ def column_definition(definition: str) -> Column | None:
     rest = match.group(2)
     type_match = re.match(
         r"^([A-Za-z_][\w ]*?(?:\([^)]*\))?(?:\[\])?)(?=\s+(?:NOT|NULL|DEFAULT|PRIMARY|UNIQUE|REFERENCES|COLLATE|CHARACTER|AUTO_INCREMENT|GENERATED|CHECK|ON|CONSTRAINT)\b|\s*$)",
-        rest, re.IGNORECASE,
+        rest,
+        re.IGNORECASE,
     )
     column_type = (type_match.group(1) if type_match else rest.split()[0]).strip().upper()
     not_null = bool(re.search(r"\bNOT\s+NULL\b|\bPRIMARY\s+KEY\b", rest, re.IGNORECASE))
@@ -243,8 +250,15 @@ def _statement(state: _Pass, statement: Statement) -> None:
         unique = bool(match.group(1))
         before = [index for index in state.before.indexes.values() if index.table == table and index.columns == indexed]
         state.add(
-            "index-created", statement, table, unique=unique, concurrently=bool(match.group(2)), name=name, columns=indexed,
-            had_unique=any(index.unique for index in before), had_plain=any(not index.unique for index in before),
+            "index-created",
+            statement,
+            table,
+            unique=unique,
+            concurrently=bool(match.group(2)),
+            name=name,
+            columns=indexed,
+            had_unique=any(index.unique for index in before),
+            had_plain=any(not index.unique for index in before),
         )
         model.indexes[name] = Index(name, table, indexed, unique)
         return
@@ -295,14 +309,23 @@ def _alter(state: _Pass, statement: Statement, table: str, clause: str) -> None:
             model.foreign_keys[name or f"fk_{len(model.foreign_keys)}"] = table
             state.dropped_fks.pop(name, None)
         if kind == "UNIQUE" and not _UNIQUE_USING_INDEX.search(rest):
-            cols = _columns_of(rest.strip()[1:rest.strip().find(")")]) if rest.strip().startswith("(") else ()
+            cols = _columns_of(rest.strip()[1 : rest.strip().find(")")]) if rest.strip().startswith("(") else ()
             before = [index for index in state.before.indexes.values() if index.table == table and index.columns == cols]
-            state.add("index-created", statement, table, unique=True, concurrently=False, name=name, columns=cols, constraint=True,
-                      had_unique=any(i.unique for i in before), had_plain=any(not i.unique for i in before))
+            state.add(
+                "index-created",
+                statement,
+                table,
+                unique=True,
+                concurrently=False,
+                name=name,
+                columns=cols,
+                constraint=True,
+                had_unique=any(i.unique for i in before),
+                had_plain=any(not i.unique for i in before),
+            )
             if name:
                 model.indexes[name] = Index(name, table, cols, True)
-        state.add("constraint-added", statement, table, constraint=kind, name=name, not_valid=not_valid,
-                  using_index=bool(_UNIQUE_USING_INDEX.search(rest)))
+        state.add("constraint-added", statement, table, constraint=kind, name=name, not_valid=not_valid, using_index=bool(_UNIQUE_USING_INDEX.search(rest)))
         return
     if match := _DROP_CONSTRAINT.match(clause):
         name = unquote(match.group(1))
@@ -324,8 +347,16 @@ def _alter(state: _Pass, statement: Statement, table: str, clause: str) -> None:
         if column:
             columns[column.name] = column
             state.added_columns.setdefault(table, {})[column.name] = (column, statement)
-            state.add("column-added", statement, table, column.name, not_null=column.not_null, has_default=column.has_default,
-                      type=column.type, definition=match.group(2))
+            state.add(
+                "column-added",
+                statement,
+                table,
+                column.name,
+                not_null=column.not_null,
+                has_default=column.has_default,
+                type=column.type,
+                definition=match.group(2),
+            )
         return
     if match := _SET_NOT_NULL.match(clause):
         name = unquote(match.group(1))
@@ -365,8 +396,16 @@ def _compare_redefined(state: _Pass, statement: Statement, table: str, old: dict
         before = old.get(name)
         if before is None:
             state.added_columns.setdefault(table, {})[name] = (column, statement)
-            state.changes.append(Change("column-added", statement, table, name, True, {
-                "not_null": column.not_null, "has_default": column.has_default or name in copied, "type": column.type}))
+            state.changes.append(
+                Change(
+                    "column-added",
+                    statement,
+                    table,
+                    name,
+                    True,
+                    {"not_null": column.not_null, "has_default": column.has_default or name in copied, "type": column.type},
+                )
+            )
             continue
         if before.type != column.type:
             state.changes.append(Change("column-type-changed", statement, table, name, True, {"old": before.type, "new": column.type}))

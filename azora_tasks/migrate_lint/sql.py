@@ -72,7 +72,7 @@ def parse_script(sql: str) -> Script:
         if sql.startswith("--", i):
             end = sql.find("\n", i)
             end = len(sql) if end == -1 else end
-            script.comments.append(Comment(sql[i + 2:end].strip(), line, column, line_has_code))
+            script.comments.append(Comment(sql[i + 2 : end].strip(), line, column, line_has_code))
             parts.append(" ")
             advance(sql[i:end])
             i = end
@@ -93,7 +93,7 @@ def parse_script(sql: str) -> Script:
                         continue
                     break
                 end += 1
-            chunk = sql[i:end + 1]
+            chunk = sql[i : end + 1]
             if start is None:
                 start = (line, column)
             parts.append(chunk)

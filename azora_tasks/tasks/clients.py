@@ -59,11 +59,14 @@ def hidden_copy_name(schema: Path) -> str:
 def add_clients_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("clients")
     group.add_argument(
-        "--engine", choices=ENGINES, default="auto",
+        "--engine",
+        choices=ENGINES,
+        default="auto",
         help="batch: one Node worker for the run (same output as the CLI); cli: `prisma generate` per service; auto = batch when installed",
     )
     group.add_argument(
-        "--write-output", action="store_true",
+        "--write-output",
+        action="store_true",
         help="write [settings.clients] (output, engineType) into each selected schema's generator block, then generate",
     )
     add_cache_arguments(parser)
@@ -176,8 +179,10 @@ class ClientsTask(TaskHooks):
             return []
         shown = ", ".join(unrunnable[:NAMES_SHOWN]) + (f" … (+{len(unrunnable) - NAMES_SHOWN} more)" if len(unrunnable) > NAMES_SHOWN else "")
         return [
-            (f"warning: {len(unrunnable)} clients use the library engine and cannot run here (no native query engine"
-             f" installed; it cannot be downloaded offline): {shown}"),
+            (
+                f"warning: {len(unrunnable)} clients use the library engine and cannot run here (no native query engine"
+                f" installed; it cannot be downloaded offline): {shown}"
+            ),
             '  fix: set `engine_type = "client"` in [settings.clients] and pass a driver adapter to PrismaClient (docs/clients.md)',
         ]
 
@@ -215,8 +220,13 @@ class ClientsTask(TaskHooks):
         summary = f"generated {', '.join(outputs) or '(no client generator)'}"
         if not runnable:
             summary += " (library engine: cannot run offline; see docs/clients.md)"
-        details = {"outputs": outputs, "engine": self.engine if toolchain.major < 7 else "cli", "runnable": runnable,
-                   "settings applied": effective != text, "prisma": toolchain.cli.version}
+        details = {
+            "outputs": outputs,
+            "engine": self.engine if toolchain.major < 7 else "cli",
+            "runnable": runnable,
+            "settings applied": effective != text,
+            "prisma": toolchain.cli.version,
+        }
         return ServiceResult(service.name, Status.OK, duration, output, summary, details=details)
 
     def _runtime_problem(self, folders: list[Path], cli: PrismaCli) -> str | None:
@@ -250,7 +260,9 @@ class ClientsTask(TaskHooks):
         if toolchain.major >= 7:  # the batch worker runs Prisma 6's generators: ask the service's own CLI
             completed = self.processes.run(
                 toolchain.cli.command("generate", "--schema", str(schema), *config_arguments(self.manifest, service, toolchain, schema, text, env)),
-                cwd=self.manifest.service_dir(service), env=env, timeout=GENERATE_TIMEOUT_SECONDS,
+                cwd=self.manifest.service_dir(service),
+                env=env,
+                timeout=GENERATE_TIMEOUT_SECONDS,
             )
             return completed.returncode == 0, completed.stdout
         if self.engine == "batch":
@@ -259,7 +271,9 @@ class ClientsTask(TaskHooks):
             return self._worker.generate(schema, self.manifest.service_dir(service), env, self.prisma.version)
         completed = self.processes.run(
             toolchain.cli.command("generate", "--schema", str(schema)),
-            cwd=self.manifest.service_dir(service), env=env, timeout=GENERATE_TIMEOUT_SECONDS,
+            cwd=self.manifest.service_dir(service),
+            env=env,
+            timeout=GENERATE_TIMEOUT_SECONDS,
         )
         return completed.returncode == 0, completed.stdout
 
@@ -280,7 +294,7 @@ def _name_the_real_schema(folder: Path, schema: Path) -> None:
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             if hidden in text:
-                write_text_atomically(path, text.replace(f"/{hidden}\"", f"/{schema.name}\""))
+                write_text_atomically(path, text.replace(f'/{hidden}"', f'/{schema.name}"'))
 
 
 @contextmanager
@@ -298,4 +312,3 @@ def _schema_to_generate(schema: Path, text: str, effective: str) -> Iterator[Pat
         yield copy
     finally:
         copy.unlink(missing_ok=True)
-

@@ -88,8 +88,12 @@ class GenerateTask(TaskHooks):
         spec = self.specs.get(service.name) or spec_for(self.manifest, service)
         clients = self.manifest.client_settings(service)  # [settings.clients] go into new schemas
         text = render_schema(
-            spec, service=service.name, description=service.description, provider=self.manifest.provider_for(service),
-            client_output=clients.output.format(service=service.name), engine_type=clients.engine_type,
+            spec,
+            service=service.name,
+            description=service.description,
+            provider=self.manifest.provider_for(service),
+            client_output=clients.output.format(service=service.name),
+            engine_type=clients.engine_type,
             prisma_major=self._prisma_major(service),
         )
         details: dict[str, object] = {"path": shown, "source": spec.source}
@@ -114,7 +118,9 @@ class GenerateTask(TaskHooks):
 
     def _write(self, path: Path, shown: str, current: str, text: str, action: str, result: Callable[..., ServiceResult]) -> ServiceResult:
         if self.dry_run:
-            diff = "".join(difflib.unified_diff(current.splitlines(keepends=True), text.splitlines(keepends=True), f"a/{shown}" if current else "/dev/null", f"b/{shown}"))
+            diff = "".join(
+                difflib.unified_diff(current.splitlines(keepends=True), text.splitlines(keepends=True), f"a/{shown}" if current else "/dev/null", f"b/{shown}")
+            )
             self.show(diff)
             return result(Status.OK, action, f"would be {action} (dry run)", diff)
         backup = write_backup(path, self.clock()) if action == "overwritten" else None
@@ -140,4 +146,3 @@ def write_backup(path: Path, now: datetime) -> Path:
         except FileExistsError:
             continue
     raise FileExistsError(f"could not find a free backup name next to {path}")
-

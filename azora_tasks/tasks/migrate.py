@@ -69,15 +69,24 @@ def add_migrate_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("migrate")
     modes = group.add_mutually_exclusive_group()
     modes.add_argument("--deploy", action="store_const", const=DEPLOY, dest="migrate_mode", help="apply pending migrations only (CI and production)")
-    modes.add_argument("--status", action="store_const", const=STATUS, dest="migrate_mode", help="report pending / applied / drifted / failed; exit 1 unless all are up to date")
+    modes.add_argument(
+        "--status",
+        action="store_const",
+        const=STATUS,
+        dest="migrate_mode",
+        help="report pending / applied / drifted / failed; exit 1 unless all are up to date",
+    )
     modes.add_argument("--reset", action="store_const", const=RESET, dest="migrate_mode", help="drop each database's contents and re-apply every migration")
     group.add_argument("--name", default=None, help="name of a created migration (default: init for a service with none, else update)")
     group.add_argument("--force", action="store_true", help="--reset without asking (required when not on a terminal)")
     group.add_argument("--accept-data-loss", action="store_true", help="apply new migrations even when the guard finds data loss or breaking changes")
     group.add_argument(
-        "--engine", choices=ENGINES, default="auto", dest="migrate_engine",
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        dest="migrate_engine",
         help="auto: decide 'nothing to do' without Prisma and create a fresh SQLite service's init in one schema-engine worker;"
-             " prisma: every step through the Prisma CLI",
+        " prisma: every step through the Prisma CLI",
     )
     # --- CI gate (--check / --lint): azora_tasks.migrate.gate --------------------------------------
     from azora_tasks.migrate.gate import add_gate_arguments
@@ -128,8 +137,13 @@ class Counts:
 
     def details(self, **extra: object) -> dict[str, object]:
         return {
-            "created": len(self.created), "applied": len(self.applied), "pending": len(self.pending),
-            "created_migrations": self.created, "applied_migrations": self.applied, "pending_migrations": self.pending, **extra,
+            "created": len(self.created),
+            "applied": len(self.applied),
+            "pending": len(self.pending),
+            "created_migrations": self.created,
+            "applied_migrations": self.applied,
+            "pending_migrations": self.pending,
+            **extra,
         }
 
 
@@ -223,8 +237,13 @@ class MigrateTask(TaskHooks):
         if seven is not None:
             refusal = prisma7.refusal(seven, schema_provider(text) or "", self.engine_choice, self.mode)
             if refusal:
-                return ServiceResult(service.name, Status.FAILED, summary=refusal.splitlines()[0], output=refusal,
-                                     details={"state": "unsupported offline", "prisma": seven.cli.version})
+                return ServiceResult(
+                    service.name,
+                    Status.FAILED,
+                    summary=refusal.splitlines()[0],
+                    output=refusal,
+                    details={"state": "unsupported offline", "prisma": seven.cli.version},
+                )
         try:
             target = resolve_target(self.manifest, service, schema_provider(text), schema_text=text)
             if seven is not None:  # a 7 service's own prisma.config may name its database
@@ -276,6 +295,7 @@ class _ServiceRun:
     def toolchain(self) -> str:
         """The run's toolchain fingerprint, plus the 7 CLI for a Prisma 7 service."""
         return self.task.toolchain + (f"+prisma@{self.seven.cli.version}" if self.seven else "")
+
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -358,7 +378,7 @@ class _ServiceRun:
         return schema_files(self.task.manifest, self.service)
 
     def no_op(self) -> ServiceResult | None:
-        """"Nothing to do", decided without a Prisma process, or None to take the Prisma path.
+        """ "Nothing to do", decided without a Prisma process, or None to take the Prisma path.
 
         In development mode the recorded fingerprint must say that the
         migrations still produce the schema (checked first: it needs no
@@ -518,11 +538,19 @@ class _ServiceRun:
             self.counts.pending = [name for name in local if name >= failure.name]
             self.transcript.note(f"{failure.code} in {failure.name}:\n{failure.message}")
             if failure.code == "P3009":
-                return self.result(Status.FAILED, f"P3009: failed migration {failure.name} in the database blocks this service"
-                                   " (fix it, then `prisma migrate resolve --rolled-back <name>`)", error_code="P3009", failed_migration=failure.name)
-            return self.result(Status.FAILED, f"P3018: {failure.name} failed: {messages.first_meaningful_line(failure.message, 160)}"
-                               " (rolled back and recorded as failed like Prisma does; fix it, then `prisma migrate resolve --rolled-back`)",
-                               error_code="P3018", failed_migration=failure.name)
+                return self.result(
+                    Status.FAILED,
+                    f"P3009: failed migration {failure.name} in the database blocks this service (fix it, then `prisma migrate resolve --rolled-back <name>`)",
+                    error_code="P3009",
+                    failed_migration=failure.name,
+                )
+            return self.result(
+                Status.FAILED,
+                f"P3018: {failure.name} failed: {messages.first_meaningful_line(failure.message, 160)}"
+                " (rolled back and recorded as failed like Prisma does; fix it, then `prisma migrate resolve --rolled-back`)",
+                error_code="P3018",
+                failed_migration=failure.name,
+            )
         self.counts.applied.extend(outcome.applied)
         if outcome.applied:
             self.transcript.note(f"applied {', '.join(outcome.applied)} with sqlite3 (Prisma's _prisma_migrations rows)")
@@ -557,7 +585,8 @@ class _ServiceRun:
                     Status.FAILED,
                     f"P3009: failed migration {', '.join(failed)} in the database blocks this service"
                     " (fix it, then `prisma migrate resolve --rolled-back <name>`)",
-                    error_code="P3009", failed_migration=failed[0] if failed else None,
+                    error_code="P3009",
+                    failed_migration=failed[0] if failed else None,
                 )
             if error.context == "apply":
                 name = str(error.extra.get("migration") or "?")
@@ -567,7 +596,8 @@ class _ServiceRun:
                     Status.FAILED,
                     f"P3018: {name} failed: {messages.first_meaningful_line(error.message, 160)}"
                     f" (rolled back, nothing applied; fix prisma/migrations/{name}/migration.sql and rerun)",
-                    error_code="P3018", failed_migration=name,
+                    error_code="P3018",
+                    failed_migration=name,
                 )
             return self.result(Status.FAILED, database_failure(self.target, error.message))
         if outcome.created:
@@ -584,14 +614,14 @@ class _ServiceRun:
         if findings:
             self.transcript.note("destructive-change guard:\n" + "\n".join(f"  {finding}" for finding in findings))
             accepted = self.task.accept_data_loss or (
-                self.task.confirm is not None
-                and self.task.confirm(f"{self.service.name}: migration {name} " + "; ".join(map(str, findings)) + ". Apply it?")
+                self.task.confirm is not None and self.task.confirm(f"{self.service.name}: migration {name} " + "; ".join(map(str, findings)) + ". Apply it?")
             )
             if not accepted:
                 self.transcript.note(f"not written: {name}\n{sql}")
                 codes = sorted({finding.code for finding in findings})
                 return self.result(
-                    Status.FAILED, f"blocked {name}: {', '.join(codes)} (review, then --accept-data-loss)",
+                    Status.FAILED,
+                    f"blocked {name}: {', '.join(codes)} (review, then --accept-data-loss)",
                     findings=[finding.__dict__ for finding in findings],
                 )
         history.write_migration(self.migrations, name, sql)
@@ -630,8 +660,12 @@ class _ServiceRun:
         unknown = sorted(applied - set(local))
         pending = [name for name in local if name not in applied]
         self.counts.pending = pending
-        extra: dict[str, object] = {"failed_migrations": failed, "unknown_migrations": unknown,
-                                    "applied_count": len([name for name in local if name in applied]), "fast_path": "status"}
+        extra: dict[str, object] = {
+            "failed_migrations": failed,
+            "unknown_migrations": unknown,
+            "applied_count": len([name for name in local if name in applied]),
+            "fast_path": "status",
+        }
         if failed:
             return self.result(Status.FAILED, f"failed: {', '.join(failed)}", state="failed", **extra)
         if unknown:
@@ -742,8 +776,12 @@ class _ServiceRun:
             return self.result(Status.FAILED, "no migrations yet (run `migrate`)", state="no migrations")
         if state.up_to_date and self.drifted():
             state = MigrationStatus("drifted")
-        extra = {"state": state.state, "failed_migrations": state.failed, "unknown_migrations": state.unknown,
-                 "applied_count": len(local) - len(state.pending) - len(state.failed)}
+        extra = {
+            "state": state.state,
+            "failed_migrations": state.failed,
+            "unknown_migrations": state.unknown,
+            "applied_count": len(local) - len(state.pending) - len(state.failed),
+        }
         if state.up_to_date:
             return self.result(Status.OK, f"up to date ({len(local)} applied)", **extra)
         summary = {
@@ -792,8 +830,16 @@ def _last_line(output: str) -> str:
 def database_failure(target: Target, text: str) -> str:
     """One line for a database that could not be reached or created (a refused connection is not "cannot create")."""
     lowered = text.lower()
-    unreachable = ("econnrefused", "cannot connect", "connection refused", "enotfound", "etimedout", "ehostunreach",
-                   "can't reach database server", "timed out fetching a new connection")
+    unreachable = (
+        "econnrefused",
+        "cannot connect",
+        "connection refused",
+        "enotfound",
+        "etimedout",
+        "ehostunreach",
+        "can't reach database server",
+        "timed out fetching a new connection",
+    )
     if any(word in lowered for word in unreachable):
         code = next((code for code in ("ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH") if code.lower() in lowered), "server unreachable")
         return f"cannot connect to {target.provider} at {target.server} ({code}): is the server running and the URL right?"

@@ -39,8 +39,11 @@ def _migrate() -> TaskModule:
 TASKS: tuple[TaskSpec, ...] = (
     TaskSpec("generate", "write a checklist-conformant schema for every service that has none", _generate, parallel_safe=True),
     TaskSpec(
-        "validate", "validate every selected schema with Prisma and lint it against the quality checklist", _validate,
-        parallel_safe=True, reads=("validate", "validate-lint"),  # validate-lint: `--lint-only` runs, kept apart
+        "validate",
+        "validate every selected schema with Prisma and lint it against the quality checklist",
+        _validate,
+        parallel_safe=True,
+        reads=("validate", "validate-lint"),  # validate-lint: `--lint-only` runs, kept apart
     ),
     TaskSpec("clients", "generate every selected service's Prisma client (prisma generate), cached", _clients, parallel_safe=True, reads=("clients",)),
     # Shards share database servers and locks, so nox runs them one at a time.

@@ -62,7 +62,12 @@ _LOCATION = re.compile(r"-->\s+(\S+?):(\d+)")
 
 def add_validate_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("validate")
-    group.add_argument("--engine", choices=ENGINES, default="auto", help="Prisma validation: wasm (one Node worker), cli (prisma validate per service); auto = wasm when installed")
+    group.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help="Prisma validation: wasm (one Node worker), cli (prisma validate per service); auto = wasm when installed",
+    )
     mode = group.add_mutually_exclusive_group()
     mode.add_argument("--no-lint", action="store_true", help="only Prisma's validation")
     mode.add_argument("--lint-only", action="store_true", help="only the checklist lint (no Node needed)")
@@ -70,11 +75,22 @@ def add_validate_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--sarif", type=Path, metavar="PATH", help="write lint results as SARIF 2.1.0 (GitHub code scanning)")
     group.add_argument("--lint-json", type=Path, metavar="PATH", help="write lint findings as JSON")
     lint = parser.add_argument_group("lint selection, baseline and fixes")
-    lint.add_argument("--select", type=_codes, action="extend", metavar="CODES", help="only these rules: codes, prefixes (AZL00) or names, comma separated; replaces the manifest's [lint] select")
+    lint.add_argument(
+        "--select",
+        type=_codes,
+        action="extend",
+        metavar="CODES",
+        help="only these rules: codes, prefixes (AZL00) or names, comma separated; replaces the manifest's [lint] select",
+    )
     lint.add_argument("--extend-select", type=_codes, action="extend", default=[], metavar="CODES", help="rules to add to the selection")
     lint.add_argument("--ignore", type=_codes, action="extend", default=[], dest="lint_ignore", metavar="CODES", help="rules to switch off")
     lint.add_argument("--statistics", action="store_true", help="print one line per rule: code, name, count, services, fixable")
-    lint.add_argument("--lint-format", choices=("full", "lines"), default="full", help="full: findings in each failing service's output (default); lines: every finding as `path:line:col: CODE message`, never truncated")
+    lint.add_argument(
+        "--lint-format",
+        choices=("full", "lines"),
+        default="full",
+        help="full: findings in each failing service's output (default); lines: every finding as `path:line:col: CODE message`, never truncated",
+    )
     lint.add_argument("--baseline", type=Path, metavar="PATH", help="baseline file (default: [lint] baseline, else lint-baseline.json next to the manifest)")
     lint.add_argument("--no-baseline", action="store_true", help="ignore the baseline: every finding counts")
     lint.add_argument("--update-baseline", action="store_true", help="write every current finding to the baseline (so only new ones fail)")
@@ -96,8 +112,16 @@ def build_validate(manifest: Manifest, processes: ProcessGroup, options: argpars
     if mode:
         options.no_cache = True  # a fix writes files: a replayed result would skip the writing
     task = ValidateTask(
-        manifest, prisma, processes, engine=options.engine, lint=not options.no_lint, prisma_check=not options.lint_only,
-        selection=selection, fix_mode=mode, fix_level=fix, lint_format=getattr(options, "lint_format", "full"),
+        manifest,
+        prisma,
+        processes,
+        engine=options.engine,
+        lint=not options.no_lint,
+        prisma_check=not options.lint_only,
+        selection=selection,
+        fix_mode=mode,
+        fix_level=fix,
+        lint_format=getattr(options, "lint_format", "full"),
     )
     if task.lint and not getattr(options, "no_baseline", False) and task.baseline_path(options).is_file():
         from azora_tasks.lint.baseline import Baseline, BaselineError
@@ -126,9 +150,7 @@ def lint_config_for(manifest: Manifest, service: Service, selection: tuple[Any, 
     from azora_tasks.lint import LintConfig, merge_configs
 
     category = manifest.categories.get(service.category)
-    config = merge_configs(
-        LintConfig.from_mapping(manifest.lint, scope="global"), category.lint if category else None, service.lint
-    )
+    config = merge_configs(LintConfig.from_mapping(manifest.lint, scope="global"), category.lint if category else None, service.lint)
     if selection is not None:
         config = config.with_selection(*selection)
     return config.for_service(service.name, service.category)
@@ -193,7 +215,8 @@ class ValidateTask(TaskHooks):
         if not sources:
             schema = self.manifest.schema_file(service)
             return ServiceResult(
-                service.name, Status.MISSING,
+                service.name,
+                Status.MISSING,
                 summary=f"no schema at {schema.relative_to(self.manifest.root)} (run `generate` to create one)",
             )
         started = time.monotonic()
@@ -272,9 +295,7 @@ class ValidateTask(TaskHooks):
             report["diff"] = FixResult({p: texts[p] for p in changed}).diff(originals)
         return report, originals
 
-    def _revert_if_fix_broke(
-        self, service: Service, sources: list[Path], originals: dict[str, str], report: dict[str, Any], output: str
-    ) -> tuple[bool, str]:
+    def _revert_if_fix_broke(self, service: Service, sources: list[Path], originals: dict[str, str], report: dict[str, Any], output: str) -> tuple[bool, str]:
         """Prisma rejects the fixed schema: if it accepted the original, put the original back.
 
         A fix must never turn a valid schema into an invalid one (e.g. a new `createdAt`
@@ -308,9 +329,12 @@ class ValidateTask(TaskHooks):
         toolchain = self.toolchains.for_service(service)
         if toolchain.major >= 7:  # the pinned schema wasm is Prisma 6's: ask the service's own CLI
             completed = self.processes.run(
-                toolchain.cli.command("validate", "--schema", str(schema_arg),
-                                      *config_arguments(self.manifest, service, toolchain, schema_arg, "\n".join(texts.values()), env)),
-                cwd=service_dir, env=env, timeout=VALIDATE_TIMEOUT_SECONDS,
+                toolchain.cli.command(
+                    "validate", "--schema", str(schema_arg), *config_arguments(self.manifest, service, toolchain, schema_arg, "\n".join(texts.values()), env)
+                ),
+                cwd=service_dir,
+                env=env,
+                timeout=VALIDATE_TIMEOUT_SECONDS,
             )
             return completed.returncode == 0, completed.stdout
         if self.engine == "wasm":
@@ -320,7 +344,9 @@ class ValidateTask(TaskHooks):
             return verdict.ok, verdict.output
         completed = self.processes.run(
             toolchain.cli.command("validate", "--schema", str(schema_arg)),
-            cwd=service_dir, env=env, timeout=VALIDATE_TIMEOUT_SECONDS,
+            cwd=service_dir,
+            env=env,
+            timeout=VALIDATE_TIMEOUT_SECONDS,
         )
         return completed.returncode == 0, completed.stdout
 
@@ -349,8 +375,7 @@ class ValidateTask(TaskHooks):
         linted = {r.service: r for r in run.results if "lint" in r.details}
         path = self.baseline_path(options)
         self._notes: list[str] = []
-        judged = {(name, rule.code) for name in linted for rule in
-                  lint_config_for(self.manifest, self.manifest.services[name], self.selection).enabled_rules()}
+        judged = {(name, rule.code) for name in linted for rule in lint_config_for(self.manifest, self.manifest.services[name], self.selection).enabled_rules()}
         if getattr(options, "update_baseline", False):
             try:  # keep what this run did not check: other services, rules left out by --select
                 kept = Baseline.load(path).without(judged)
@@ -359,7 +384,9 @@ class ValidateTask(TaskHooks):
             fresh = Baseline.from_findings({name: r.details["lint"]["items"] for name, r in linted.items()})
             self.baseline = kept.merged(fresh)
             self.baseline.write(path)
-            self._notes.append(f"baseline {_shown(path, self.manifest.root)}: wrote {fresh.total} findings of {len(linted)} services ({self.baseline.total} in the file)")
+            self._notes.append(
+                f"baseline {_shown(path, self.manifest.root)}: wrote {fresh.total} findings of {len(linted)} services ({self.baseline.total} in the file)"
+            )
             for result in linted.values():
                 fresh_items = mark_baselined(result.service, result.details["lint"], self.baseline)
                 if result.status is Status.FAILED and result.details.get("prisma", "valid") == "valid" and not fresh_items:
@@ -367,8 +394,9 @@ class ValidateTask(TaskHooks):
                     result.summary = _ok_summary(result.details)
         if self.baseline is not None and self.baseline.counts:
             matched = Counter(finding_key(name, item) for name, r in linted.items() for item in r.details["lint"]["items"] if item.get("baselined"))
-            gone = sorted((key, count - matched[key]) for key, count in self.baseline.counts.items()
-                          if count > matched[key] and (key.service, key.rule) in judged)
+            gone = sorted(
+                (key, count - matched[key]) for key, count in self.baseline.counts.items() if count > matched[key] and (key.service, key.rule) in judged
+            )
             remaining = sum(matched.values())
             self._notes.append(
                 f"baseline {_shown(path, self.manifest.root)}: {remaining} baselined finding{'s' if remaining != 1 else ''} remain"
@@ -451,8 +479,10 @@ class ValidateTask(TaskHooks):
         baselined = {r.service: {i for i, item in enumerate(r.details["lint"]["items"]) if item.get("baselined")} for r in linted}
         written = []
         if options.junit:  # baselined findings do not fail validate, so they do not fail a test case either
-            fresh = {name: lint_result_from_details({**r.details["lint"], "items": [i for i in r.details["lint"]["items"] if not i.get("baselined")]})
-                     for name, r in ((r.service, r) for r in linted)}
+            fresh = {
+                name: lint_result_from_details({**r.details["lint"], "items": [i for i in r.details["lint"]["items"] if not i.get("baselined")]})
+                for name, r in ((r.service, r) for r in linted)
+            }
             configs = {name: lint_config_for(self.manifest, self.manifest.services[name], self.selection) for name in results}
             write_text_atomically(options.junit, format_junit(fresh, configs=configs))
             written.append(options.junit)
@@ -532,8 +562,7 @@ def _ok_summary(details: dict[str, Any]) -> str:
     lint = details.get("lint")
     if lint is not None:
         fresh = [item for item in lint["items"] if not item.get("baselined")]
-        extras = [f"{lint['suppressed']} suppressed" if lint["suppressed"] else "",
-                  f"{lint.get('baselined', 0)} baselined" if lint.get("baselined") else ""]
+        extras = [f"{lint['suppressed']} suppressed" if lint["suppressed"] else "", f"{lint.get('baselined', 0)} baselined" if lint.get("baselined") else ""]
         extra = "".join(f", {e}" for e in extras if e)
         parts.append(f"lint: {_count_items(fresh)}{extra}" if fresh else f"lint clean{extra}")
     return ", ".join(parts)
@@ -550,4 +579,3 @@ def describe_prisma_error(output: str) -> str:
     if first:
         parts.append(first.group(1).strip())
     return ": ".join(parts)
-

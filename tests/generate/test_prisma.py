@@ -40,9 +40,7 @@ def results() -> dict[tuple[str, str], tuple[str, Verdict]]:
     version = json.loads((PRISMA_CLI.parents[1] / "package.json").read_text(encoding="utf-8"))["version"]
     worker = SchemaWorker(REPO_ROOT, version)
     try:
-        verdicts = {
-            case: worker.validate([(path, RENDERED[case[0]][case[1]])], {"DATABASE_URL": URLS[case[0]]}) for path, case in paths.items()
-        }
+        verdicts = {case: worker.validate([(path, RENDERED[case[0]][case[1]])], {"DATABASE_URL": URLS[case[0]]}) for path, case in paths.items()}
     finally:
         worker.close()
     assert worker.starts == 1  # one Node process for the whole matrix
@@ -97,6 +95,7 @@ def test_every_manifest_service_gets_a_valid_schema_from_an_empty_tree(monorepo:
 
 def test_lint_finds_nothing_in_generated_output() -> None:
     from azora_tasks import lint
+
     for provider in PROVIDERS:
         for name, text in RENDERED[provider].items():
             result = lint.lint_text(text, f"{name}.prisma", provider=provider)

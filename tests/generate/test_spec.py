@@ -93,7 +93,16 @@ def test_services_without_descriptions_use_their_category_archetype(manifest) ->
     assert [m.name for m in ledger.models] == ["Account", "Transaction", "LedgerEntry"]
 
 
-@pytest.mark.parametrize(("word", "expected", "table"), [("RefreshToken", "RefreshTokens", "refresh_tokens"), ("Category", "Categories", "categories"), ("Address", "Addresses", "addresses"), ("SearchEntry", "SearchEntries", "search_entries"), ("Day", "Days", "days")])
+@pytest.mark.parametrize(
+    ("word", "expected", "table"),
+    [
+        ("RefreshToken", "RefreshTokens", "refresh_tokens"),
+        ("Category", "Categories", "categories"),
+        ("Address", "Addresses", "addresses"),
+        ("SearchEntry", "SearchEntries", "search_entries"),
+        ("Day", "Days", "days"),
+    ],
+)
 def test_naming(word: str, expected: str, table: str) -> None:
     assert plural(word) == expected
     assert snake_plural(word) == table

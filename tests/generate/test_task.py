@@ -65,7 +65,10 @@ def test_an_untouched_generated_file_is_rewritten_when_the_manifest_changes(mono
     auth = manifest.services["auth"]
     task(manifest)(auth)
     path = monorepo / "services.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('fields.lastLoginAt = "DateTime?"', 'fields.lastLoginAt = "DateTime?"\nfields.locale = "String = en"'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('fields.lastLoginAt = "DateTime?"', 'fields.lastLoginAt = "DateTime?"\nfields.locale = "String = en"'),
+        encoding="utf-8",
+    )
     changed = load_manifest(path)
     result = task(changed)(changed.services["auth"])
     assert (result.status, result.details["action"]) == (Status.OK, "updated")

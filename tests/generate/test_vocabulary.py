@@ -64,8 +64,12 @@ def test_tricky_nouns_render_lint_clean() -> None:
 def test_generator_refuses_what_the_linter_flags() -> None:
     with pytest.raises(SpecError, match="holds money"):
         parse_spec({"Course": {"fields": {"tuition": "Float"}}}, {}, ("services", "demo"))
-    assert [f.code for f in lint_text('model C {\n  id String @id @default(uuid())\n  tuition Float\n}\n', "c.prisma",
-                                      config=LintConfig.from_mapping({"select": ["money-decimal"]})).findings] == ["AZL008"]
+    assert [
+        f.code
+        for f in lint_text(
+            "model C {\n  id String @id @default(uuid())\n  tuition Float\n}\n", "c.prisma", config=LintConfig.from_mapping({"select": ["money-decimal"]})
+        ).findings
+    ] == ["AZL008"]
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

@@ -60,12 +60,7 @@ CLEAN_SCHEMA = textwrap.dedent(
 def only(*keys: str) -> LintConfig:
     """A config with only the named rules enabled (at their default severity, or error if off by default)."""
     wanted = {k.lower() for k in keys}
-    return LintConfig.from_mapping(
-        {
-            r.code: ("error" if r.code.lower() in wanted or r.name in wanted else "off")
-            for r in RULES
-        }
-    )
+    return LintConfig.from_mapping({r.code: ("error" if r.code.lower() in wanted or r.name in wanted else "off") for r in RULES})
 
 
 def lint_only(text: str, *rules: str, provider: str | None = None) -> LintResult:

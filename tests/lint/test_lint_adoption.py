@@ -98,9 +98,7 @@ def test_statistics_totals_equal_the_json_counts(tree: Path, capsys: pytest.Capt
     out = capsys.readouterr().out
     stats = {m.group(1): (int(m.group(2)), int(m.group(3))) for m in STAT_LINE.finditer(out)}
     from_results = Counter(item["code"] for _, item in items(results))
-    from_lint_json = Counter(
-        f["code"] for service in json.loads(lint_json.read_text())["services"].values() for f in service["findings"]
-    )
+    from_lint_json = Counter(f["code"] for service in json.loads(lint_json.read_text())["services"].values() for f in service["findings"])
     assert {code: count for code, (count, _) in stats.items()} == from_results == from_lint_json
     services = {code: len({name for name, item in items(results) if item["code"] == code}) for code in from_results}
     assert {code: n for code, (_, n) in stats.items()} == services
@@ -151,8 +149,7 @@ def test_manifest_ignores_for_copied_models_and_unused_ones(tree: Path, capsys: 
     out = capsys.readouterr().out
     assert not [i for _, i in items(after) if i["model"] in ("User", "AuditLog")]
     assert not [i for n, i in items(after) if i["code"] == "AZL008" and int(n[4:]) > SERVICES // 2]
-    assert len(items(after)) == len(items(before)) - len(copied) - sum(
-        1 for n, i in items(before) if i["code"] == "AZL008" and int(n[4:]) > SERVICES // 2)
+    assert len(items(after)) == len(items(before)) - len(copied) - sum(1 for n, i in items(before) if i["code"] == "AZL008" and int(n[4:]) > SERVICES // 2)
     line = tree.read_text(encoding="utf-8").splitlines().index('models = ["Nope*"]')  # 0-based line of the key
     assert f"unused ignore services.toml:{line}: [[lint.ignores]] #2" in out and "silences nothing" in out
     assert "findings (copied from the auth and platform templates; fixed there (PLAT-12))" in out
@@ -186,9 +183,7 @@ def test_diff_previews_and_writes_nothing(tree: Path, capsys: pytest.CaptureFixt
 
 
 @pytest.mark.prisma
-def test_fix_removes_every_fixable_finding_stays_prisma_valid_and_is_idempotent(
-    tree: Path, prisma_cli: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_fix_removes_every_fixable_finding_stays_prisma_valid_and_is_idempotent(tree: Path, prisma_cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tree.parent / "node_modules").symlink_to(REPO_ROOT / "node_modules")  # the wasm worker resolves from the tree
     _, before = run(tree, "--no-baseline")
     fixable = [i for _, i in items(before) if i["fixable"] == "safe"]

@@ -17,7 +17,10 @@ def test_lint_bench_writes_a_record(tmp_path: Path) -> None:
     output = tmp_path / "record.json"
     completed = subprocess.run(
         [sys.executable, str(BENCH), "--sizes", "0.05,0.1", "--repeat", "1", "--interrupt-mb", "0", "--output", str(output)],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     record = json.loads(output.read_text(encoding="utf-8"))

@@ -61,9 +61,12 @@ def test_ctrl_c_cancels_a_running_validate(tmp_path: Path) -> None:
     results = tmp_path / "results.json"
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "CI": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "azora_tasks.cli", "validate", "--lint-only", "--no-cache", "--manifest", str(manifest),
-         "--json", str(results)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", "azora_tasks.cli", "validate", "--lint-only", "--no-cache", "--manifest", str(manifest), "--json", str(results)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     time.sleep(3.0)  # start-up and reading are done; the lint of 8 MB is under way
     assert process.poll() is None, process.communicate()[0]

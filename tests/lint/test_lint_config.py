@@ -17,9 +17,7 @@ def test_defaults_come_from_the_registry():
 
 
 def test_from_mapping_accepts_codes_names_and_aliases():
-    config = LintConfig.from_mapping(
-        {"AZL001": "warn", "soft-delete": "off", "azl015": "Error", "timestamps": False, "enum-for-status": "note"}
-    )
+    config = LintConfig.from_mapping({"AZL001": "warn", "soft-delete": "off", "azl015": "Error", "timestamps": False, "enum-for-status": "note"})
     assert config.severity(UuidPrimaryKey) is Severity.WARNING
     assert config.severity(SoftDelete) is Severity.OFF
     assert config.severity(UnboundedString) is Severity.ERROR
@@ -61,9 +59,7 @@ def test_merge_global_category_service_later_wins_per_rule():
         soft-delete = "off"
         """
     )
-    merged = merge_configs(
-        manifest["lint"], manifest["categories"]["core"]["lint"], manifest["services"]["audit"]["lint"]
-    )
+    merged = merge_configs(manifest["lint"], manifest["categories"]["core"]["lint"], manifest["services"]["audit"]["lint"])
     assert merged.to_dict()["AZL003"] == "off"
     assert merged.to_dict()["AZL004"] == "off"
     assert merged.to_dict()["AZL015"] == "warning"
@@ -134,10 +130,15 @@ def test_baseline_and_ignores_only_in_the_top_level_table():
 
 
 def test_manifest_ignores_by_model_glob_and_category():
-    config = LintConfig.from_mapping({"ignores": [
-        {"models": ["Audit*"], "rules": ["timestamps"], "reason": "copied"},
-        {"categories": ["edu"], "rules": ["soft-delete"], "reason": "edu archives elsewhere"},
-    ]}, scope="global")
+    config = LintConfig.from_mapping(
+        {
+            "ignores": [
+                {"models": ["Audit*"], "rules": ["timestamps"], "reason": "copied"},
+                {"categories": ["edu"], "rules": ["soft-delete"], "reason": "edu archives elsewhere"},
+            ]
+        },
+        scope="global",
+    )
     schema = "model AuditLog {\n  id String @id @default(uuid())\n}\nmodel Course {\n  id String @id @default(uuid())\n}\n"
     selected = LintConfig.from_mapping({"select": ["timestamps", "soft-delete"]})
     core = lint_text(schema, "s.prisma", config=selected.merged(config.for_service("svc", "core")))

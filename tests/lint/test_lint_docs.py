@@ -11,9 +11,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "lint-rules.md"
 
 
 def test_committed_rules_page_matches_the_registry():
-    assert DOC.read_text(encoding="utf-8") == render_rules_markdown(), (
-        "docs/lint-rules.md is stale: run `python -m azora_tasks.lint.docs > docs/lint-rules.md`"
-    )
+    assert DOC.read_text(encoding="utf-8") == render_rules_markdown(), "docs/lint-rules.md is stale: run `python -m azora_tasks.lint.docs > docs/lint-rules.md`"
 
 
 def test_every_rule_has_a_section_with_severity_and_examples():

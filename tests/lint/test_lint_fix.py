@@ -85,7 +85,7 @@ def test_table_renames_need_unsafe_fixes():
 
 
 def test_map_that_keeps_the_table_name_is_safe_and_a_taken_name_is_not_fixed():
-    schema = 'model orders {\n  id String @id @default(uuid())\n}\n\nmodel Order {\n  id String @id @default(uuid())\n}\n'
+    schema = "model orders {\n  id String @id @default(uuid())\n}\n\nmodel Order {\n  id String @id @default(uuid())\n}\n"
     config = LintConfig.from_mapping({"select": ["table-map"]})
     findings = lint_text(schema, "s.prisma", config=config).findings
     by_model = {f.model: f for f in findings if f.code == "AZL007"}

@@ -19,7 +19,7 @@ from azora_tasks.lint.formats import (
     to_sarif,
 )
 
-BROKEN = 'model Course {\n  id Int @id\n  price Float\n  /// azora-lint-ignore soft-delete not needed here\n}\n'
+BROKEN = "model Course {\n  id Int @id\n  price Float\n  /// azora-lint-ignore soft-delete not needed here\n}\n"
 SYNTAX_ERROR = "model Course {\n  id String @default(\n"
 
 
@@ -34,9 +34,7 @@ def results():
 
 def test_human_format(results):
     lines = format_human(results["billing"]).splitlines()
-    assert lines[0] == (
-        "services/billing/prisma/schema.prisma:1:7: AZL002 [timestamps] model `Course` has no `createdAt`/`updatedAt` timestamps"
-    )
+    assert lines[0] == ("services/billing/prisma/schema.prisma:1:7: AZL002 [timestamps] model `Course` has no `createdAt`/`updatedAt` timestamps")
     assert any(line.startswith("services/billing/prisma/schema.prisma:2:6: AZL001 [uuid-primary-key] ") for line in lines)
     with_fix = format_human(results["billing"], show_fix=True)
     assert "\n    fix: " in with_fix
@@ -48,11 +46,19 @@ def test_json_format_round_trips(results):
     single = json.loads(format_json(results["billing"]))
     assert single["suppressed"] == 1
     assert single["findings"][0] == {
-        "code": "AZL002", "name": "timestamps", "severity": "error",
+        "code": "AZL002",
+        "name": "timestamps",
+        "severity": "error",
         "message": "model `Course` has no `createdAt`/`updatedAt` timestamps",
-        "path": "services/billing/prisma/schema.prisma", "line": 1, "column": 7, "end_line": 1, "end_column": 13,
+        "path": "services/billing/prisma/schema.prisma",
+        "line": 1,
+        "column": 7,
+        "end_line": 1,
+        "end_column": 13,
         "fix": "createdAt DateTime @default(now()) and updatedAt DateTime @updatedAt",
-        "model": "Course", "member": None, "fixable": "safe",
+        "model": "Course",
+        "member": None,
+        "fixable": "safe",
     }
     many = json.loads(format_json(results))
     assert set(many["services"]) == {"billing", "catalog", "broken"}

@@ -226,7 +226,7 @@ def test_enum_values_with_attributes_and_block_attributes():
 
 
 def test_keywords_are_valid_field_names_and_crlf_is_accepted():
-    text = 'model Thing {\r\n  type String\r\n  model String\r\n  enum Int\r\n}\r\n'
+    text = "model Thing {\r\n  type String\r\n  model String\r\n  enum Int\r\n}\r\n"
     thing = parse_schema(text, "t.prisma").model("Thing")
     assert [f.name for f in thing.fields] == ["type", "model", "enum"]
     assert thing.field("enum").line == 4
@@ -244,7 +244,7 @@ def test_keywords_are_valid_field_names_and_crlf_is_accepted():
         ("model {\n}\n", 1, 7, "expected a model name"),
         ("model A {\n  id String @@id\n}\n", 2, 13, "must be on its own line"),
         ("model A {\n  /* open\n}\n", 2, 3, "unterminated block comment"),
-        ("datasource db {\n  provider \"x\"\n}\n", 2, 12, "expected '='"),
+        ('datasource db {\n  provider "x"\n}\n', 2, 12, "expected '='"),
     ],
 )
 def test_parse_errors_carry_path_line_and_column(text, line, column, fragment):
@@ -261,9 +261,7 @@ def test_multi_file_schema_resolves_models_across_files(tmp_path: Path):
     folder.mkdir()
     (folder / "main.prisma").write_text('datasource db {\n  provider = "mysql"\n  url = env("U")\n}\n')
     (folder / "user.prisma").write_text("model User {\n  id String @id\n  posts Post[]\n}\n")
-    (folder / "post.prisma").write_text(
-        "model Post {\n  id String @id\n  userId String\n  user User @relation(fields: [userId], references: [id])\n}\n"
-    )
+    (folder / "post.prisma").write_text("model Post {\n  id String @id\n  userId String\n  user User @relation(fields: [userId], references: [id])\n}\n")
     schema = read_schema_folder(folder)
     assert schema.provider == "mysql"
     assert schema.model("User").path.endswith("user.prisma")

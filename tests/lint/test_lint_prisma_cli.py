@@ -44,7 +44,11 @@ def prisma_validate(text: str, tmp_path: Path) -> subprocess.CompletedProcess[st
     )
     return subprocess.run(
         ["node", str(PRISMA), "validate", "--schema", str(schema)],
-        capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=tmp_path,
     )
 
 

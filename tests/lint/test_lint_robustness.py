@@ -20,34 +20,72 @@ EVERYTHING = LintConfig.from_mapping({r.code: "warning" for r in RULES})
 
 TYPES = ["String", "Int", "BigInt", "Float", "Decimal", "Boolean", "DateTime", "Json", "Bytes"]
 NAMES = [
-    "title", "status", "type", "price", "amount", "totalAmount", "expiresAt", "birthDate", "startTime",
-    "userId", "ownerId", "email", "role", "state", "city", "kind", "fee", "balance", "note", "slug",
-    "first_name", "Display", "isActive", "contentType", "paymentStatus", "timestamp", "tags",
+    "title",
+    "status",
+    "type",
+    "price",
+    "amount",
+    "totalAmount",
+    "expiresAt",
+    "birthDate",
+    "startTime",
+    "userId",
+    "ownerId",
+    "email",
+    "role",
+    "state",
+    "city",
+    "kind",
+    "fee",
+    "balance",
+    "note",
+    "slug",
+    "first_name",
+    "Display",
+    "isActive",
+    "contentType",
+    "paymentStatus",
+    "timestamp",
+    "tags",
 ]
 ATTRS = [
-    "", "@unique", "@default(now())", '@default("x")', "@default(0)", "@db.VarChar(255)", "@db.Text",
-    '@map("col")', "@default(uuid())", "@updatedAt", '@default(dbgenerated("gen_random_uuid()"))',
+    "",
+    "@unique",
+    "@default(now())",
+    '@default("x")',
+    "@default(0)",
+    "@db.VarChar(255)",
+    "@db.Text",
+    '@map("col")',
+    "@default(uuid())",
+    "@updatedAt",
+    '@default(dbgenerated("gen_random_uuid()"))',
 ]
-COMMENTS = ["", "// note", "/// doc comment", "// azora-lint-ignore AZL008 reason here",
-            "/// azora-lint-ignore soft-delete", "/* block */"]
+COMMENTS = ["", "// note", "/// doc comment", "// azora-lint-ignore AZL008 reason here", "/// azora-lint-ignore soft-delete", "/* block */"]
 PROVIDERS = ["postgresql", "mysql", "sqlite", "sqlserver", "cockroachdb", "mongodb"]
 ID_LINES = [
-    "id String @id @default(uuid())", "id String @id @default(cuid())", "id Int @id @default(autoincrement())",
-    "id String @id @default(uuid(7)) @db.Uuid", 'id String @id @default(auto()) @map("_id") @db.ObjectId',
-    "", "id String? @id",
+    "id String @id @default(uuid())",
+    "id String @id @default(cuid())",
+    "id Int @id @default(autoincrement())",
+    "id String @id @default(uuid(7)) @db.Uuid",
+    'id String @id @default(auto()) @map("_id") @db.ObjectId',
+    "",
+    "id String? @id",
 ]
 
 
 def generate_schema(rng: random.Random) -> str:
-    models = [f"Model{i}" if rng.random() < 0.3 else rng.choice(["Course", "Lesson", "User", "Order", "Category", "Address", "Users", "refresh_token"]) + str(i)
-              for i in range(rng.randint(1, 4))]
+    models = [
+        f"Model{i}" if rng.random() < 0.3 else rng.choice(["Course", "Lesson", "User", "Order", "Category", "Address", "Users", "refresh_token"]) + str(i)
+        for i in range(rng.randint(1, 4))
+    ]
     parts = []
     if rng.random() < 0.8:
         parts.append(f'datasource db {{\n  provider = "{rng.choice(PROVIDERS)}"\n  url      = env("DATABASE_URL")\n}}\n')
     if rng.random() < 0.5:
         parts.append('generator client {\n  provider = "prisma-client-js"\n  previewFeatures = ["views"]\n}\n')
     if rng.random() < 0.5:
-        parts.append("enum Status {\n  ACTIVE\n  inactive @map(\"x\")\n  @@map(\"statuses\")\n}\n")
+        parts.append('enum Status {\n  ACTIVE\n  inactive @map("x")\n  @@map("statuses")\n}\n')
     for name in models:
         lines = [rng.choice(ID_LINES)]
         used = {"id"}
@@ -72,8 +110,11 @@ def generate_schema(rng: random.Random) -> str:
             if fk not in used:
                 lines += [f"{fk} String", f"rel{other} {other} @relation(fields: [{fk}], references: [id])"]
         if rng.random() < 0.4:
-            lines.append(rng.choice(["@@index([userId])", "@@index([email, title(sort: Desc)], map: \"x\")",
-                                     "@@unique([slug])", "@@index([\n    userId,\n    ownerId\n  ])"]))
+            lines.append(
+                rng.choice(
+                    ["@@index([userId])", '@@index([email, title(sort: Desc)], map: "x")', "@@unique([slug])", "@@index([\n    userId,\n    ownerId\n  ])"]
+                )
+            )
         if rng.random() < 0.6:
             lines.append(f'@@map("{rng.choice(["courses", "lesson", "Users", "user_roles"])}")')
         body = "\n".join("  " + line if line else "" for line in lines)
@@ -90,7 +131,7 @@ def mangle(text: str, rng: random.Random) -> str:
         lambda t: t.replace("}", "", 1),
         lambda t: t.replace('"', "", 1),
         lambda t: t + rng.choice(["model", "model X {", "enum", "@@index(", "\u2603", "/*"]),
-        lambda t: "".join(rng.choice("model{}[]()@=?\"/ \nabcXYZ0123") for _ in range(rng.randint(0, 200))),
+        lambda t: "".join(rng.choice('model{}[]()@=?"/ \nabcXYZ0123') for _ in range(rng.randint(0, 200))),
     ]
     for _ in range(rng.randint(1, 3)):
         text = rng.choice(operations)(text)
@@ -134,11 +175,29 @@ def test_mangled_schemas_never_crash_the_lint(seed):
 @pytest.mark.parametrize(
     "text",
     [
-        "", "\n\n", "}", "{", "model", "model A", "model A {", "@@", "///", "/*", '"', "model A {\n  a\n}",
-        "model A {\n  a String @\n}", "model A {\n  a String @default(\n}", "model A { id String @id }",
-        "enum E {\n}\n", "model A {\n}\n", "datasource db {\n}\n", "\ufeffmodel A {\n  id String @id\n}\n",
-        "model A {\n  a String @default([[[[[[[[[[]]]]]]]]]])\n}\n", "x" * 10_000,
-        "model A {\n" + "  f String\n" * 2000 + "}\n", "model A {\n  a String @default(" + "(" * 5000 + "\n}",
+        "",
+        "\n\n",
+        "}",
+        "{",
+        "model",
+        "model A",
+        "model A {",
+        "@@",
+        "///",
+        "/*",
+        '"',
+        "model A {\n  a\n}",
+        "model A {\n  a String @\n}",
+        "model A {\n  a String @default(\n}",
+        "model A { id String @id }",
+        "enum E {\n}\n",
+        "model A {\n}\n",
+        "datasource db {\n}\n",
+        "\ufeffmodel A {\n  id String @id\n}\n",
+        "model A {\n  a String @default([[[[[[[[[[]]]]]]]]]])\n}\n",
+        "x" * 10_000,
+        "model A {\n" + "  f String\n" * 2000 + "}\n",
+        "model A {\n  a String @default(" + "(" * 5000 + "\n}",
         textwrap.dedent("""\
             model A {
               id String @id

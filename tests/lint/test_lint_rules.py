@@ -30,9 +30,19 @@ def test_registry_codes_and_names_are_unique_and_stable():
     assert codes == sorted(codes) and len(set(codes)) == len(codes)
     assert len({r.name for r in RULES}) == len(RULES)
     assert all(r.code.startswith("AZL") and len(r.code) == 6 for r in RULES)
-    assert {"uuid-primary-key", "timestamps", "soft-delete", "enum-for-status", "relation-defined",
-            "foreign-key-index", "table-map", "money-decimal", "timestamp-type", "required-fields",
-            "unbounded-string"} <= {r.name for r in RULES}
+    assert {
+        "uuid-primary-key",
+        "timestamps",
+        "soft-delete",
+        "enum-for-status",
+        "relation-defined",
+        "foreign-key-index",
+        "table-map",
+        "money-decimal",
+        "timestamp-type",
+        "required-fields",
+        "unbounded-string",
+    } <= {r.name for r in RULES}
 
 
 # ----------------------------------------------------------- AZL001
@@ -210,8 +220,7 @@ def test_relation_defined_resolves_across_files(tmp_path):
 
     (tmp_path / "course.prisma").write_text("model Course {\n  id String @id\n  lessons Lesson[]\n}\n")
     (tmp_path / "lesson.prisma").write_text(
-        "model Lesson {\n  id String @id\n  courseId String\n"
-        "  course Course @relation(fields: [courseId], references: [id])\n}\n"
+        "model Lesson {\n  id String @id\n  courseId String\n  course Course @relation(fields: [courseId], references: [id])\n}\n"
     )
     (tmp_path / "module.prisma").write_text("model Module {\n  id String @id\n  courseId String\n}\n")
     result = lint_files([tmp_path], config=only("AZL005"))
@@ -418,6 +427,8 @@ def test_mysql_indexed_text_respects_prefix_length():
 
 
 def test_default_severities_are_applied():
-    (finding,) = lint_text("model Course {\n  id String @id @default(uuid())\n  createdAt DateTime @default(now())\n"
-                           "  updatedAt DateTime @updatedAt\n  @@map(\"courses\")\n}\n", "s.prisma").findings
+    (finding,) = lint_text(
+        'model Course {\n  id String @id @default(uuid())\n  createdAt DateTime @default(now())\n  updatedAt DateTime @updatedAt\n  @@map("courses")\n}\n',
+        "s.prisma",
+    ).findings
     assert (finding.code, finding.severity) == ("AZL003", Severity.WARNING)

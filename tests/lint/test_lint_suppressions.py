@@ -16,51 +16,32 @@ def lint(body: str, *rules: str):
 
 
 def test_field_suppression_silences_only_that_field_and_is_counted():
-    result = lint(
-        "  /// azora-lint-ignore money-decimal prices come from a float feed\n"
-        "  price Float\n"
-        "  fee   Float\n"
-        "  deletedAt DateTime?"
-    )
+    result = lint("  /// azora-lint-ignore money-decimal prices come from a float feed\n  price Float\n  fee   Float\n  deletedAt DateTime?")
     assert positions(result) == [("AZL008", 4, 9)]
     assert result.suppressed == 1
 
 
 def test_code_and_name_and_plain_line_comment_are_accepted():
     result = lint(
-        "  // azora-lint-ignore AZL008 legacy column\n"
-        "  price Float\n"
-        "  fee   Float // azora-lint-ignore money-decimal: legacy too\n"
-        "  deletedAt DateTime?"
+        "  // azora-lint-ignore AZL008 legacy column\n  price Float\n  fee   Float // azora-lint-ignore money-decimal: legacy too\n  deletedAt DateTime?"
     )
     assert result.findings == [] and result.suppressed == 2
 
 
 def test_suppression_above_model_applies_to_the_model_and_its_fields():
-    text = (
-        "/// azora-lint-ignore soft-delete, money-decimal ledger rows are immutable\n"
-        "model Ledger {\n  amount Float\n}\n"
-        "model Other {\n  amount Float\n}\n"
-    )
+    text = "/// azora-lint-ignore soft-delete, money-decimal ledger rows are immutable\nmodel Ledger {\n  amount Float\n}\nmodel Other {\n  amount Float\n}\n"
     result = lint_only(text, "soft-delete", "money-decimal", "invalid-suppression")
     assert positions(result) == [("AZL003", 5, 7), ("AZL008", 6, 10)]
     assert result.suppressed == 2
 
 
 def test_body_comment_not_above_a_field_applies_to_the_model():
-    result = lint(
-        "  id String @id\n\n"
-        "  // azora-lint-ignore soft-delete archived through the catalog service\n\n"
-        "  price Decimal"
-    )
+    result = lint("  id String @id\n\n  // azora-lint-ignore soft-delete archived through the catalog service\n\n  price Decimal")
     assert result.findings == [] and result.suppressed == 1
 
 
 def test_ignore_model_above_a_field_still_covers_the_model():
-    result = lint(
-        "  /// azora-lint-ignore-model soft-delete catalog rows are archived elsewhere\n"
-        "  price Float"
-    )
+    result = lint("  /// azora-lint-ignore-model soft-delete catalog rows are archived elsewhere\n  price Float")
     assert positions(result) == [("AZL008", 3, 9)]
     assert result.suppressed == 1
 
@@ -79,10 +60,7 @@ def test_missing_reason_is_a_finding_and_does_not_suppress():
 
 
 def test_unknown_rule_and_missing_rule_are_findings():
-    result = lint(
-        "  /// azora-lint-ignore no-such-rule because\n  price Decimal\n"
-        "  /// azora-lint-ignore\n  fee Decimal\n  deletedAt DateTime?"
-    )
+    result = lint("  /// azora-lint-ignore no-such-rule because\n  price Decimal\n  /// azora-lint-ignore\n  fee Decimal\n  deletedAt DateTime?")
     assert positions(result) == [("AZL090", 2, 3), ("AZL090", 4, 3)]
     assert "unknown rule 'no-such-rule'" in result.findings[0].message
     assert "needs a rule and a reason" in result.findings[1].message

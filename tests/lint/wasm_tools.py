@@ -43,7 +43,11 @@ def check(files: Mapping[str, str]) -> dict[str, dict[str, str | None]]:
     """path -> {"error": Prisma's validation error or None, "formatted": `prisma format`'s output}."""
     require_wasm()
     completed = subprocess.run(
-        ["node", "-e", SCRIPT, str(REPO_ROOT)], input=json.dumps(dict(files)), capture_output=True, text=True,
-        timeout=300, check=True,
+        ["node", "-e", SCRIPT, str(REPO_ROOT)],
+        input=json.dumps(dict(files)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     return json.loads(completed.stdout)

@@ -79,9 +79,7 @@ def make_monorepo(root: Path, services: dict[str, str | None], *, provider: str 
         if url:
             block += f'database_url = "{url}"\n'
         blocks.append(block)
-    (root / "services.toml").write_text(
-        MANIFEST.format(provider=provider, cli=PRISMA_CLI.as_posix(), urls=urls, services="\n".join(blocks)), encoding="utf-8"
-    )
+    (root / "services.toml").write_text(MANIFEST.format(provider=provider, cli=PRISMA_CLI.as_posix(), urls=urls, services="\n".join(blocks)), encoding="utf-8")
     for name in services:
         path = root / "services" / name / "prisma" / "schema.prisma"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,12 +125,17 @@ def dbtool(url: str, *args: str) -> dict:
 
 def prisma_by_hand(service_dir: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
     """`prisma <args> --config azora_tasks/node/prisma.config.cjs`, as a person would run it in the service."""
-    env = {**os.environ, "DATABASE_URL": url, "AZORA_NODE_ROOT": str(REPO_ROOT), "CHECKPOINT_DISABLE": "1",
-           "PRISMA_SCHEMA_ENGINE_BINARY": str(DBTOOL), "PRISMA_QUERY_ENGINE_LIBRARY": str(DBTOOL)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "AZORA_NODE_ROOT": str(REPO_ROOT),
+        "CHECKPOINT_DISABLE": "1",
+        "PRISMA_SCHEMA_ENGINE_BINARY": str(DBTOOL),
+        "PRISMA_QUERY_ENGINE_LIBRARY": str(DBTOOL),
+    }
     env.pop("AZORA_MIGRATE_DATABASE_URL", None)
     config = REPO_ROOT / "azora_tasks" / "node" / "prisma.config.cjs"
-    return subprocess.run(["node", str(PRISMA_CLI), *args, "--config", str(config)], cwd=service_dir, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(["node", str(PRISMA_CLI), *args, "--config", str(config)], cwd=service_dir, env=env, capture_output=True, text=True, timeout=120)
 
 
 # --- servers --------------------------------------------------------------------------------
@@ -162,8 +165,12 @@ def postgres_server() -> Iterator[str]:
         os.chown(data, entry.pw_uid, entry.pw_gid)
         user_args = {"user": entry.pw_uid, "group": entry.pw_gid}
     subprocess.run([initdb, "-D", str(data / "db"), "-U", "postgres", "--auth=trust", "-E", "UTF8"], check=True, capture_output=True, **user_args)
-    subprocess.run([pg_ctl, "-D", str(data / "db"), "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "-l", str(data / "log"), "-w", "start"],
-                   check=True, capture_output=True, **user_args)
+    subprocess.run(
+        [pg_ctl, "-D", str(data / "db"), "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "-l", str(data / "log"), "-w", "start"],
+        check=True,
+        capture_output=True,
+        **user_args,
+    )
     try:
         deadline = time.monotonic() + 20
         while not reachable("127.0.0.1", port) and time.monotonic() < deadline:
@@ -184,19 +191,36 @@ def pg_database(postgres_server: str) -> Iterator[str]:
 
 def pg_databases(server: str) -> set[str]:
     out = subprocess.run(
-        ["node", "-e", "const {Client}=require('pg');const c=new Client({connectionString:process.argv[1]});"
-         "c.connect().then(()=>c.query('SELECT datname FROM pg_database')).then(r=>{console.log(JSON.stringify(r.rows.map(x=>x.datname)));return c.end()})",
-         f"{server}/postgres"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=30, check=True,
+        [
+            "node",
+            "-e",
+            "const {Client}=require('pg');const c=new Client({connectionString:process.argv[1]});"
+            "c.connect().then(()=>c.query('SELECT datname FROM pg_database')).then(r=>{console.log(JSON.stringify(r.rows.map(x=>x.datname)));return c.end()})",
+            f"{server}/postgres",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
     )
     return set(json.loads(out.stdout))
 
 
 def pg_query(server: str, database: str, sql: str) -> list:
     out = subprocess.run(
-        ["node", "-e", "const {Client}=require('pg');const c=new Client({connectionString:process.argv[1]});"
-         "c.connect().then(()=>c.query(process.argv[2])).then(r=>{console.log(JSON.stringify(r.rows||[]));return c.end()})",
-         f"{server}/{database}", sql],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=30, check=True,
+        [
+            "node",
+            "-e",
+            "const {Client}=require('pg');const c=new Client({connectionString:process.argv[1]});"
+            "c.connect().then(()=>c.query(process.argv[2])).then(r=>{console.log(JSON.stringify(r.rows||[]));return c.end()})",
+            f"{server}/{database}",
+            sql,
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
     )
     return json.loads(out.stdout)

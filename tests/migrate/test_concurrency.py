@@ -34,8 +34,7 @@ def run_together(root: Path, *extra: str, count: int = 2) -> list[tuple[int, dic
     processes = []
     for index in range(count):
         out = root / f"concurrent-{index}.json"
-        command = [sys.executable, "-m", "azora_tasks.cli", "migrate", *extra, "--manifest", str(root / "services.toml"),
-                   "--json", str(out), "--no-color"]
+        command = [sys.executable, "-m", "azora_tasks.cli", "migrate", *extra, "--manifest", str(root / "services.toml"), "--json", str(out), "--no-color"]
         processes.append((subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True), out))
     results = []
     for process, out in processes:
@@ -91,9 +90,12 @@ def test_two_runs_on_postgres_make_one_migration_per_change(tmp_path: Path, post
     assert len(billing) == 2
     rows = pg_query(postgres_server, pg_database, 'SELECT migration_name FROM billing."_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY 1')
     assert [row["migration_name"] for row in rows] == billing
-    failed = pg_query(postgres_server, pg_database,
-                      "SELECT count(*)::int AS n FROM (SELECT finished_at FROM auth._prisma_migrations UNION ALL SELECT finished_at FROM billing._prisma_migrations"
-                      " UNION ALL SELECT finished_at FROM catalog._prisma_migrations) rows WHERE finished_at IS NULL")
+    failed = pg_query(
+        postgres_server,
+        pg_database,
+        "SELECT count(*)::int AS n FROM (SELECT finished_at FROM auth._prisma_migrations UNION ALL SELECT finished_at FROM billing._prisma_migrations"
+        " UNION ALL SELECT finished_at FROM catalog._prisma_migrations) rows WHERE finished_at IS NULL",
+    )
     assert failed == [{"n": 0}]
 
 

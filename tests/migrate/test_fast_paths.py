@@ -35,7 +35,8 @@ generator client {
 """
 
 SCHEMAS = {
-    "enums-relations": HEADER + """
+    "enums-relations": HEADER
+    + """
 /// A person
 model User {
   id        String     @id @default(uuid())
@@ -74,7 +75,8 @@ enum UserStatus {
   SUSPENDED
 }
 """,
-    "decimal-composite": HEADER + """
+    "decimal-composite": HEADER
+    + """
 model Product {
   id        Int         @id @default(autoincrement())
   sku       String
@@ -102,7 +104,8 @@ model OrderLine {
   @@map("order_lines")
 }
 """,
-    "self-and-many-to-many": HEADER + """
+    "self-and-many-to-many": HEADER
+    + """
 model Category {
   id       String     @id @default(cuid())
   name     String     @unique @map("display_name")
@@ -229,8 +232,18 @@ def test_service_schemas_of_this_repo_give_the_same_sql(tmp_path: Path) -> None:
             schema.parent.mkdir(parents=True)
             schema.write_text(rendered[name], encoding="utf-8")
             out = tmp_path / f"{schema.parent.parent.name}.sql"
-            cli = prisma_by_hand(schema.parent.parent, f"file:{tmp_path / 'scratch.db'}", "migrate", "diff", "--from-empty", "--to-schema-datamodel",
-                                 str(schema), "--script", "--output", str(out))
+            cli = prisma_by_hand(
+                schema.parent.parent,
+                f"file:{tmp_path / 'scratch.db'}",
+                "migrate",
+                "diff",
+                "--from-empty",
+                "--to-schema-datamodel",
+                str(schema),
+                "--script",
+                "--output",
+                str(out),
+            )
             assert cli.returncode == 0, cli.stdout + cli.stderr
             assert worker.diff_from_empty("sqlite", [(str(schema), rendered[name])]) == out.read_text(encoding="utf-8"), name
             compared += 1
@@ -398,7 +411,8 @@ def _history(db: Path, *entries: tuple[str, str, str | None, str | None]) -> Non
         for index, (name, checksum, finished, rolled_back) in enumerate(entries):
             connection.execute(
                 "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, rolled_back_at, started_at, applied_steps_count)"
-                " VALUES (?, ?, ?, ?, ?, ?, 1)", (str(index), checksum, finished, name, rolled_back, "2026-01-01T00:00:00.000+00:00"),
+                " VALUES (?, ?, ?, ?, ?, ?, 1)",
+                (str(index), checksum, finished, name, rolled_back, "2026-01-01T00:00:00.000+00:00"),
             )
 
 

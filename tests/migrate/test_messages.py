@@ -39,8 +39,9 @@ def _free_port() -> int:
 
 @pytest.mark.parametrize("engine", ["auto", "prisma"])
 def test_invalid_postgres_schema_fails_before_any_database_is_created(tmp_path: Path, migrate, postgres_server: str, pg_database: str, engine: str) -> None:  # type: ignore[no-untyped-def]
-    root = make_monorepo(tmp_path, {"auth": f"{postgres_server}/{pg_database}"}, provider="postgresql",
-                         schemas={"auth": INVALID.replace("{provider}", "postgresql")})
+    root = make_monorepo(
+        tmp_path, {"auth": f"{postgres_server}/{pg_database}"}, provider="postgresql", schemas={"auth": INVALID.replace("{provider}", "postgresql")}
+    )
     run = migrate(root, "--engine", engine)
     assert run.code == 1
     summary = run.services["auth"]["summary"]
@@ -65,8 +66,12 @@ def test_invalid_sqlite_schema_fails_before_the_file_is_created(tmp_path: Path, 
 @pytest.mark.parametrize("args", [(), ("--engine", "prisma"), ("--status",), ("--deploy",)])
 def test_refused_connection_is_not_cannot_create_database(tmp_path: Path, migrate, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     port = _free_port()  # nothing listens there
-    root = make_monorepo(tmp_path, {"auth": f"postgresql://postgres:Sup3rSecretPw@127.0.0.1:{port}/i11_nowhere"}, provider="postgresql",
-                         schemas={"auth": schema_for("postgresql")})
+    root = make_monorepo(
+        tmp_path,
+        {"auth": f"postgresql://postgres:Sup3rSecretPw@127.0.0.1:{port}/i11_nowhere"},
+        provider="postgresql",
+        schemas={"auth": schema_for("postgresql")},
+    )
     (root / "services" / "auth" / "prisma" / "migrations" / "20260101000000_init").mkdir(parents=True)
     (root / "services" / "auth" / "prisma" / "migrations" / "20260101000000_init" / "migration.sql").write_text('CREATE TABLE "x" ("id" TEXT);\n')
     run = migrate(root, *args)
@@ -123,8 +128,9 @@ def test_failed_deploy_summary_names_migration_and_reason(tmp_path: Path, migrat
 
 
 def test_summarize_units() -> None:
-    p1012 = ('{"error_code":"P1012","message":"error: Error validating: This line is invalid.\\n  -->  /r/services/a/prisma/schema.prisma:5\\n'
-             '   | \\n 4 | }\\n"}')
+    p1012 = (
+        '{"error_code":"P1012","message":"error: Error validating: This line is invalid.\\n  -->  /r/services/a/prisma/schema.prisma:5\\n   | \\n 4 | }\\n"}'
+    )
     engine_text = "error: Error validating: This line is invalid. It does not start with any known Prisma schema keyword.\n  -->  /r/x/schema.prisma:5\n   | \n"
     assert messages.summarize(engine_text, Path("/r")) == (
         "schema invalid at x/schema.prisma:5: This line is invalid. It does not start with any known Prisma schema keyword"

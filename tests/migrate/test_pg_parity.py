@@ -31,7 +31,9 @@ generator client {
 }
 """
 
-CATALOG = HEADER + """
+CATALOG = (
+    HEADER
+    + """
 model Course {
   id          String   @id @default(cuid())
   title       String
@@ -58,9 +60,12 @@ enum Level {
   ADVANCED
 }
 """
+)
 
 # A model copy-pasted from another service, as real monorepos have them.
-LEDGER = HEADER + """
+LEDGER = (
+    HEADER
+    + """
 model Account {
   id      Int     @id @default(autoincrement())
   owner   String  @unique
@@ -74,6 +79,7 @@ model Lesson {
   position Int
 }
 """
+)
 
 SERVICES = {"catalog": CATALOG, "ledger": LEDGER, "tenant-a": LEDGER}
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -96,15 +102,17 @@ def _sql(root: Path, service: str) -> list[str]:
 
 def _rows(server: str, database: str, schema: str = "public") -> list[dict]:
     return pg_query(
-        server, database,
-        f'SELECT id, checksum, migration_name, logs, rolled_back_at, applied_steps_count, finished_at IS NOT NULL AS finished'
+        server,
+        database,
+        f"SELECT id, checksum, migration_name, logs, rolled_back_at, applied_steps_count, finished_at IS NOT NULL AS finished"
         f' FROM "{schema}"."_prisma_migrations" ORDER BY migration_name',
     )
 
 
 def _structure(server: str, database: str, schema: str = "public") -> list[dict]:
     return pg_query(
-        server, database,
+        server,
+        database,
         "SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns"
         f" WHERE table_schema = '{schema}' ORDER BY table_name, column_name",
     )
@@ -126,12 +134,18 @@ def databases(postgres_server: str, pg_database: str):  # type: ignore[no-untype
 
 
 def test_worker_and_cli_agree_fresh_second_migration_schema_param_and_drift(  # type: ignore[no-untyped-def]
-    tmp_path: Path, migrate, postgres_server: str, pg_database: str, databases,
+    tmp_path: Path,
+    migrate,
+    postgres_server: str,
+    pg_database: str,
+    databases,
 ) -> None:
     fast_root = _tree(tmp_path / "fast", postgres_server, f"{pg_database}_fast")
     cli_root = _tree(tmp_path / "cli", postgres_server, f"{pg_database}_cli")
     where = {
-        "catalog": ("_catalog", "public"), "ledger": ("_ledger", "public"), "tenant-a": ("_ledger", "tenant_a"),
+        "catalog": ("_catalog", "public"),
+        "ledger": ("_ledger", "public"),
+        "tenant-a": ("_ledger", "tenant_a"),
     }
 
     def check(step: str, expected_count: int) -> None:
@@ -174,7 +188,9 @@ def test_worker_and_cli_agree_fresh_second_migration_schema_param_and_drift(  # 
     for service in ("ledger", "tenant-a"):
         assert len(_sql(fast_root, service)) == 1
     assert _sql(fast_root, "catalog") == _sql(cli_root, "catalog")
-    assert [r["checksum"] for r in _rows(postgres_server, f"{pg_database}_fast_catalog")] == [r["checksum"] for r in _rows(postgres_server, f"{pg_database}_cli_catalog")]
+    assert [r["checksum"] for r in _rows(postgres_server, f"{pg_database}_fast_catalog")] == [
+        r["checksum"] for r in _rows(postgres_server, f"{pg_database}_cli_catalog")
+    ]
     code, text = _status_by_hand(fast_root, "catalog", f"{postgres_server}/{pg_database}_fast_catalog")
     assert code == 0 and "Database schema is up to date!" in text, text
 

@@ -86,7 +86,7 @@ def test_failing_migration_on_postgres_leaves_the_rest_applied(tmp_path: Path, m
     assert [row["migration_name"][14:] for row in applied] == ["_init"]
     if engine == "auto":
         # One transaction: the half that worked is rolled back and no failed row blocks the service.
-        assert auth["summary"].startswith("P3018: 29990101000000_broken failed: relation \"Nope\" does not exist")
+        assert auth["summary"].startswith('P3018: 29990101000000_broken failed: relation "Nope" does not exist')
         assert "rolled back, nothing applied" in auth["summary"]
         assert status.services["auth"]["details"]["state"] == "pending"
         assert pg_query(postgres_server, pg_database, "SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NULL")[0]["n"] == 0

@@ -72,9 +72,17 @@ def comparable(root: Path, service: str, rows: list[dict]) -> list[tuple]:
     """What must agree between the two sides (ids, names' timestamps and times differ by nature); the
     checksum must be Prisma's (SHA-256 of the local migration.sql)."""
     local = dict(zip(migrations(root, service), sql_of(root, service), strict=True))
-    return [(row["migration_name"].split("_", 1)[1], row["checksum"] == hashlib.sha256(local[row["migration_name"]].encode()).hexdigest(),
-             row["applied_steps_count"], row["logs"], row["rolled_back_at"], row["finished_at"] is not None)
-            for row in sorted(rows, key=lambda r: r["migration_name"])]
+    return [
+        (
+            row["migration_name"].split("_", 1)[1],
+            row["checksum"] == hashlib.sha256(local[row["migration_name"]].encode()).hexdigest(),
+            row["applied_steps_count"],
+            row["logs"],
+            row["rolled_back_at"],
+            row["finished_at"] is not None,
+        )
+        for row in sorted(rows, key=lambda r: r["migration_name"])
+    ]
 
 
 def sqlite_rows(root: Path, service: str) -> list[dict]:

@@ -15,14 +15,14 @@ from azora_tasks.migrate.targets import Target, TargetError, mask, resolve_targe
 
 from .conftest import make_monorepo
 
-INIT = '''CREATE TABLE "User" (
+INIT = """CREATE TABLE "User" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "email" TEXT NOT NULL,
     "age" INTEGER
 );
 CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
 CREATE TABLE "Post" ("id" TEXT NOT NULL PRIMARY KEY, "title" TEXT NOT NULL);
-'''
+"""
 
 
 def codes(sql: str, previous: list[str] = [INIT]) -> list[str]:  # noqa: B006
@@ -55,13 +55,13 @@ def test_guard_mysql_statements() -> None:
 
 
 def test_guard_understands_sqlite_table_redefinition() -> None:
-    redefine = '''PRAGMA foreign_keys=OFF;
+    redefine = """PRAGMA foreign_keys=OFF;
 CREATE TABLE "new_User" ("id" TEXT NOT NULL PRIMARY KEY, "email" TEXT NOT NULL, "age" TEXT NOT NULL);
 INSERT INTO "new_User" ("age", "email", "id") SELECT "age", "email", "id" FROM "User";
 DROP TABLE "User";
 ALTER TABLE "new_User" RENAME TO "User";
 CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
-PRAGMA foreign_keys=ON;'''
+PRAGMA foreign_keys=ON;"""
     assert codes(redefine) == ["AZM101", "MF104"]  # no DS102: redefined, not dropped; no MF101: the unique index existed
     dropped = redefine.replace(', "age" TEXT NOT NULL', "").replace('"age", "email", "id") SELECT "age", ', '"email", "id") SELECT ')
     assert "DS103" in codes(dropped)

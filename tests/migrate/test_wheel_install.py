@@ -109,7 +109,10 @@ def test_wheel_in_a_fresh_venv_migrates_postgres_twice(installed: Path, tmp_path
         assert third["summary"].endswith("_paid, applied 1"), third
 
         assert migrate("--status")["summary"] == "up to date (3 applied)"
-        names = [row["migration_name"] for row in pg_query(postgres_server, database, "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY 1")]
+        names = [
+            row["migration_name"]
+            for row in pg_query(postgres_server, database, "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY 1")
+        ]
         assert names == migrations(root, "orders")
     finally:
         from .conftest import dbtool

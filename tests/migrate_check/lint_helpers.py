@@ -15,5 +15,11 @@ def lint_example(rule: type[Rule], sql: str) -> LintResult:
     base = re.findall(r"^-- base ref has: (\S+)$", current, re.MULTILINE)
     name = re.search(r"^-- migration name: (\S+)$", current, re.MULTILINE)
     provider = rule.providers[0] if rule.providers else "postgresql"
-    return lint_sql(current, f"{rule.code}/migration.sql", name=name.group(1) if name else "20990101000000_example",
-                    previous=[previous] if previous.strip() else [], provider=provider, base_migrations=base or None)
+    return lint_sql(
+        current,
+        f"{rule.code}/migration.sql",
+        name=name.group(1) if name else "20990101000000_example",
+        previous=[previous] if previous.strip() else [],
+        provider=provider,
+        base_migrations=base or None,
+    )

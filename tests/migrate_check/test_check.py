@@ -164,7 +164,9 @@ def test_nox_session_migrate_check_fails_with_the_sql(tmp_path: Path, migrate) -
     env = {**os.environ, "CI": "true"}
 
     def nox(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "nox", "-s", "migrate", "--", *args], check=False, cwd=root, capture_output=True, text=True, env=env, timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "nox", "-s", "migrate", "--", *args], check=False, cwd=root, capture_output=True, text=True, env=env, timeout=300
+        )
 
     assert nox("--check").returncode == 0
     schema = _schema(root, "auth")

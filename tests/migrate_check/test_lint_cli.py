@@ -92,8 +92,13 @@ def test_lint_all_then_only_changed_with_non_linear_history(tmp_path: Path, caps
     assert json.loads(lint_json.read_text())["lint"]["auth"]["counts"]["error"] == 2
 
     # suppress both inline: the gate passes again
-    _write(root, "auth", "20250201000000_late", "-- azora-lint-ignore-file AZM001 hotfix backported from release-1\n"
-           '-- azora-lint-ignore DS103 legacy is empty since the 2024 backfill\nALTER TABLE "User" DROP COLUMN "legacy";\n')
+    _write(
+        root,
+        "auth",
+        "20250201000000_late",
+        "-- azora-lint-ignore-file AZM001 hotfix backported from release-1\n"
+        '-- azora-lint-ignore DS103 legacy is empty since the 2024 backfill\nALTER TABLE "User" DROP COLUMN "legacy";\n',
+    )
     code, services, _ = _run(root, capsys, "--changed-since", "HEAD")
     assert code == 0, services["auth"]["output"]
     assert services["auth"]["details"]["lint"]["suppressed"] == 2

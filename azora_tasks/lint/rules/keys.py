@@ -49,7 +49,7 @@ class UuidPrimaryKey(Rule):
         "generators (`Int`, `cuid()`, `autoincrement()`) stay manual: changing them changes the ids stored."
     )
 
-    FIX = 'id String @id @default(uuid())'
+    FIX = "id String @id @default(uuid())"
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         for model in ctx.models():
@@ -59,9 +59,10 @@ class UuidPrimaryKey(Rule):
                 if compound:
                     if not ctx.facts.is_join_table(model):
                         yield Violation(
-                            f"model `{model.name}` has a composite primary key; only pure join "
-                            "tables (all key columns are relation foreign keys) may use @@id",
-                            model, node=compound[0], fix=f"{self.FIX} plus @@unique(...)",
+                            f"model `{model.name}` has a composite primary key; only pure join tables (all key columns are relation foreign keys) may use @@id",
+                            model,
+                            node=compound[0],
+                            fix=f"{self.FIX} plus @@unique(...)",
                         )
                     continue
                 yield Violation(f"model `{model.name}` has no primary key", model, fix=self.FIX)
@@ -69,7 +70,10 @@ class UuidPrimaryKey(Rule):
             if id_field.type.name != "String" or id_field.type.list:
                 yield Violation(
                     f"primary key `{id_field.name}` is `{id_field.type.name}`; use a String UUID",
-                    model, id_field, node=id_field.type, fix=self.FIX,
+                    model,
+                    id_field,
+                    node=id_field.type,
+                    fix=self.FIX,
                 )
                 continue
             default = id_field.attribute("default")
@@ -77,14 +81,19 @@ class UuidPrimaryKey(Rule):
             if generator is None:
                 yield Violation(
                     f"primary key `{id_field.name}` has no @default(uuid())",
-                    model, id_field, fix="@default(uuid())",
+                    model,
+                    id_field,
+                    fix="@default(uuid())",
                     edits=(Edit.add_field_attribute(model.name, id_field.name, "@default(uuid())", after="id"),),
                 )
             elif not _is_uuid_default(generator):
                 shown = generator.name + "()" if isinstance(generator, FunctionCall) else "a literal"
                 yield Violation(
                     f"primary key `{id_field.name}` defaults to {shown}; use uuid()",
-                    model, id_field, node=default, fix="@default(uuid())",
+                    model,
+                    id_field,
+                    node=default,
+                    fix="@default(uuid())",
                 )
 
 
@@ -147,7 +156,10 @@ class RequiredFields(Rule):
                 if f.attribute("id") is not None and f.type.optional:
                     yield Violation(
                         f"primary key `{f.name}` must not be optional",
-                        model, f, node=f.type, fix=f"{f.name} {f.type.name}",
+                        model,
+                        f,
+                        node=f.type,
+                        fix=f"{f.name} {f.type.name}",
                     )
             for relation in ctx.facts.relations(model):
                 if relation.field.type.optional or relation.field.type.list:
@@ -156,9 +168,9 @@ class RequiredFields(Rule):
                     scalar = model.field(key)
                     if scalar is not None and scalar.type.optional:
                         yield Violation(
-                            f"relation `{relation.field.name}` is required but its foreign key "
-                            f"`{key}` is optional",
-                            model, scalar, node=scalar.type,
-                            fix=f"{key} {scalar.type.name} (or `{relation.field.name} "
-                            f"{relation.field.type.name}?`)",
+                            f"relation `{relation.field.name}` is required but its foreign key `{key}` is optional",
+                            model,
+                            scalar,
+                            node=scalar.type,
+                            fix=f"{key} {scalar.type.name} (or `{relation.field.name} {relation.field.type.name}?`)",
                         )

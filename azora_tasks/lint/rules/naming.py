@@ -60,7 +60,7 @@ class TableMap(Rule):
     name = "table-map"
     default_severity = Severity.WARNING
     fixable = (
-        "Adds or corrects `@@map(\"<snake_case plural>\")` — an *unsafe* fix (`--unsafe-fixes`) when it "
+        'Adds or corrects `@@map("<snake_case plural>")` — an *unsafe* fix (`--unsafe-fixes`) when it '
         "renames the table, because the migration must then rename it too (Prisma would drop and re-create it). "
         "Skipped when another model already uses that table name."
     )
@@ -73,8 +73,7 @@ class TableMap(Rule):
             free = tables.get(expected, model.name) == model.name
             if not maps:
                 edit = Edit.add_block_attribute(model.name, f'@@map("{expected}")', safe=model.name == expected)
-                yield Violation(f"model `{model.name}` has no @@map table name", model,
-                                fix=f'@@map("{expected}")', edits=(edit,) if free else ())
+                yield Violation(f"model `{model.name}` has no @@map table name", model, fix=f'@@map("{expected}")', edits=(edit,) if free else ())
                 continue
             replace = (Edit.replace_block_attribute(model.name, "map", f'@@map("{expected}")', safe=False),) if free else ()
             value = maps[0].arg("name", 0)
@@ -83,13 +82,11 @@ class TableMap(Rule):
                 continue
             table = value.value
             if not SNAKE_CASE.match(table):
-                yield Violation(f'table name "{table}" is not snake_case', model, node=value,
-                                fix=f'@@map("{expected}")', edits=replace)
+                yield Violation(f'table name "{table}" is not snake_case', model, node=value, fix=f'@@map("{expected}")', edits=replace)
                 continue
             last = table.rsplit("_", 1)[-1]
             if table != expected and last not in KNOWN_PLURALS and not is_plural_word(last):
-                yield Violation(f'table name "{table}" is not plural', model, node=value,
-                                fix=f'@@map("{expected}")', edits=replace)
+                yield Violation(f'table name "{table}" is not plural', model, node=value, fix=f'@@map("{expected}")', edits=replace)
 
 
 def _table_names(ctx: RuleContext) -> dict[str, str]:
@@ -131,8 +128,7 @@ class ModelNamePascalCase(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         for block in ctx.blocks():
             if block.kind in ("model", "view", "type") and not PASCAL_CASE.match(block.name):
-                yield Violation(f"{block.kind} name `{block.name}` is not PascalCase", block,
-                                fix=_pascal(block.name))
+                yield Violation(f"{block.kind} name `{block.name}` is not PascalCase", block, fix=_pascal(block.name))
 
 
 class FieldNameCamelCase(Rule):
@@ -167,8 +163,7 @@ class FieldNameCamelCase(Rule):
                 continue
             for f in block.fields:
                 if not CAMEL_CASE.match(f.name):
-                    yield Violation(f"field name `{f.name}` is not camelCase", block, f,
-                                    fix=f'{_camel(f.name)} ... @map("{f.name}")')
+                    yield Violation(f"field name `{f.name}` is not camelCase", block, f, fix=f'{_camel(f.name)} ... @map("{f.name}")')
 
 
 class EnumNamePascalCase(Rule):
@@ -265,8 +260,11 @@ class EnumValueUpperCase(Rule):
                 if not _UPPER_SNAKE.match(value.name):
                     upper = "_".join(split_words(value.name)).upper() or value.name
                     yield Violation(
-                        f"enum value `{value.name}` is not UPPER_SNAKE_CASE", enum,
-                        node=_name_node(value), fix=f'{upper} @map("{value.name}")', member=value.name,
+                        f"enum value `{value.name}` is not UPPER_SNAKE_CASE",
+                        enum,
+                        node=_name_node(value),
+                        fix=f'{upper} @map("{value.name}")',
+                        member=value.name,
                     )
 
 

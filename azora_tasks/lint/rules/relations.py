@@ -82,7 +82,8 @@ class RelationDefined(Rule):
                 relation_name = f.name[: -len("Id")] if f.name.endswith("Id") else target[0].lower() + target[1:]
                 yield Violation(
                     f"`{f.name}` refers to model `{target}` but no @relation uses it",
-                    model, f,
+                    model,
+                    f,
                     fix=f"{relation_name} {target} @relation(fields: [{f.name}], references: [id])",
                 )
 
@@ -131,7 +132,9 @@ class ForeignKeyIndex(Rule):
                 if not ctx.facts.has_leading_index(model, (f.name,)):
                     yield Violation(
                         f"`{f.name}` references another record but no index starts with it",
-                        model, f, fix=f"@@index([{f.name}])",
+                        model,
+                        f,
+                        fix=f"@@index([{f.name}])",
                         edits=(Edit.add_block_attribute(model.name, f"@@index([{f.name}])"),),
                     )
 
@@ -148,7 +151,8 @@ class ForeignKeyIndex(Rule):
             scalar = model.field(keys[0]) if len(keys) == 1 else None
             yield Violation(
                 f"foreign key [{columns}] of relation `{relation.field.name}` has no index",
-                model, scalar or relation.field,
+                model,
+                scalar or relation.field,
                 node=None if scalar else relation.attribute,
                 fix=f"@@index([{columns}])",
                 edits=(Edit.add_block_attribute(model.name, f"@@index([{columns}])"),),

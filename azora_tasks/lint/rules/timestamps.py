@@ -30,9 +30,7 @@ def _is_now_default(f: Field) -> bool:
         return True
     if isinstance(value, FunctionCall) and value.name == "dbgenerated" and value.args:
         sql = value.args[0].value
-        return isinstance(sql, StringValue) and any(
-            word in sql.value.lower() for word in ("now()", "current_timestamp")
-        )
+        return isinstance(sql, StringValue) and any(word in sql.value.lower() for word in ("now()", "current_timestamp"))
     return False
 
 
@@ -87,7 +85,8 @@ class Timestamps(Rule):
             if model.field("createdAt") is None and needs_updated and model.field("updatedAt") is None:
                 # One finding, not two: the model lacks its timestamps (one thing to fix).
                 yield Violation(
-                    f"model `{model.name}` has no `createdAt`/`updatedAt` timestamps", model,
+                    f"model `{model.name}` has no `createdAt`/`updatedAt` timestamps",
+                    model,
                     fix="createdAt DateTime @default(now()) and updatedAt DateTime @updatedAt",
                     edits=(Edit.add_field(model.name, *CREATED_AT), Edit.add_field(model.name, *UPDATED_AT)),
                 )
@@ -99,8 +98,13 @@ class Timestamps(Rule):
     def _created(self, model: Block) -> Iterator[Violation]:
         f = model.field("createdAt")
         if f is None:
-            yield Violation(f"model `{model.name}` has no `createdAt`", model, member="createdAt",
-                            fix="createdAt DateTime @default(now())", edits=(Edit.add_field(model.name, *CREATED_AT),))
+            yield Violation(
+                f"model `{model.name}` has no `createdAt`",
+                model,
+                member="createdAt",
+                fix="createdAt DateTime @default(now())",
+                edits=(Edit.add_field(model.name, *CREATED_AT),),
+            )
             return
         problem = _type_problem(f, optional=False)
         if problem:
@@ -112,15 +116,21 @@ class Timestamps(Rule):
     def _updated(self, model: Block) -> Iterator[Violation]:
         f = model.field("updatedAt")
         if f is None:
-            yield Violation(f"model `{model.name}` has no `updatedAt`", model, member="updatedAt",
-                            fix="updatedAt DateTime @updatedAt", edits=(Edit.add_field(model.name, *UPDATED_AT),))
+            yield Violation(
+                f"model `{model.name}` has no `updatedAt`",
+                model,
+                member="updatedAt",
+                fix="updatedAt DateTime @updatedAt",
+                edits=(Edit.add_field(model.name, *UPDATED_AT),),
+            )
             return
         problem = _type_problem(f, optional=False)
         if problem:
             yield Violation(problem, model, f, node=f.type, fix="updatedAt DateTime @updatedAt")
         elif f.attribute("updatedAt") is None:
-            yield Violation("`updatedAt` must carry @updatedAt", model, f, fix="@updatedAt",
-                            edits=(Edit.add_field_attribute(model.name, f.name, "@updatedAt"),))
+            yield Violation(
+                "`updatedAt` must carry @updatedAt", model, f, fix="@updatedAt", edits=(Edit.add_field_attribute(model.name, f.name, "@updatedAt"),)
+            )
 
 
 class SoftDelete(Rule):
@@ -158,15 +168,21 @@ class SoftDelete(Rule):
                 continue
             f = model.field("deletedAt")
             if f is None:
-                yield Violation(f"model `{model.name}` has no `deletedAt` for soft delete", model, member="deletedAt",
-                                fix="deletedAt DateTime?", edits=(Edit.add_field(model.name, *DELETED_AT),))
+                yield Violation(
+                    f"model `{model.name}` has no `deletedAt` for soft delete",
+                    model,
+                    member="deletedAt",
+                    fix="deletedAt DateTime?",
+                    edits=(Edit.add_field(model.name, *DELETED_AT),),
+                )
                 continue
             problem = _type_problem(f, optional=True)
             if problem:
                 yield Violation(problem, model, f, node=f.type, fix="deletedAt DateTime?")
             elif f.attribute("default") is not None:
-                yield Violation("`deletedAt` must not have a default: a new row is not deleted",
-                                model, f, node=f.attribute("default"), fix="deletedAt DateTime?")
+                yield Violation(
+                    "`deletedAt` must not have a default: a new row is not deleted", model, f, node=f.attribute("default"), fix="deletedAt DateTime?"
+                )
 
 
 class TimestampType(Rule):
@@ -217,5 +233,8 @@ class TimestampType(Rule):
                 if strict or loose:
                     yield Violation(
                         f"`{f.name}` holds a point in time but is `{f.type.name}`; use DateTime",
-                        block, f, node=f.type, fix=f"{f.name} DateTime{'?' if f.type.optional else ''}",
+                        block,
+                        f,
+                        node=f.type,
+                        fix=f"{f.name} DateTime{'?' if f.type.optional else ''}",
                     )

@@ -67,9 +67,11 @@ class EnumForStatus(Rule):
                 enum_name = block.name + pascal if len(words) == 1 else pascal
                 yield Violation(
                     f"`{f.name}` is a {f.type.name}; status/type fields should use an enum",
-                    block, f, node=f.type, fix=f"enum {enum_name} {{ ... }} and `{f.name} {enum_name}`",
+                    block,
+                    f,
+                    node=f.type,
+                    fix=f"enum {enum_name} {{ ... }} and `{f.name} {enum_name}`",
                 )
-
 
 
 class MoneyDecimal(Rule):
@@ -109,15 +111,26 @@ class MoneyDecimal(Rule):
                 if f.type.name in ("Float", "String") and is_money_name(f.name):
                     yield Violation(
                         f"money field `{f.name}` is `{f.type.name}`; use Decimal",
-                        block, f, node=f.type,
+                        block,
+                        f,
+                        node=f.type,
                         fix=f"{f.name} Decimal{'?' if f.type.optional else ''} @db.Decimal(12, 2)",
                     )
 
 
 BOUNDED_NATIVE = frozenset(
     {
-        "VarChar", "Char", "NVarChar", "NChar", "Uuid", "UniqueIdentifier", "Inet", "ObjectId", "TinyText",
-        "Bit", "VarBit",
+        "VarChar",
+        "Char",
+        "NVarChar",
+        "NChar",
+        "Uuid",
+        "UniqueIdentifier",
+        "Inet",
+        "ObjectId",
+        "TinyText",
+        "Bit",
+        "VarBit",
     }
 )
 LENGTH_PROVIDERS = frozenset({"postgresql", "postgres", "mysql", "sqlserver", "cockroachdb"})
@@ -183,7 +196,10 @@ class UnboundedString(Rule):
                         continue
                 yield Violation(
                     f"String field `{f.name}` has no length limit",
-                    model, f, node=native or f.type, fix=f"{f.name} String @db.VarChar(255)",
+                    model,
+                    f,
+                    node=native or f.type,
+                    fix=f"{f.name} String @db.VarChar(255)",
                 )
 
 
@@ -256,5 +272,8 @@ class MysqlIndexedText(Rule):
                 if f.type.name == "String" and _native_name(f) in MYSQL_TEXT_TYPES and f.name in indexed:
                     yield Violation(
                         f"`{f.name}` is @db.{_native_name(f)} and indexed; MySQL needs a key length",
-                        model, f, node=f.native_type(), fix="@db.VarChar(191)",
+                        model,
+                        f,
+                        node=f.native_type(),
+                        fix="@db.VarChar(191)",
                     )

@@ -45,8 +45,7 @@ class UniqueIndexOnExistingTable(Rule):
             if change.existing and change.detail.get("unique") and not change.detail.get("had_unique") and not change.detail.get("had_plain"):
                 columns = ", ".join(change.detail.get("columns", ()))  # type: ignore[arg-type]
                 kind = "unique constraint" if change.detail.get("constraint") else "unique index"
-                yield Violation(f"{kind} on existing table {change.table}({columns}): fails if existing rows have duplicates",
-                                change.statement, change.table)
+                yield Violation(f"{kind} on existing table {change.table}({columns}): fails if existing rows have duplicates", change.statement, change.table)
 
 
 class IndexMadeUnique(Rule):
@@ -88,8 +87,7 @@ class IndexMadeUnique(Rule):
         for change in ctx.of("index-created"):
             if change.existing and change.detail.get("unique") and change.detail.get("had_plain") and not change.detail.get("had_unique"):
                 columns = ", ".join(change.detail.get("columns", ()))  # type: ignore[arg-type]
-                yield Violation(f"the index on {change.table}({columns}) made unique: fails if existing rows have duplicates",
-                                change.statement, change.table)
+                yield Violation(f"the index on {change.table}({columns}) made unique: fails if existing rows have duplicates", change.statement, change.table)
 
 
 class RequiredColumnWithoutDefault(Rule):
@@ -125,7 +123,9 @@ class RequiredColumnWithoutDefault(Rule):
             if change.existing and change.detail.get("not_null") and not change.detail.get("has_default"):
                 yield Violation(
                     f"required column {change.table}.{change.column} added without a default: fails unless {change.table} is empty",
-                    change.statement, change.table, fix="add @default(...) to the field, or add it optional, backfill, then make it required",
+                    change.statement,
+                    change.table,
+                    fix="add @default(...) to the field, or add it optional, backfill, then make it required",
                 )
 
 
@@ -203,5 +203,7 @@ class ColumnTypeChanged(Rule):
             if change.existing and not binary_coercible(old, str(change.detail.get("new"))):  # type: ignore[arg-type]
                 yield Violation(
                     f"column {change.table}.{change.column} type changed{f' from {old}' if old else ''} to {change.detail.get('new')}:"
-                    " existing values must convert", change.statement, change.table,
+                    " existing values must convert",
+                    change.statement,
+                    change.table,
                 )

@@ -139,7 +139,9 @@ class TableRenameAsDrop(Rule):
             yield Violation(
                 f"table {change.table} dropped and {change.detail['new']} created with the same columns: if this is a rename,"
                 " write `ALTER TABLE ... RENAME TO` by hand or the data is lost",
-                change.statement, change.table, fix=f'ALTER TABLE "{change.table}" RENAME TO "{change.detail["new"]}";',
+                change.statement,
+                change.table,
+                fix=f'ALTER TABLE "{change.table}" RENAME TO "{change.detail["new"]}";',
             )
 
 
@@ -177,5 +179,7 @@ class ColumnRenameAsDrop(Rule):
             yield Violation(
                 f"{change.table}.{change.column} dropped and {change.table}.{new} ({change.detail['type']}) added: if this is a rename,"
                 " write `RENAME COLUMN` by hand or the data is lost",
-                change.statement, change.table, fix=f'ALTER TABLE "{change.table}" RENAME COLUMN "{change.column}" TO "{new}";',
+                change.statement,
+                change.table,
+                fix=f'ALTER TABLE "{change.table}" RENAME COLUMN "{change.column}" TO "{new}";',
             )

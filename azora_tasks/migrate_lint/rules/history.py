@@ -43,6 +43,7 @@ class NonLinearHistory(Rule):
         latest = max(base)
         if ctx.name < latest:
             yield Violation(
-                f"new migration {ctx.name} sorts before {latest}, already on the base branch: databases would apply them in"
-                " different orders", None, fix="rebase, delete this folder and run `azora-tasks migrate` again to re-create it",
+                f"new migration {ctx.name} sorts before {latest}, already on the base branch: databases would apply them in different orders",
+                None,
+                fix="rebase, delete this folder and run `azora-tasks migrate` again to re-create it",
             )

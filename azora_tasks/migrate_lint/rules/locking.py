@@ -74,7 +74,9 @@ class IndexWithoutConcurrently(Rule):
             if change.existing and not change.detail.get("concurrently") and not change.detail.get("constraint"):
                 yield Violation(
                     f"index {change.detail.get('name')} built on existing table {change.table} without CONCURRENTLY: writes to"
-                    f" {change.table} are blocked while it builds", change.statement, change.table,
+                    f" {change.table} are blocked while it builds",
+                    change.statement,
+                    change.table,
                     fix="CREATE INDEX CONCURRENTLY ... alone in its own migration (it cannot run in a transaction)",
                 )
 
@@ -114,7 +116,9 @@ class ColumnTypeRewrite(Rule):
             if change.existing and not binary_coercible(change.detail.get("old"), str(change.detail.get("new"))):  # type: ignore[arg-type]
                 yield Violation(
                     f"changing {change.table}.{change.column} to {change.detail.get('new')} rewrites {change.table} and its indexes"
-                    " under an ACCESS EXCLUSIVE lock", change.statement, change.table,
+                    " under an ACCESS EXCLUSIVE lock",
+                    change.statement,
+                    change.table,
                 )
 
 
@@ -156,7 +160,9 @@ class ConstraintWithoutNotValid(Rule):
                 name = change.detail.get("name") or "constraint"
                 yield Violation(
                     f"{str(change.detail.get('constraint')).lower()} {name} added to existing table {change.table} without NOT VALID:"
-                    f" every row is checked while writes are blocked", change.statement, change.table,
+                    f" every row is checked while writes are blocked",
+                    change.statement,
+                    change.table,
                     fix="ADD CONSTRAINT ... NOT VALID; then ALTER TABLE ... VALIDATE CONSTRAINT ...",
                 )
 
@@ -196,5 +202,6 @@ class ForeignKeyDropped(Rule):
 
     def check(self, ctx: MigrationContext) -> Iterator[Violation]:
         for change in ctx.of("foreign-key-dropped"):
-            yield Violation(f"foreign key {change.detail.get('name')} on {change.table} dropped: rows may now point at missing parents",
-                            change.statement, change.table)
+            yield Violation(
+                f"foreign key {change.detail.get('name')} on {change.table} dropped: rows may now point at missing parents", change.statement, change.table
+            )
