@@ -52,20 +52,8 @@ class ProcessGroup:
         input_text: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
         """Run a command to completion; stdout and stderr are captured together."""
-        with self._lock:
-            if self.cancelled.is_set():
-                raise Cancelled()
-            process = subprocess.Popen(
-                list(command),
-                cwd=cwd,
-                env=dict(env) if env is not None else None,
-                stdin=subprocess.PIPE if input_text is not None else subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                start_new_session=True,
-            )
-            self._running.add(process)
+        stdin = subprocess.PIPE if input_text is not None else subprocess.DEVNULL
+        process = self._spawn(command, cwd, env, stdin=stdin, stderr=subprocess.STDOUT)
         try:
             output, _ = process.communicate(input_text, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -90,6 +78,16 @@ class ProcessGroup:
         Its stderr is drained by a thread -- a full pipe would block the child -- and the last
         lines are kept for error messages (`stderr_tail`). Call `release` after it exited.
         """
+        process = self._spawn(command, cwd, env, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        with self._lock:
+            tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+            self._stderr[process.pid] = tail
+        threading.Thread(target=_drain, args=(process.stderr, tail), daemon=True).start()
+        return process
+
+    def _spawn(self, command: Sequence[str], cwd: Path | None, env: Mapping[str, str] | None, *, stdin: int, stderr: int) -> subprocess.Popen[str]:
+        """Start a child in its own session and register it, unless the run is already cancelled
+        (checked under the lock, so `terminate_all` never misses a child started meanwhile)."""
         with self._lock:
             if self.cancelled.is_set():
                 raise Cancelled()
@@ -97,16 +95,13 @@ class ProcessGroup:
                 list(command),
                 cwd=cwd,
                 env=dict(env) if env is not None else None,
-                stdin=subprocess.PIPE,
+                stdin=stdin,
                 stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
+                stderr=stderr,
                 text=True,
                 start_new_session=True,
             )
             self._running.add(process)
-            tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
-            self._stderr[process.pid] = tail
-        threading.Thread(target=_drain, args=(process.stderr, tail), daemon=True).start()
         return process
 
     def stderr_tail(self, process: subprocess.Popen[str]) -> str:
