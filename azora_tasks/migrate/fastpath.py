@@ -30,6 +30,7 @@ from azora_tasks.migrate.sqlite_history import Row, file_checksum
 from azora_tasks.migrate.targets import Target
 from azora_tasks.node_worker import NodeWorker, WorkerError
 from azora_tasks.paths import NODE_DIR
+from azora_tasks.process import ProcessGroup
 from azora_tasks.results import ServiceResult
 
 STATE_TASK = "migrate-state"  # .azora-cache/migrate-state/<service>.json: private, never read as a migrate result by the report
@@ -116,8 +117,10 @@ class StateStore:
 class MigrateWorker(NodeWorker):
     """One Node process per run diffing datamodels with Prisma's WebAssembly schema engine."""
 
-    def __init__(self, root: Path, prisma_cli: Path, timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
-        super().__init__(NODE_DIR / "migrate_worker.cjs", root, timeout)
+    def __init__(
+        self, root: Path, prisma_cli: Path, timeout: float = REQUEST_TIMEOUT_SECONDS, *, processes: ProcessGroup | None = None
+    ) -> None:
+        super().__init__(NODE_DIR / "migrate_worker.cjs", root, timeout, processes=processes)
         self._cli = prisma_cli
 
     def _ask(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -151,9 +154,9 @@ class MigrateWorker(NodeWorker):
             raise WorkerError(f"malformed answer: {response!r}")
         return sql
 
-    def diff_from_empty(self, provider: str, files: Sequence[tuple[str, str]], url: str | None = None) -> str:
+    def diff_from_empty(self, provider: str, files: Sequence[tuple[str, str]]) -> str:
         """The script `prisma migrate diff --from-empty --to-schema-datamodel <files> --script` writes."""
-        return self.diff(provider, files, url=url)
+        return self.diff(provider, files)
 
     def pg_ensure(self, url: str) -> bool:
         """Create the database (and `?schema=`) if missing; True when this call created it."""

@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from azora_tasks.lint.findings import Finding, LintResult, Severity
+from azora_tasks.migrate import history
 from azora_tasks.migrate_lint.model import build_model, interpret
 from azora_tasks.migrate_lint.rules import RULES, MigrationContext, Rule, Violation
 from azora_tasks.migrate_lint.rules.meta import InvalidSuppression, UnreadableMigration
 from azora_tasks.migrate_lint.sql import Script, parse_script
 from azora_tasks.migrate_lint.suppressions import MARKER, build_index
 
-LOCK_FILE = "migration_lock.toml"
 _LOCK_PROVIDER = re.compile(r'^\s*provider\s*=\s*"([^"]+)"', re.MULTILINE)
 _PROVIDERS = {"postgres": "postgresql", "postgresql": "postgresql", "sqlite": "sqlite", "mysql": "mysql", "mariadb": "mysql", "cockroachdb": "postgresql"}
 
@@ -98,20 +98,13 @@ def lint_sql(
 
 def folder_provider(folder: Path, default: str | None = None) -> str | None:
     """The provider `migration_lock.toml` records (Prisma writes it), else `default`."""
-    lock = folder / LOCK_FILE
+    lock = folder / history.LOCK_FILE
     try:
         match = _LOCK_PROVIDER.search(lock.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         match = None
     found = match.group(1).lower() if match else default
     return _PROVIDERS.get(found or "", found)
-
-
-def migration_names(folder: Path) -> list[str]:
-    """Migration folders in apply order (Prisma applies them sorted by name)."""
-    if not folder.is_dir():
-        return []
-    return sorted(entry.name for entry in folder.iterdir() if entry.is_dir() and (entry / "migration.sql").is_file())
 
 
 def lint_folder(
@@ -130,7 +123,7 @@ def lint_folder(
     result = LintResult()
     previous: list[str] = []
     linted: list[str] = []
-    for name in migration_names(folder):
+    for name in history.local_migrations(folder):
         file = folder / name / "migration.sql"
         shown = str(file.relative_to(display_root)) if display_root and file.is_relative_to(display_root) else str(file)
         try:

@@ -5,8 +5,6 @@
 // Protocol: one JSON request per line on stdin, one JSON response per line on stdout.
 //   {"id": 1, "op": "hello", "cli": "<node_modules/prisma/build/index.js>"}
 //     -> {"id": 1, "ok": true, "engine": "<@prisma/schema-engine-wasm version>", "wasm": "<sha256>"}
-//   {"id": 2, "op": "diff-from-empty", "provider": "sqlite", "cli": "...", "files": [["/abs/schema.prisma", "<text>"]]}
-//     -> {"id": 2, "ok": true, "sql": "<what `migrate diff --from-empty --to-schema-datamodel … --script` writes>"}
 //   {"id": 3, "op": "postgres-history", "url": "postgresql://…", "cli": "..."}
 //     -> {"id": 3, "ok": true, "rows": [{"migration_name", "checksum", "finished", "rolled_back"}] | null (no table)}
 //   {"id": 4, "op": "diff", "provider": "postgresql"|"sqlite", "url": "<target URL (postgresql)>", "cli": "...",
@@ -229,10 +227,6 @@ async function diff(request) {
   return { ok: true, sql: result.stdout || "" };
 }
 
-async function diffFromEmpty(request) {
-  return diff({ ...request, migrations: null });
-}
-
 // --- PostgreSQL: read `_prisma_migrations` (the no-op check) ---------------------------------------
 
 /**
@@ -287,7 +281,7 @@ const handlers = {
   "pg-apply": guarded(pgHistory.apply),
   // Before the worker is closed: drop the shadow databases kept for reuse (node/adapters.cjs).
   "release-shadows": guarded(async () => ({ ok: true, dropped: await require("./adapters.cjs").releaseShadows() })),
-  "diff-from-empty": diffFromEmpty, "postgres-history": postgresHistory, ping: async () => ({ ok: true, pid: process.pid }) };
+  "postgres-history": postgresHistory, ping: async () => ({ ok: true, pid: process.pid }) };
 
 // When stdin closes (the tool finished, or died without sending "release-shadows"), the shared server
 // exits at once: drop the shadow databases kept for reuse first.

@@ -193,7 +193,7 @@ class MigrateTask(TaskHooks):
             with self._fast_lock:
                 key = (cli, threading.get_ident())
                 if key not in self._other_workers:
-                    self._other_workers[key] = MigrateWorker(self.manifest.root, cli)
+                    self._other_workers[key] = MigrateWorker(self.manifest.root, cli, processes=self.processes)
                 return self._other_workers[key]
         with self._fast_lock:
             if self._worker_broken is not None:
@@ -202,7 +202,7 @@ class MigrateTask(TaskHooks):
             worker = self._worker_of.get(thread)
             if worker is None:
                 if len(self._workers) < MAX_WORKERS:
-                    worker = MigrateWorker(self.manifest.root, self.prisma.script)
+                    worker = MigrateWorker(self.manifest.root, self.prisma.script, processes=self.processes)
                     self._workers.append(worker)
                 else:
                     worker = self._workers[len(self._worker_of) % MAX_WORKERS]
