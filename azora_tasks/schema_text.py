@@ -111,13 +111,13 @@ def client_output_dir(generator: Generator, schema: Path, repo_root: Path) -> Pa
     return (repo_root / "node_modules" / ".prisma" / "client").resolve()
 
 
-def blank_schema_problem(paths: list[Path]) -> str | None:
+def blank_schema_problem(paths: list[Path], root: Path | None = None) -> str | None:
     """Why a schema made only of whitespace (or comments) is not a schema, or None.
 
     Prisma's validator accepts an empty file, so without this check an empty
     `schema.prisma` would pass `validate` and count as implemented.
     """
-    if not paths or any(strip_comments(path.read_text(encoding="utf-8")).strip() for path in paths):
+    if not paths or any(strip_comments(read_schema_text(path, root)).strip() for path in paths):
         return None
     names = ", ".join(path.name for path in paths)
     return f"empty schema: {names} has no datasource, generator or model (fix: write the schema, or run `azora-tasks generate` after deleting the file)"

@@ -221,7 +221,16 @@ def test_cache_entry_with_an_unknown_status_is_a_miss(tmp_path: Path) -> None:
     assert json.loads(entry_path.read_text())["result"]["status"] == "ok", "the run replaces the bad entry"
 
 
-@pytest.mark.parametrize("command", [["validate", "--lint-only"], ["validate", "--engine", "cli", "--no-lint"], ["clients", "--engine", "cli"], ["migrate"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "--lint-only"],
+        ["validate", "--lint-only", "--no-cache"],
+        ["validate", "--engine", "cli", "--no-lint"],
+        ["clients", "--engine", "cli"],
+        ["migrate"],
+    ],
+)
 @needs_node
 def test_a_non_utf8_schema_fails_only_its_service(tmp_path: Path, command: list[str]) -> None:
     """Row 'a non-UTF-8 schema.prisma in one service'."""

@@ -117,9 +117,7 @@ class StateStore:
 class MigrateWorker(NodeWorker):
     """One Node process per run diffing datamodels with Prisma's WebAssembly schema engine."""
 
-    def __init__(
-        self, root: Path, prisma_cli: Path, timeout: float = REQUEST_TIMEOUT_SECONDS, *, processes: ProcessGroup | None = None
-    ) -> None:
+    def __init__(self, root: Path, prisma_cli: Path, timeout: float = REQUEST_TIMEOUT_SECONDS, *, processes: ProcessGroup | None = None) -> None:
         super().__init__(NODE_DIR / "migrate_worker.cjs", root, timeout, processes=processes)
         self._cli = prisma_cli
 

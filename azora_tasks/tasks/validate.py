@@ -220,7 +220,7 @@ class ValidateTask(TaskHooks):
                 summary=f"no schema at {schema.relative_to(self.manifest.root)} (run `generate` to create one)",
             )
         started = time.monotonic()
-        blank = blank_schema_problem(sources)
+        blank = blank_schema_problem(sources, self.manifest.root)
         if blank:  # Prisma accepts an empty file; an empty schema must not count as implemented
             return ServiceResult(service.name, Status.FAILED, time.monotonic() - started, blank, blank, {"prisma": "invalid"} if self.prisma_check else {})
         outputs: list[str] = []
