@@ -170,7 +170,7 @@ class ClientsTask(TaskHooks):
             self._worker.close()
 
     def outputs(self, service: Service) -> list[Path]:
-        return self._outputs.get(service.name) or resolve_outputs(self.manifest, service)
+        return self._outputs.get(service.name, [])  # resolved for every manifest service when the task was built
 
     def notices(self, run: RunResult) -> list[str]:
         """Lines printed after the summary, so a terminal shows them even when the table hides ok rows."""

@@ -365,7 +365,7 @@ class ValidateTask(TaskHooks):
         summary (diffs, `--lint-format lines`, `--statistics`)."""
         if not self.lint:
             return run
-        from azora_tasks.lint.baseline import Baseline, BaselineError, finding_key
+        from azora_tasks.lint.baseline import Baseline, BaselineError, Matcher, finding_key
         from azora_tasks.lint.statistics import (
             finding_line,
             rule_totals,
@@ -394,9 +394,7 @@ class ValidateTask(TaskHooks):
                     result.summary = _ok_summary(result.details)
         if self.baseline is not None and self.baseline.counts:
             matched = Counter(finding_key(name, item) for name, r in linted.items() for item in r.details["lint"]["items"] if item.get("baselined"))
-            gone = sorted(
-                (key, count - matched[key]) for key, count in self.baseline.counts.items() if count > matched[key] and (key.service, key.rule) in judged
-            )
+            gone = Matcher(Counter(self.baseline.counts) - matched).gone(judged)
             remaining = sum(matched.values())
             self._notes.append(
                 f"baseline {_shown(path, self.manifest.root)}: {remaining} baselined finding{'s' if remaining != 1 else ''} remain"
