@@ -15,7 +15,7 @@ from pathlib import Path
 
 from azora_tasks.lint.findings import Finding, LintResult, Severity
 from azora_tasks.migrate import history
-from azora_tasks.migrate_lint.model import build_model, interpret
+from azora_tasks.migrate_lint.model import Model, build_model, interpret
 from azora_tasks.migrate_lint.rules import RULES, MigrationContext, Rule, Violation
 from azora_tasks.migrate_lint.rules.meta import InvalidSuppression, UnreadableMigration
 from azora_tasks.migrate_lint.sql import Script, parse_script
@@ -30,11 +30,22 @@ def _sort_key(finding: Finding) -> tuple[str, int, int, str]:
 
 
 def context_for(
-    sql: str, path: str, *, name: str = "", previous: Iterable[str] = (), provider: str | None = None, base_migrations: list[str] | None = None
+    sql: str,
+    path: str,
+    *,
+    name: str = "",
+    previous: Iterable[str] = (),
+    provider: str | None = None,
+    base_migrations: list[str] | None = None,
+    model: Model | None = None,
 ) -> tuple[MigrationContext, Script]:
-    """Parse a migration and interpret it against the model of the ones before it."""
+    """Parse a migration and interpret it against the model of the ones before it.
+
+    `model`, when given, already holds those earlier migrations (a folder walk keeps one running
+    model, so n migrations cost n parses, not n²/2); it is advanced past this one in place.
+    """
     script = parse_script(sql)
-    changes = interpret(build_model(list(previous)), script.statements)
+    changes = interpret(model if model is not None else build_model(list(previous)), script.statements)
     return MigrationContext(name or Path(path).parent.name, path, changes, provider, base_migrations, script.statements), script
 
 
@@ -62,10 +73,11 @@ def lint_sql(
     provider: str | None = None,
     base_migrations: list[str] | None = None,
     rules: Iterable[type[Rule]] = RULES,
+    model: Model | None = None,
 ) -> LintResult:
-    """Lint one migration's SQL, given the SQL of every migration before it."""
+    """Lint one migration's SQL, given the SQL of every migration before it (or their `model`)."""
     rules = tuple(rules)
-    ctx, script = context_for(sql, path, name=name, previous=previous, provider=provider, base_migrations=base_migrations)
+    ctx, script = context_for(sql, path, name=name, previous=previous, provider=provider, base_migrations=base_migrations, model=model)
     index = build_index(script)
     result = LintResult()
     for rule_class, violation in violations(ctx, rules):
@@ -121,7 +133,7 @@ def lint_folder(
     """
     provider = folder_provider(folder, provider)
     result = LintResult()
-    previous: list[str] = []
+    model = Model()  # the migrations before the current one, replayed once each
     linted: list[str] = []
     for name in history.local_migrations(folder):
         file = folder / name / "migration.sql"
@@ -146,9 +158,10 @@ def lint_folder(
             continue
         if only is None or name in only:
             linted.append(name)
-            part = lint_sql(sql, shown, name=name, previous=previous, provider=provider, base_migrations=base_migrations)
+            part = lint_sql(sql, shown, name=name, provider=provider, base_migrations=base_migrations, model=model)
             result.findings.extend(part.findings)
             result.suppressed += part.suppressed
-        previous.append(sql)
+        else:
+            interpret(model, parse_script(sql).statements)
     result.findings.sort(key=_sort_key)
     return result, linted
