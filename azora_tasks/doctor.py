@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from azora_tasks.manifest import Manifest
-from azora_tasks.node_setup import CLIENT_RUNTIME, installed_version, pinned_packages
-from azora_tasks.prisma import PrismaError, find_prisma
 from azora_tasks.schema_text import schema_provider
-from azora_tasks.toolchain import ToolchainResolver
+from azora_tasks.toolchain.packages import CLIENT_RUNTIME, installed_version, pinned_packages
+from azora_tasks.toolchain.prisma_cli import PrismaError, find_prisma
+from azora_tasks.toolchain.versions import ToolchainResolver
 
 ADAPTERS = {  # provider -> (driver adapter, driver)
     "postgresql": ("@prisma/adapter-pg", "pg"),

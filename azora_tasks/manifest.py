@@ -82,7 +82,7 @@ class Settings:
     database_urls: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_DATABASE_URLS))
     concurrency: int = 0  # 0 means "one worker per CPU"
     prisma_cli: str = "node_modules/prisma/build/index.js"
-    prisma_major: int = 0  # 0: the CLI's own major; 7: Prisma 7 schemas and CLI (azora_tasks/toolchain.py)
+    prisma_major: int = 0  # 0: the CLI's own major; 7: Prisma 7 schemas and CLI (azora_tasks/toolchain/versions.py)
     default_category: str = ""
     report_path: str = "docs/schema-progress.md"  # where `report` writes the progress page
     plan_start: str = ""  # ISO date of week 1's first day; default: the first schema's commit

@@ -13,7 +13,7 @@ from rich.table import Table
 from azora_tasks import doctor
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.manifest import Manifest, ManifestError, find_manifest, load_manifest
-from azora_tasks.node_setup import NodeSetupError, npm_install, plan_package_json
+from azora_tasks.toolchain.packages import NodeSetupError, npm_install, plan_package_json
 
 _STATUS_STYLE = {"ok": "green", "missing": "bold red", "mismatch": "bold red", "note": "yellow"}
 

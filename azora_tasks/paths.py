@@ -11,4 +11,4 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
-NODE_DIR = PACKAGE_DIR / "node"
+NODE_DIR = PACKAGE_DIR / "toolchain" / "node"

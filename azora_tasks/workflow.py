@@ -38,7 +38,6 @@ from azora_tasks.manifest import (
     find_manifest,
     load_manifest,
 )
-from azora_tasks.prisma import PrismaError
 from azora_tasks.process import ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, write_results
 from azora_tasks.runner import Progress, run_services
@@ -46,6 +45,7 @@ from azora_tasks.schema_text import env_variables_used, read_schema_text
 from azora_tasks.selection import Criteria, SelectionError, Shard, select_services
 from azora_tasks.tasks.registry import SHARDABLE, TASKS
 from azora_tasks.tasks.spec import Task, TaskSpec
+from azora_tasks.toolchain.prisma_cli import PrismaError
 
 Work = Callable[[Service], ServiceResult]
 USAGE_ERROR = 2

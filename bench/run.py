@@ -31,7 +31,7 @@ The seed loops run with DATABASE_URL=file:./dev.db and the offline engine variab
 (PRISMA_SCHEMA_ENGINE_BINARY / PRISMA_QUERY_ENGINE_LIBRARY -> an existing file,
 CHECKPOINT_DISABLE=1, PRISMA_HIDE_UPDATE_MESSAGE=1): without them every `prisma validate`
 fails at once with P1012 and the loop would time nothing real. The seed's migrate loop also
-gets `--config <azora_tasks/node/prisma.config.cjs>` (our own JS-engine config), the only way
+gets `--config <azora_tasks/toolchain/node/prisma.config.cjs>` (our own JS-engine config), the only way
 the plain CLI can migrate offline. Each `npx` exit code is counted: a loop with failures is
 reported as such.
 

@@ -11,7 +11,7 @@ import pytest
 from azora_tasks.cli import main
 from azora_tasks.client_settings import apply_client_settings
 from azora_tasks.manifest import ClientSettings, ManifestError, load_manifest
-from azora_tasks.prisma import offline_engine_env
+from azora_tasks.toolchain.prisma_cli import offline_engine_env
 from tests.conftest import PRISMA_CLI, VALID_SCHEMA
 from tests.foreign_monorepo import foreign_schema
 

@@ -12,6 +12,7 @@ import pytest
 from azora_tasks.cache import CacheStore
 from azora_tasks.cli import main
 from azora_tasks.results import ServiceResult, Status
+from azora_tasks.toolchain.prisma_cli import ENGINE_PLACEHOLDER
 from tests.conftest import INVALID_SCHEMA, REPO_ROOT, VALID_SCHEMA, write_schema
 
 pytestmark = pytest.mark.prisma
@@ -116,7 +117,7 @@ def test_library_engine_clients_warn_after_the_summary_and_carry_no_placeholder(
     assert main(["clients", "--no-cache", "--no-color", "--manifest", str(clients_repo / "services.toml")]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-2].startswith("warning: 4 clients use the library engine and cannot run here") and 'engine_type = "client"' in out[-1]
-    placeholder = (REPO_ROOT / "azora_tasks" / "prisma.py").read_bytes()
+    placeholder = ENGINE_PLACEHOLDER.read_bytes()
     for name in ("auth", "user-service"):
         folder = clients_repo / "services" / name / "generated" / "client"
         assert (folder / "index.js").is_file()

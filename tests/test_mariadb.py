@@ -142,8 +142,8 @@ def test_migrate_on_mariadb_fails_clearly_and_touches_nothing(mysql_repo: tuple[
     no migration folder is written and the databases on the server stay empty."""
     from azora_tasks.manifest import load_manifest
     from azora_tasks.migrate.engine import Engine
-    from azora_tasks.prisma import find_prisma
     from azora_tasks.process import ProcessGroup
+    from azora_tasks.toolchain.prisma_cli import find_prisma
 
     root, _, urls = mysql_repo
     manifest = load_manifest(root / "services.toml")

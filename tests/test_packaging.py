@@ -34,11 +34,13 @@ def test_wheel_ships_templates_and_node_files(tmp_path: Path) -> None:
         for path in (REPO_ROOT / "azora_tasks" / "templates").rglob("*")
         if path.is_file()
     }
-    expected |= {f"azora_tasks/node/{path.name}" for path in (REPO_ROOT / "azora_tasks" / "node").glob("*.cjs")}
-    expected |= {f"azora_tasks/node/sql/{path.name}" for path in (REPO_ROOT / "azora_tasks" / "node" / "sql").glob("*.sql")}  # the DDL both sides read
+    expected |= {f"azora_tasks/toolchain/node/{path.name}" for path in (REPO_ROOT / "azora_tasks" / "toolchain" / "node").glob("*.cjs")}
+    expected |= {
+        f"azora_tasks/toolchain/node/sql/{path.name}" for path in (REPO_ROOT / "azora_tasks" / "toolchain" / "node" / "sql").glob("*.sql")
+    }  # the DDL both sides read
     assert any(name.endswith("prisma_migrations.sqlite.sql") for name in expected)
     assert expected and expected <= names, sorted(expected - names)
-    assert "azora_tasks/templates/schema.prisma.j2" in names and "azora_tasks/node/schema_worker.cjs" in names
+    assert "azora_tasks/templates/schema.prisma.j2" in names and "azora_tasks/toolchain/node/schema_worker.cjs" in names
 
 
 def test_npx_prisma_stays_on_the_pinned_prisma_6() -> None:

@@ -18,9 +18,9 @@ from azora_tasks.cli import main
 from azora_tasks.generate.render import render_body
 from azora_tasks.generate.spec import ServiceSpec
 from azora_tasks.manifest import load_manifest
-from azora_tasks.prisma import PrismaError
-from azora_tasks.prisma_config import config_arguments, render_config
-from azora_tasks.toolchain import ToolchainResolver
+from azora_tasks.toolchain.prisma_cli import PrismaError
+from azora_tasks.toolchain.prisma_config import config_arguments, render_config
+from azora_tasks.toolchain.versions import ToolchainResolver
 
 REPO = Path(__file__).resolve().parent.parent
 MODULES = REPO / "node_modules"

@@ -13,10 +13,10 @@ import pytest
 
 from azora_tasks.cli import main
 from azora_tasks.manifest import load_manifest
-from azora_tasks.prisma import find_prisma
 from azora_tasks.runner import ProcessGroup
-from azora_tasks.schema_worker import SchemaWorker
 from azora_tasks.tasks.validate import ValidateTask
+from azora_tasks.toolchain.prisma_cli import find_prisma
+from azora_tasks.toolchain.schema_worker import SchemaWorker
 from tests.conftest import INVALID_SCHEMA, REPO_ROOT, VALID_SCHEMA, write_schema
 
 pytestmark = pytest.mark.prisma

@@ -1,7 +1,7 @@
 """The pinned Prisma CLI, driven offline through the tool's own JS config.
 
 Every migrate command runs as `node prisma/build/index.js <command> --config
-azora_tasks/node/prisma.config.cjs`: `engine: "js"` makes Prisma use its
+azora_tasks/toolchain/node/prisma.config.cjs`: `engine: "js"` makes Prisma use its
 WebAssembly schema engine with a driver adapter chosen from the URL, so no
 native engine is ever downloaded. The services' own files stay plain Prisma
 (schema with `url = env("DATABASE_URL")`, `prisma/migrations`), so
@@ -24,11 +24,11 @@ from pathlib import Path
 
 from azora_tasks.manifest import Manifest
 from azora_tasks.migrate.targets import Target, mask
-from azora_tasks.prisma import PrismaCli, offline_engine_env
+from azora_tasks.paths import NODE_DIR
 from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import env_variables_used
+from azora_tasks.toolchain.prisma_cli import PrismaCli, offline_engine_env
 
-NODE_DIR = Path(__file__).resolve().parent.parent / "node"
 CONFIG = NODE_DIR / "prisma.config.cjs"
 DBTOOL = NODE_DIR / "dbtool.cjs"
 COMMAND_TIMEOUT_SECONDS = 300

@@ -28,10 +28,10 @@ from azora_tasks.cache import CacheStore, sha256_bytes, sha256_json
 from azora_tasks.migrate import history
 from azora_tasks.migrate.sqlite_history import Row, file_checksum
 from azora_tasks.migrate.targets import Target
-from azora_tasks.node_worker import NodeWorker, WorkerError
 from azora_tasks.paths import NODE_DIR
 from azora_tasks.process import ProcessGroup
 from azora_tasks.results import ServiceResult
+from azora_tasks.toolchain.worker import NodeWorker, WorkerError
 
 STATE_TASK = "migrate-state"  # .azora-cache/migrate-state/<service>.json: private, never read as a migrate result by the report
 STATE_INPUT = "migrations produce the schema"

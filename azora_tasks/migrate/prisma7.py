@@ -21,8 +21,8 @@ from azora_tasks.migrate import history, sqlite_history
 from azora_tasks.migrate.fastpath import PgApply
 from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
 from azora_tasks.migrate.targets import Target, mask, provider_of_url
-from azora_tasks.prisma import PrismaError
-from azora_tasks.toolchain import Toolchain, ToolchainResolver
+from azora_tasks.toolchain.prisma_cli import PrismaError
+from azora_tasks.toolchain.versions import Toolchain, ToolchainResolver
 
 WORKER_PROVIDERS = ("sqlite", "postgresql")  # the connectors the 7.10 WebAssembly engine has
 NATIVE_HINT = "`prisma migrate deploy` with the service's prisma.config and a native schema engine (PRISMA_SCHEMA_ENGINE_BINARY)"

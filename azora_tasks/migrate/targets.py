@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.prisma import database_name
+from azora_tasks.toolchain.prisma_cli import database_name
 
 ENV_TEMPLATE = "AZORA_DATABASE_URL"
 _SCHEMES = {"file": "sqlite", "sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "mariadb": "mysql"}

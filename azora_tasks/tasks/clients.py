@@ -30,17 +30,17 @@ from typing import Any
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.cache import add_cache_arguments
 from azora_tasks.client_settings import effective_schema, resolve_outputs
-from azora_tasks.client_worker import ClientWorker, batch_available
 from azora_tasks.manifest import Manifest, ManifestError, Service
-from azora_tasks.node_setup import CLIENT_RUNTIME, runtime_for
-from azora_tasks.prisma import PrismaCli, find_prisma, native_query_engine, service_env
-from azora_tasks.prisma_config import config_arguments
 from azora_tasks.process import ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.schema_text import generators, read_schema_text
 from azora_tasks.tasks.spec import CacheKey, TaskHooks
 from azora_tasks.tasks.validate import describe_prisma_error
-from azora_tasks.toolchain import Toolchain, ToolchainResolver
+from azora_tasks.toolchain.client_worker import ClientWorker, batch_available
+from azora_tasks.toolchain.packages import CLIENT_RUNTIME, runtime_for
+from azora_tasks.toolchain.prisma_cli import ENGINE_PLACEHOLDER, PrismaCli, find_prisma, native_query_engine, service_env
+from azora_tasks.toolchain.prisma_config import config_arguments
+from azora_tasks.toolchain.versions import Toolchain, ToolchainResolver
 
 GENERATE_TIMEOUT_SECONDS = 300
 ENGINES = ("auto", "batch", "cli")
@@ -108,11 +108,11 @@ def remove_engine_files(folder: Path, *, keep_native: bool) -> list[str]:
     """Delete files a client must not carry; returns their names.
 
     A library-engine client generated offline gets a copy of the placeholder
-    file the CLI was pointed at (this package's `prisma.py`, under its own
+    file the CLI was pointed at (`prisma_cli.ENGINE_PLACEHOLDER`, under its own
     name), not an engine. An `engineType = "client"` client needs no engine at
     all, so query-engine files left there by an earlier generation are stale.
     """
-    placeholder = (Path(__file__).resolve().parent.parent / "prisma.py").read_bytes()
+    placeholder = ENGINE_PLACEHOLDER.read_bytes()
     removed: list[str] = []
     if not folder.is_dir():
         return removed
@@ -158,7 +158,7 @@ class ClientsTask(TaskHooks):
         return CacheKey("clients", self.cache_options(), self.prisma.version)
 
     def cache_inputs(self, service: Service) -> dict[str, str]:
-        return {"service prisma": self.toolchains.cache_key(service)}  # the service's own Prisma (toolchain.py)
+        return {"service prisma": self.toolchains.cache_key(service)}  # the service's own Prisma (toolchain/versions.py)
 
     def cache_options(self) -> dict[str, Any]:
         # The engine is not part of the key: both paths write the same files. The

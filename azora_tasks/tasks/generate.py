@@ -67,12 +67,12 @@ class GenerateTask(TaskHooks):
     show: Callable[[str], None] = field(default=_write_stdout, repr=False)  # where dry-run diffs go; must be thread-safe
 
     def _prisma_major(self, service: Service) -> int:
-        """`settings.prisma_major`, else the service's detected Prisma (toolchain.py), else 6:
+        """`settings.prisma_major`, else the service's detected Prisma (toolchain/versions.py), else 6:
         generating needs no Prisma CLI, so a missing one is not an error here."""
         if self.manifest.settings.prisma_major:
             return self.manifest.settings.prisma_major
-        from azora_tasks.prisma import PrismaError
-        from azora_tasks.toolchain import ToolchainResolver
+        from azora_tasks.toolchain.prisma_cli import PrismaError
+        from azora_tasks.toolchain.versions import ToolchainResolver
 
         if not hasattr(self, "_toolchains"):
             self._toolchains = ToolchainResolver(self.manifest)

@@ -49,12 +49,12 @@ from azora_tasks.migrate.schemadiff import diff_to_schema
 from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
 from azora_tasks.migrate.targets import SCHEMA_URL_SOURCE, Target, TargetError, literal_url, mask, resolve_target
-from azora_tasks.prisma import PrismaCli, PrismaError, find_prisma
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import read_schema_text, schema_provider
 from azora_tasks.tasks.spec import TaskHooks
-from azora_tasks.toolchain import Toolchain, ToolchainResolver
+from azora_tasks.toolchain.prisma_cli import PrismaCli, PrismaError, find_prisma
+from azora_tasks.toolchain.versions import Toolchain, ToolchainResolver
 
 DEVELOP, DEPLOY, STATUS, RESET = "dev", "deploy", "status", "reset"
 DEFAULT_NAME_LATER = "update"

@@ -33,16 +33,16 @@ from typing import TYPE_CHECKING, Any
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.cache import add_cache_arguments
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.prisma import PrismaCli, find_prisma, service_env
-from azora_tasks.prisma_config import config_arguments
 from azora_tasks.process import Cancelled, ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.schema_text import blank_schema_problem, env_variables_used, read_schema_text, schema_provider
-from azora_tasks.schema_worker import SchemaWorker, wasm_available
 from azora_tasks.selection import SelectionError
 from azora_tasks.service_files import schema_sources
 from azora_tasks.tasks.spec import CacheKey, TaskHooks
-from azora_tasks.toolchain import ToolchainResolver
+from azora_tasks.toolchain.prisma_cli import PrismaCli, find_prisma, service_env
+from azora_tasks.toolchain.prisma_config import config_arguments
+from azora_tasks.toolchain.schema_worker import SchemaWorker, wasm_available
+from azora_tasks.toolchain.versions import ToolchainResolver
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -186,7 +186,7 @@ class ValidateTask(TaskHooks):
         return CacheKey(self.cache_name, self.cache_options(), self.prisma.version if self.prisma else "not used")
 
     def cache_inputs(self, service: Service) -> dict[str, str]:
-        return {"service prisma": self.toolchains.cache_key(service)}  # the service's own Prisma (toolchain.py)
+        return {"service prisma": self.toolchains.cache_key(service)}  # the service's own Prisma (toolchain/versions.py)
 
     def cache_options(self) -> dict[str, object]:
         """The options that change this task's result (part of the cache key)."""

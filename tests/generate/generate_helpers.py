@@ -10,7 +10,7 @@ from azora_tasks.generate.archetypes import available_archetypes, load_archetype
 from azora_tasks.generate.render import render_schema
 from azora_tasks.generate.spec import ServiceSpec
 from azora_tasks.manifest import Manifest, load_manifest
-from azora_tasks.prisma import offline_engine_env
+from azora_tasks.toolchain.prisma_cli import offline_engine_env
 from tests.prerequisites import missing
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

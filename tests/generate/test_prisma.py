@@ -20,7 +20,7 @@ from generate_helpers import PRISMA_CLI, PROVIDERS, REPO_ROOT, URLS, prisma, ren
 
 from azora_tasks.cli import main
 from azora_tasks.manifest import load_manifest
-from azora_tasks.schema_worker import SchemaWorker, Verdict
+from azora_tasks.toolchain.schema_worker import SchemaWorker, Verdict
 from tests.lint import wasm_tools
 from tests.prerequisites import missing
 

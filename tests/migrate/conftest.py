@@ -124,7 +124,7 @@ def dbtool(url: str, *args: str) -> dict:
 
 
 def prisma_by_hand(service_dir: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """`prisma <args> --config azora_tasks/node/prisma.config.cjs`, as a person would run it in the service."""
+    """`prisma <args> --config azora_tasks/toolchain/node/prisma.config.cjs`, as a person would run it in the service."""
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -134,7 +134,7 @@ def prisma_by_hand(service_dir: Path, url: str, *args: str) -> subprocess.Comple
         "PRISMA_QUERY_ENGINE_LIBRARY": str(DBTOOL),
     }
     env.pop("AZORA_MIGRATE_DATABASE_URL", None)
-    config = REPO_ROOT / "azora_tasks" / "node" / "prisma.config.cjs"
+    config = REPO_ROOT / "azora_tasks" / "toolchain" / "node" / "prisma.config.cjs"
     return subprocess.run(["node", str(PRISMA_CLI), *args, "--config", str(config)], cwd=service_dir, env=env, capture_output=True, text=True, timeout=120)
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from azora_tasks.paths import PACKAGE_DIR
 
-PINS_FILE = PACKAGE_DIR / "node_env" / "package.json"
+PINS_FILE = PACKAGE_DIR / "toolchain" / "node_env" / "package.json"
 CLIENT_RUNTIME = "@prisma/client"
 INSTALL_TIMEOUT_SECONDS = 900
 

@@ -24,6 +24,11 @@ SUPPORTED_MAJORS = (5, 6, 7)
 _URL_SCHEMES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "cockroachdb": "postgresql"}
 
 
+# An existing file the offline engine variables point at (Prisma only checks that it exists); a
+# library-engine client generated offline gets a copy of it, which `clients` then deletes.
+ENGINE_PLACEHOLDER = Path(__file__).resolve()
+
+
 class PrismaError(Exception):
     """The Prisma CLI is missing or unsupported; the message says how to fix it."""
 
@@ -99,7 +104,7 @@ def offline_engine_env(base: Mapping[str, str], *, query_engine_placeholder: boo
     env.setdefault("PRISMA_SKIP_POSTINSTALL_GENERATE", "1")
     env.setdefault("PRISMA_GENERATE_SKIP_AUTOINSTALL", "1")
     env.setdefault("NO_COLOR", "1")
-    placeholder = str(Path(__file__).resolve())
+    placeholder = str(ENGINE_PLACEHOLDER)
     env.setdefault("PRISMA_SCHEMA_ENGINE_BINARY", placeholder)
     if query_engine_placeholder:
         env.setdefault("PRISMA_QUERY_ENGINE_LIBRARY", placeholder)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from azora_tasks.cache import sha256_json
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.prisma import SUPPORTED_MAJORS, PrismaCli, PrismaError, cli_at, find_prisma
+from azora_tasks.toolchain.prisma_cli import SUPPORTED_MAJORS, PrismaCli, PrismaError, cli_at, find_prisma
 
 CONFIG_NAMES = (
     "prisma.config.ts",

@@ -17,9 +17,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from azora_tasks.node_worker import NodeWorker, WorkerError
 from azora_tasks.paths import NODE_DIR
 from azora_tasks.process import ProcessGroup
+from azora_tasks.toolchain.worker import NodeWorker, WorkerError
 
 REQUEST_TIMEOUT_SECONDS = 30.0
 

@@ -23,9 +23,9 @@ from pathlib import Path
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.cache import CACHE_DIR_NAME
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.prisma import database_url
 from azora_tasks.schema_text import schema_provider
-from azora_tasks.toolchain import Toolchain
+from azora_tasks.toolchain.prisma_cli import database_url
+from azora_tasks.toolchain.versions import Toolchain
 
 CONFIG_DIR = "prisma-config"
 URL_VARIABLE = "DATABASE_URL"

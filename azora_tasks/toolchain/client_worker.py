@@ -12,9 +12,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from azora_tasks.node_worker import NodeWorker
 from azora_tasks.paths import NODE_DIR
 from azora_tasks.process import ProcessGroup
+from azora_tasks.toolchain.worker import NodeWorker
 
 REQUEST_TIMEOUT_SECONDS = 300.0
 _PACKAGES = ("@prisma/internals", "@prisma/client-generator-registry", "@prisma/engines-version")
