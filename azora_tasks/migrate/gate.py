@@ -208,14 +208,14 @@ class GateTask(TaskHooks):
             else:
                 notes.append(f"migrations cover the schema ({outcome.migrations})")
         if self.lint:
-            from azora_tasks.lint.findings import Severity
             from azora_tasks.migrate_lint import lint_folder
-            from azora_tasks.migrate_lint.formats import format_text, result_to_dict
+            from azora_tasks.migrate_lint.formats import format_text
+            from azora_tasks.rulebook.findings import Severity
 
             result, linted = lint_folder(
                 history.migrations_dir(schema), provider=self.manifest.provider_for(service), only=only, base_migrations=base, display_root=self.manifest.root
             )
-            details["lint"] = {**result_to_dict(result), "linted": linted}
+            details["lint"] = {**result.to_dict(), "linted": linted}
             if result.findings:
                 outputs.append(format_text(result))
             errors, warnings = len(result.by_severity(Severity.ERROR)), len(result.by_severity(Severity.WARNING))
@@ -238,19 +238,15 @@ class GateTask(TaskHooks):
 
     def write_reports(self, run: RunResult, options: argparse.Namespace) -> list[Path]:
         """Print each uncovered service's whole SQL when the summary would cut it, then write JUnit/SARIF/JSON."""
-        from azora_tasks.migrate_lint.formats import (
-            format_json,
-            format_junit,
-            format_sarif,
-            result_from_dict,
-        )
+        from azora_tasks.migrate_lint.formats import format_json, format_junit, format_sarif
+        from azora_tasks.rulebook.findings import LintResult
 
         checks = {r.service: r.details["check"] for r in run.results if "check" in r.details}
         for service, check in sorted(checks.items()):
             if len(check.get("sql", "").strip().splitlines()) >= FAILURE_OUTPUT_LINES:
                 sys.stdout.write(f"\n== {service}: schema changes not covered by a migration; a new migration would contain:\n{check['sql'].rstrip()}\n")
         sys.stdout.flush()
-        lint = {r.service: result_from_dict(r.details["lint"]) for r in run.results if "lint" in r.details}
+        lint = {r.service: LintResult.from_dict(r.details["lint"]) for r in run.results if "lint" in r.details}
         check_pairs = {
             service: (check.get("schema", ""), check.get("sql", "") or (f"-- check failed: {check['error']}" if check.get("error") else ""))
             for service, check in checks.items()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from azora_tasks.lint.findings import LintResult
+from azora_tasks.rulebook.findings import LintResult
 from azora_tasks.migrate_lint import lint_sql
 from azora_tasks.migrate_lint.rules import Rule
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from azora_tasks.cli import main
-from azora_tasks.lint.findings import Severity
+from azora_tasks.rulebook.findings import Severity
 from azora_tasks.manifest import load_manifest
 from azora_tasks.migrate.engine import Engine
 from azora_tasks.migrate.targets import Target
