@@ -32,7 +32,7 @@ from azora_tasks.cache import add_cache_arguments
 from azora_tasks.client_settings import effective_schema, resolve_outputs
 from azora_tasks.client_worker import ClientWorker, batch_available
 from azora_tasks.manifest import Manifest, ManifestError, Service
-from azora_tasks.node_setup import CLIENT_RUNTIME, runtime_for
+from azora_tasks.node_setup import CLIENT_RUNTIME, runtime_for, runtime_matches
 from azora_tasks.prisma import PrismaCli, find_prisma, native_query_engine, service_env
 from azora_tasks.prisma_config import config_arguments
 from azora_tasks.process import ProcessGroup
@@ -235,7 +235,7 @@ class ClientsTask(TaskHooks):
         the same version as the CLI that generates them."""
         for folder in folders:
             found = runtime_for(folder)
-            if cli.major >= 7 and (found is None or not _runtime_matches(found[1], cli)):
+            if cli.major >= 7 and (found is None or not runtime_matches(found[1], cli.version)):
                 where = f"{found[1]} at {_display(found[0], self.manifest.root)}" if found else "none"
                 return (
                     f"{CLIENT_RUNTIME} for Prisma {cli.version} is not installed where {_display(folder, self.manifest.root)} can load it"
@@ -248,7 +248,7 @@ class ClientsTask(TaskHooks):
                     f"  fix: run `azora-tasks node init` in {self.manifest.root} (pins {CLIENT_RUNTIME} {cli.version})"
                 )
             path, version = found
-            if not _runtime_matches(version, cli):
+            if not runtime_matches(version, cli.version):
                 return (
                     f"{CLIENT_RUNTIME} {version} at {_display(path, self.manifest.root)} does not match the Prisma CLI {cli.version}:"
                     f" a client generated here would not run\n"
@@ -276,14 +276,6 @@ class ClientsTask(TaskHooks):
             timeout=GENERATE_TIMEOUT_SECONDS,
         )
         return completed.returncode == 0, completed.stdout
-
-
-def _runtime_matches(version: str, cli: PrismaCli) -> bool:
-    """6: the exact version. 7: the same minor (the registry has `@prisma/client` 7.10.0 but
-    no 7.10.1, and a 7.10.1 CLI's client runs on 7.10.0's runtime; tested)."""
-    if cli.major < 7:
-        return version == cli.version
-    return version.split(".")[:2] == cli.version.split(".")[:2]
 
 
 def _name_the_real_schema(folder: Path, schema: Path) -> None:
