@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from typing import Any
 
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.cache import add_cache_arguments
-from azora_tasks.client_settings import effective_schema, resolve_outputs
+from azora_tasks.client_settings import effective_schema, find_collisions, resolve_outputs
 from azora_tasks.client_worker import ClientWorker, batch_available
 from azora_tasks.manifest import Manifest, ManifestError, Service
 from azora_tasks.node_setup import CLIENT_RUNTIME, runtime_for, runtime_matches
@@ -74,15 +73,6 @@ def add_clients_arguments(parser: argparse.ArgumentParser) -> None:
 
 def build_clients(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> ClientsTask:
     return ClientsTask(manifest, find_prisma(manifest), processes, engine=options.engine, write_output=getattr(options, "write_output", False))
-
-
-def find_collisions(outputs: dict[str, list[Path]]) -> dict[Path, list[str]]:
-    """Output folder -> the services writing their client into it, for folders shared by several."""
-    writers: dict[Path, list[str]] = defaultdict(list)
-    for name, folders in outputs.items():
-        for output in folders:
-            writers[output].append(name)
-    return {folder: sorted(names) for folder, names in sorted(writers.items()) if len(names) > 1}
 
 
 def collision_report(manifest: Manifest, collisions: dict[Path, list[str]]) -> tuple[str, str]:
