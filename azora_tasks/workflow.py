@@ -43,7 +43,7 @@ from azora_tasks.process import ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, write_results
 from azora_tasks.runner import Progress, run_services
 from azora_tasks.schema_text import env_variables_used, read_schema_text
-from azora_tasks.selection import Criteria, SelectionError, Shard, select_services
+from azora_tasks.selection import Criteria, SelectionError, Shard, changed_files, select_services
 from azora_tasks.tasks.registry import SHARDABLE, TASKS
 from azora_tasks.tasks.spec import Task, TaskSpec
 
@@ -93,7 +93,9 @@ def select_step(options: argparse.Namespace, manifest: Manifest) -> list[Service
         changed_since=options.changed_since,
         shard=Shard.parse(options.shard) if options.shard else None,
     )
-    return select_services(manifest, criteria)
+    changed = changed_files(manifest.root, options.changed_since) if options.changed_since else None
+    options.changed_files = changed  # tasks that look at files (`migrate --lint --changed-since`) reuse this answer
+    return select_services(manifest, criteria, changed)
 
 
 def run_step(
