@@ -60,14 +60,11 @@ class Command:
     add_arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None  # called only for the command being run
     epilog: str | None = None
     run_without_manifest: Callable[[argparse.Namespace, Console], int] | None = None  # for runs that need no manifest
+    without_manifest_if: Callable[[argparse.Namespace], bool] = lambda options: True  # which runs those are (`manifest init` only)
 
-
-# Commands that (for some options) run before any manifest exists: `manifest init`, `doctor`.
-WITHOUT_MANIFEST: dict[str, Callable[[argparse.Namespace], bool]] = {
-    "manifest": lambda options: options.action == "init",
-    "doctor": lambda options: True,
-    "node": lambda options: True,
-}
+    def runs_without_manifest(self, options: argparse.Namespace) -> bool:
+        """Whether this run happens before any manifest exists (`doctor`, `node`, `manifest init`)."""
+        return self.run_without_manifest is not None and self.without_manifest_if(options)
 
 
 def write_json_step(options: argparse.Namespace, console: Console, data: Any) -> None:
@@ -199,10 +196,9 @@ def execute(options: argparse.Namespace) -> int:
     """Run one parsed command; turn expected user errors into a message and exit code 2."""
     console = make_console(getattr(options, "no_color", False))
     try:
-        if options.command in WITHOUT_MANIFEST and WITHOUT_MANIFEST[options.command](options):
-            without = COMMANDS[options.command].run_without_manifest
-            assert without is not None, options.command
-            return without(options, console)
+        command = COMMANDS[options.command]
+        if command.run_without_manifest is not None and command.runs_without_manifest(options):
+            return command.run_without_manifest(options, console)
         manifest = load_manifest_step(options)
         if not manifest.services and options.command not in ("manifest", "cache"):
             raise ManifestError(
@@ -212,7 +208,7 @@ def execute(options: argparse.Namespace) -> int:
                 "no services are declared, so there is nothing to run (nothing was written)",
                 "add a [services.NAME] table per service, or run `azora-tasks manifest discover` to list the folders under services/",
             )
-        return COMMANDS[options.command].run(options, manifest, console)
+        return command.run(options, manifest, console)
     except (ManifestError, SelectionError, PrismaError) as error:
         console.print(f"[bold red]error:[/] {escape(str(error))}")
         return USAGE_ERROR
@@ -464,6 +460,7 @@ COMMANDS: dict[str, Command] = {
             selects=False,
             add_arguments=_manifest_arguments,
             run_without_manifest=manifest_init_command,
+            without_manifest_if=lambda options: options.action == "init",
         ),
     )
 }
