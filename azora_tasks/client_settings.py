@@ -13,6 +13,8 @@ compares a generated client against it.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from azora_tasks.manifest import ClientSettings, Manifest, Service
@@ -96,4 +98,21 @@ def resolve_outputs(manifest: Manifest, service: Service) -> list[Path]:
         text = effective_schema(manifest, service, read_schema_text(schema, manifest.root))
     except SchemaEncodingError:
         return []  # that service alone fails when it runs; the others' outputs are still resolved
-    return [client_output_dir(generator, schema, manifest.root) for generator in generators(text) if generator.is_client]
+    return schema_outputs(text, schema, manifest.root)
+
+
+def schema_outputs(effective: str, schema: Path, root: Path) -> list[Path]:
+    """Output folders of the client generators in `effective` (a schema's text, `[settings.clients]` applied)."""
+    return [client_output_dir(generator, schema, root) for generator in generators(effective) if generator.is_client]
+
+
+def find_collisions(outputs: Mapping[str, Iterable[Path]]) -> dict[Path, list[str]]:
+    """Output folder -> the services writing their client into it, for folders shared by several.
+
+    `clients` refuses to run over such a folder; the report counts no service's client there.
+    """
+    writers: dict[Path, list[str]] = defaultdict(list)
+    for name, folders in outputs.items():
+        for output in folders:
+            writers[output].append(name)
+    return {folder: sorted(names) for folder, names in sorted(writers.items()) if len(names) > 1}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from azora_tasks.manifest import Manifest
 from azora_tasks.schema_text import schema_provider
-from azora_tasks.toolchain.packages import CLIENT_RUNTIME, installed_version, pinned_packages
+from azora_tasks.toolchain.packages import CLIENT_RUNTIME, installed_version, pinned_packages, runtime_matches
 from azora_tasks.toolchain.prisma_cli import PrismaError, find_prisma
 from azora_tasks.toolchain.versions import ToolchainResolver
 
@@ -74,7 +74,7 @@ def collect(root: Path, manifest: Manifest | None) -> list[Check]:
     for name in ("@prisma/internals", "@prisma/client-generator-registry"):
         checks.append(_package("clients", root, name, "the batch generator (else `prisma generate` per service)"))
     runtime = _package("clients", root, CLIENT_RUNTIME)
-    if runtime.version and cli_version and runtime.version != cli_version:
+    if runtime.version and cli_version and not runtime_matches(runtime.version, cli_version):
         runtime = Check(
             "clients",
             CLIENT_RUNTIME,

@@ -17,10 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from azora_tasks.manifest import MILESTONE_CONDITION, Manifest, Milestone
-from azora_tasks.paths import TEMPLATES_DIR
+from azora_tasks.paths import template_environment
 from azora_tasks.state import ServiceState
 
 RECENT_COUNT = 9
@@ -223,15 +221,7 @@ def _weeks(manifest: Manifest, states: Mapping[str, ServiceState], as_of: dateti
 
 
 def render_markdown(report: ProgressReport, manifest: Manifest) -> str:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-    )
-    return environment.get_template(TEMPLATE_NAME).render(report=report, manifest_name=manifest.path.name)
+    return template_environment().get_template(TEMPLATE_NAME).render(report=report, manifest_name=manifest.path.name)
 
 
 def report_path(manifest: Manifest) -> Path:

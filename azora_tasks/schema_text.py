@@ -10,6 +10,7 @@ reader with positions lives in `azora_tasks.lint`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,13 +112,13 @@ def client_output_dir(generator: Generator, schema: Path, repo_root: Path) -> Pa
     return (repo_root / "node_modules" / ".prisma" / "client").resolve()
 
 
-def blank_schema_problem(paths: list[Path], root: Path | None = None) -> str | None:
-    """Why a schema made only of whitespace (or comments) is not a schema, or None.
+def blank_schema_problem(texts: Mapping[Path, str]) -> str | None:
+    """Why a schema (file -> text) made only of whitespace (or comments) is not a schema, or None.
 
     Prisma's validator accepts an empty file, so without this check an empty
     `schema.prisma` would pass `validate` and count as implemented.
     """
-    if not paths or any(strip_comments(read_schema_text(path, root)).strip() for path in paths):
+    if not texts or any(strip_comments(text).strip() for text in texts.values()):
         return None
-    names = ", ".join(path.name for path in paths)
+    names = ", ".join(path.name for path in texts)
     return f"empty schema: {names} has no datasource, generator or model (fix: write the schema, or run `azora-tasks generate` after deleting the file)"

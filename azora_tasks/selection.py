@@ -54,8 +54,11 @@ class Criteria:
     shard: Shard | None = None
 
 
-def select_services(manifest: Manifest, criteria: Criteria) -> list[Service]:
-    """Apply every criterion in turn; the result is sorted by name."""
+def select_services(manifest: Manifest, criteria: Criteria, changed: Sequence[str] | None = None) -> list[Service]:
+    """Apply every criterion in turn; the result is sorted by name.
+
+    `changed`: `changed_files(root, criteria.changed_since)` when the caller has it already.
+    """
     services = sorted(manifest.services.values(), key=lambda service: service.name)
     services = _by_patterns(services, criteria.patterns)
     if criteria.phases:
@@ -65,8 +68,8 @@ def select_services(manifest: Manifest, criteria: Criteria) -> list[Service]:
         _check_known("category", criteria.categories, manifest.categories)
         services = [s for s in services if s.category in criteria.categories]
     if criteria.changed_since:
-        changed = changed_services(manifest, criteria.changed_since)
-        services = [s for s in services if s.name in changed]
+        names = changed_services(manifest, criteria.changed_since, changed)
+        services = [s for s in services if s.name in names]
     if criteria.shard:
         services = shard_services(services, criteria.shard)
     return services
@@ -113,19 +116,27 @@ def shard_services(services: Sequence[Service], shard: Shard, weights: dict[str,
     return [s for s in ordered if assignment[s.name] == shard.index - 1]
 
 
-def changed_services(manifest: Manifest, ref: str) -> set[str]:
+def changed_files(root: Path, ref: str) -> list[str]:
+    """Files (relative to `root`) changed since `ref`: committed, staged, unstaged or untracked.
+
+    The one place that asks git; `migrate --lint --changed-since` reuses the answer the
+    selection got (`workflow.select_step` hands it on) to pick the migrations to lint.
+    """
+    return _git_lines(root, "diff", "--name-only", "--relative", ref, "--") + _git_lines(root, "ls-files", "--others", "--exclude-standard")
+
+
+def changed_services(manifest: Manifest, ref: str, changed: Sequence[str] | None = None) -> set[str]:
     """Services whose folder changed since `ref` (committed, staged, unstaged or untracked),
     plus services whose manifest entry changed; a change to global settings selects all."""
     root = manifest.root
-    changed_files = _git_lines(root, "diff", "--name-only", "--relative", ref, "--")
-    changed_files += _git_lines(root, "ls-files", "--others", "--exclude-standard")
+    files = list(changed) if changed is not None else changed_files(root, ref)
     services_prefix = Path(manifest.settings.services_dir).as_posix().rstrip("/") + "/"
     names: set[str] = set()
-    for file in changed_files:
+    for file in files:
         if file.startswith(services_prefix):
             names.add(file[len(services_prefix) :].split("/", 1)[0])
     manifest_name = manifest.path.relative_to(root).as_posix()
-    if manifest_name in changed_files:
+    if manifest_name in files:
         names |= _manifest_changes(manifest, ref, manifest_name)
     return names & set(manifest.services)
 

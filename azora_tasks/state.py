@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from azora_tasks import last_results
-from azora_tasks.client_settings import effective_schema, resolve_outputs
+from azora_tasks.client_settings import effective_schema, find_collisions, schema_outputs
 from azora_tasks.generate.header import Ownership, ownership
 from azora_tasks.last_results import LINT_ONLY, LastResults
 from azora_tasks.manifest import Manifest, Service
@@ -137,43 +137,54 @@ def prisma_verdict(result: Mapping[str, Any] | None) -> bool | None:
     return {"valid": True, "invalid": False}.get(verdict) if isinstance(verdict, str) else None
 
 
-def own_client_is_current(manifest: Manifest, service: Service, shared: set[Path]) -> bool:
+@dataclass(frozen=True)
+class SchemaRead:
+    """What the report needs from a service's schema file, from one read of it."""
+
+    owner: Ownership | None  # None: no schema file
+    effective: str | None  # the text `clients` generates from; None: no schema, or not UTF-8 (validate reports it)
+    outputs: list[Path]  # its client generators' output folders, `[settings.clients]` applied
+
+
+def read_schema(manifest: Manifest, service: Service) -> SchemaRead:
+    """Read the service's schema file once: who owns it, the effective text, the client outputs."""
+    path = manifest.schema_file(service)
+    if not path.is_file():
+        return SchemaRead(None, None, [])
+    data = path.read_bytes()
+    owner = ownership(data.decode("utf-8", errors="replace"))  # a non-UTF-8 schema is validate's to report
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return SchemaRead(owner, None, [])
+    effective = effective_schema(manifest, service, text)
+    return SchemaRead(owner, effective, schema_outputs(effective, path, manifest.root))
+
+
+def own_client_is_current(schema: SchemaRead, shared: set[Path]) -> bool:
     """The service's client folders are its own and hold a client of the schema as it is now.
 
     `prisma-client-js` copies the schema it generated from into the output; the
     empty `.prisma/client` that `npm ci` creates has none, and a client of an
     older schema has a different one.
     """
-    outputs = resolve_outputs(manifest, service)
-    if not outputs or any(output in shared for output in outputs):
+    if schema.effective is None or not schema.outputs or any(output in shared for output in schema.outputs):
         return False
-    schema = manifest.schema_file(service)
-    current = effective_schema(manifest, service, schema.read_text(encoding="utf-8"))
-    for output in outputs:
+    for output in schema.outputs:
         copy = output / "schema.prisma"
-        if not copy.is_file() or copy.read_text(encoding="utf-8", errors="replace") != current:
+        if not copy.is_file() or copy.read_text(encoding="utf-8", errors="replace") != schema.effective:
             return False
     return True
 
 
-def shared_outputs(manifest: Manifest) -> set[Path]:
-    """Client folders that more than one service writes to (nobody's own client)."""
-    seen: dict[Path, int] = {}
-    for service in manifest.services.values():
-        for output in resolve_outputs(manifest, service):
-            seen[output] = seen.get(output, 0) + 1
-    return {output for output, count in seen.items() if count > 1}
-
-
 def service_state(
-    manifest: Manifest, service: Service, last: LastResults, first_seen: Mapping[str, datetime.date], shared: set[Path] | None = None
+    manifest: Manifest, service: Service, schema_read: SchemaRead, last: LastResults, first_seen: Mapping[str, datetime.date], shared: set[Path]
 ) -> ServiceState:
-    schema_path = manifest.schema_file(service)
-    if schema_path.is_file():
-        owner = ownership(schema_path.read_bytes().decode("utf-8", errors="replace"))  # a non-UTF-8 schema is validate's to report
-        schema = SchemaState.GENERATED if owner is Ownership.GENERATED else SchemaState.CUSTOMISED
-    else:
+    """`shared`: client folders several services write to (`client_settings.find_collisions`)."""
+    if schema_read.owner is None:
         schema = SchemaState.MISSING
+    else:
+        schema = SchemaState.GENERATED if schema_read.owner is Ownership.GENERATED else SchemaState.CUSTOMISED
     validate = last.get("validate", {}).get(service.name)
     migrate = last.get("migrate", {}).get(service.name)
     valid = prisma_verdict(validate) if schema is not SchemaState.MISSING else None
@@ -182,20 +193,21 @@ def service_state(
         migrated: bool | None = migrate["status"] == "ok"
     else:
         migrated = True if has_migrations(manifest, service) else None
-    client = schema is not SchemaState.MISSING and own_client_is_current(manifest, service, shared_outputs(manifest) if shared is None else shared)
     return ServiceState(
         service.name,
         schema,
         valid,
         _lint(linted, "findings"),
         migrated,
-        client,
+        own_client_is_current(schema_read, shared),
         first_seen.get(service.name),
         _lint(linted, "errors"),
     )
 
 
 def collect_states(manifest: Manifest, last: LastResults) -> dict[str, ServiceState]:
+    """Every service's state; each schema file is read once."""
     first_seen = schema_first_seen(manifest)
-    shared = shared_outputs(manifest)
-    return {name: service_state(manifest, service, last, first_seen, shared) for name, service in manifest.services.items()}
+    reads = {name: read_schema(manifest, service) for name, service in manifest.services.items()}
+    shared = set(find_collisions({name: read.outputs for name, read in reads.items()}))
+    return {name: service_state(manifest, service, reads[name], last, first_seen, shared) for name, service in manifest.services.items()}

@@ -42,7 +42,7 @@ from azora_tasks.process import ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, write_results
 from azora_tasks.runner import Progress, run_services
 from azora_tasks.schema_text import env_variables_used, read_schema_text
-from azora_tasks.selection import Criteria, SelectionError, Shard, select_services
+from azora_tasks.selection import Criteria, SelectionError, Shard, changed_files, select_services
 from azora_tasks.tasks.registry import SHARDABLE, TASKS
 from azora_tasks.tasks.spec import Task, TaskSpec
 from azora_tasks.toolchain.prisma_cli import PrismaError
@@ -60,14 +60,11 @@ class Command:
     add_arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None  # called only for the command being run
     epilog: str | None = None
     run_without_manifest: Callable[[argparse.Namespace, Console], int] | None = None  # for runs that need no manifest
+    without_manifest_if: Callable[[argparse.Namespace], bool] = lambda options: True  # which runs those are (`manifest init` only)
 
-
-# Commands that (for some options) run before any manifest exists: `manifest init`, `doctor`.
-WITHOUT_MANIFEST: dict[str, Callable[[argparse.Namespace], bool]] = {
-    "manifest": lambda options: options.action == "init",
-    "doctor": lambda options: True,
-    "node": lambda options: True,
-}
+    def runs_without_manifest(self, options: argparse.Namespace) -> bool:
+        """Whether this run happens before any manifest exists (`doctor`, `node`, `manifest init`)."""
+        return self.run_without_manifest is not None and self.without_manifest_if(options)
 
 
 def write_json_step(options: argparse.Namespace, console: Console, data: Any) -> None:
@@ -93,7 +90,9 @@ def select_step(options: argparse.Namespace, manifest: Manifest) -> list[Service
         changed_since=options.changed_since,
         shard=Shard.parse(options.shard) if options.shard else None,
     )
-    return select_services(manifest, criteria)
+    changed = changed_files(manifest.root, options.changed_since) if options.changed_since else None
+    options.changed_files = changed  # tasks that look at files (`migrate --lint --changed-since`) reuse this answer
+    return select_services(manifest, criteria, changed)
 
 
 def run_step(
@@ -197,10 +196,9 @@ def execute(options: argparse.Namespace) -> int:
     """Run one parsed command; turn expected user errors into a message and exit code 2."""
     console = make_console(getattr(options, "no_color", False))
     try:
-        if options.command in WITHOUT_MANIFEST and WITHOUT_MANIFEST[options.command](options):
-            without = COMMANDS[options.command].run_without_manifest
-            assert without is not None, options.command
-            return without(options, console)
+        command = COMMANDS[options.command]
+        if command.run_without_manifest is not None and command.runs_without_manifest(options):
+            return command.run_without_manifest(options, console)
         manifest = load_manifest_step(options)
         if not manifest.services and options.command not in ("manifest", "cache"):
             raise ManifestError(
@@ -210,7 +208,7 @@ def execute(options: argparse.Namespace) -> int:
                 "no services are declared, so there is nothing to run (nothing was written)",
                 "add a [services.NAME] table per service, or run `azora-tasks manifest discover` to list the folders under services/",
             )
-        return COMMANDS[options.command].run(options, manifest, console)
+        return command.run(options, manifest, console)
     except (ManifestError, SelectionError, PrismaError) as error:
         console.print(f"[bold red]error:[/] {escape(str(error))}")
         return USAGE_ERROR
@@ -462,6 +460,7 @@ COMMANDS: dict[str, Command] = {
             selects=False,
             add_arguments=_manifest_arguments,
             run_without_manifest=manifest_init_command,
+            without_manifest_if=lambda options: options.action == "init",
         ),
     )
 }

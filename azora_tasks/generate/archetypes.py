@@ -17,9 +17,9 @@ from typing import Any
 import tomlkit
 import tomlkit.exceptions
 
-from azora_tasks.generate.render import TEMPLATES_DIR
 from azora_tasks.generate.spec import ServiceSpec, SpecError, parse_spec
 from azora_tasks.manifest import Manifest, ManifestError, Service
+from azora_tasks.paths import TEMPLATES_DIR
 from azora_tasks.toml_positions import locate_key
 
 ARCHETYPES_DIR = TEMPLATES_DIR / "archetypes"

@@ -15,9 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-
-import jinja2
 
 from azora_tasks.generate.header import with_header
 from azora_tasks.generate.spec import (
@@ -28,7 +25,7 @@ from azora_tasks.generate.spec import (
     ServiceSpec,
     is_id_name,
 )
-from azora_tasks.paths import TEMPLATES_DIR
+from azora_tasks.paths import template_environment
 
 SCHEMA_TEMPLATE = "schema.prisma.j2"
 MONEY_PRECISION = "Decimal(19, 4)"  # 15 digits before the point, 4 after: cents plus FX/crypto rates
@@ -64,18 +61,6 @@ class ModelView:
     attributes: tuple[str, ...]
 
 
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-    )
-
-
 def render_schema(
     spec: ServiceSpec, *, service: str, description: str, provider: str, client_output: str = "", engine_type: str = "", prisma_major: int = 6
 ) -> str:
@@ -95,7 +80,7 @@ def render_schema(
 def render_body(
     spec: ServiceSpec, *, service: str, description: str, provider: str, client_output: str = "", engine_type: str = "", prisma_major: int = 6
 ) -> str:
-    template = _environment().get_template(SCHEMA_TEMPLATE)
+    template = template_environment().get_template(SCHEMA_TEMPLATE)
     models = [model_view(spec, model, provider) for model in spec.models]
     return template.render(
         service=service,

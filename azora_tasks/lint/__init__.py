@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from azora_tasks.lint.config import LintConfig, merge_configs
 from azora_tasks.lint.engine import lint_files, lint_schema, lint_sources, lint_text
-from azora_tasks.lint.findings import Finding, LintResult, Severity
 from azora_tasks.lint.lexer import SchemaParseError
 from azora_tasks.lint.parser import parse_files, parse_schema
 from azora_tasks.lint.rules import RULES, Rule, find_rule
+from azora_tasks.rulebook.findings import Finding, LintResult, Severity
 
 __all__ = [
     "RULES",

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules import RULES, Rule, find_rule, rule_ids
+from azora_tasks.rulebook.findings import Severity
 
 _SEVERITY_ALIASES = {
     "off": Severity.OFF,

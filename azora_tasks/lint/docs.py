@@ -9,7 +9,8 @@ Regenerate with ``python -m azora_tasks.lint.docs > docs/lint-rules.md``.
 from __future__ import annotations
 
 from azora_tasks.lint.rules import RULES, Rule
-from azora_tasks.lint.suppressions import MARKER
+from azora_tasks.rulebook import docs
+from azora_tasks.rulebook.suppressions import MARKER
 
 HEADER = f"""# Schema lint rules
 
@@ -139,39 +140,19 @@ def fixable_label(rule: type[Rule]) -> str:
     return "partly" if "manual" in rule.fixable else "yes"
 
 
-def _anchor(rule: type[Rule]) -> str:
-    return f"{rule.code.lower()}-{rule.name}"
-
-
 def render_rule(rule: type[Rule]) -> str:
     """The markdown section of one rule."""
-    sections = rule.doc_sections()
-    parts = [
-        f"### {rule.code} {rule.name}",
-        "",
-        f"**Default severity:** {rule.default_severity.value}",
-        "",
-        f"**Fixable:** {rule.fixable or 'no — fix it by hand'}",
-        "",
-        sections["summary"],
-        "",
-    ]
-    if sections["why"]:
-        parts += ["**Why:** " + " ".join(sections["why"].split("\n\n")[0].split())]
-        for paragraph in sections["why"].split("\n\n")[1:]:
-            parts += ["", " ".join(paragraph.split())]
-        parts.append("")
-    for label in ("bad", "good"):
-        if sections[label]:
-            parts += [f"**{label.capitalize()}:**", "", "```prisma", sections[label], "```", ""]
-    return "\n".join(parts)
+    badges = [f"**Default severity:** {rule.default_severity.value}", f"**Fixable:** {rule.fixable or 'no — fix it by hand'}"]
+    return docs.render_rule(rule, badges, "prisma")
+
+
+def _row(rule: type[Rule]) -> str:
+    return f"| {docs.rule_link(rule)} | `{rule.name}` | {rule.default_severity.value} | {fixable_label(rule)} | {rule.summary()} |"
 
 
 def render_rules_markdown() -> str:
     """The whole ``docs/lint-rules.md`` page."""
-    table = "\n".join(f"| [{r.code}](#{_anchor(r)}) | `{r.name}` | {r.default_severity.value} | {fixable_label(r)} | {r.summary()} |" for r in RULES)
-    body = "\n".join(render_rule(r) for r in RULES)
-    return HEADER + table + "\n\n" + body.rstrip("\n") + "\n"
+    return docs.render_page(HEADER, RULES, _row, render_rule)
 
 
 if __name__ == "__main__":  # pragma: no cover

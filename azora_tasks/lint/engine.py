@@ -16,7 +16,6 @@ from pathlib import Path
 from azora_tasks.lint.cancel import Cancel, LintCancelled, check_cancelled
 from azora_tasks.lint.config import LintConfig
 from azora_tasks.lint.edits import applicability
-from azora_tasks.lint.findings import Finding, LintResult, Severity
 from azora_tasks.lint.lexer import SchemaParseError
 from azora_tasks.lint.parser import parse_schema
 from azora_tasks.lint.rules import RULES, Rule, RuleContext, find_rule
@@ -28,6 +27,7 @@ from azora_tasks.lint.rules.meta import (
 from azora_tasks.lint.schema_facts import SchemaFacts
 from azora_tasks.lint.suppressions import SuppressionIndex, build_index
 from azora_tasks.lint.syntax import Schema
+from azora_tasks.rulebook.findings import Finding, LintResult, Severity
 from azora_tasks.service_files import prisma_files
 
 

@@ -22,7 +22,6 @@ from azora_tasks.lint.edits import (
     REPLACE_BLOCK_ATTRIBUTE,
     Edit,
 )
-from azora_tasks.lint.findings import Finding
 from azora_tasks.lint.layout import (
     BlockAttribute,
     LayoutError,
@@ -32,6 +31,7 @@ from azora_tasks.lint.layout import (
 )
 from azora_tasks.lint.lexer import SchemaParseError
 from azora_tasks.lint.parser import parse_schema
+from azora_tasks.rulebook.findings import Finding
 
 _AUDIT_ORDER = ("createdAt", "updatedAt", "deletedAt")
 _INDEX_LIKE = ("index", "unique", "id")

@@ -8,6 +8,8 @@
 * SARIF 2.1.0 — for code-scanning UIs (GitHub, Azure DevOps, VS Code).
 
 Functions that cover several services take a mapping ``service → LintResult``.
+The JUnit and SARIF building blocks are shared with the migration lint
+(:mod:`azora_tasks.rulebook.junit`, :mod:`azora_tasks.rulebook.sarif`).
 """
 
 from __future__ import annotations
@@ -15,15 +17,13 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
 
 from azora_tasks.lint.config import LintConfig
-from azora_tasks.lint.findings import Finding, LintResult, Severity
 from azora_tasks.lint.rules import RULES, Rule
+from azora_tasks.rulebook import junit, sarif
+from azora_tasks.rulebook.findings import Finding, LintResult, Severity
 
 TOOL_NAME = "azora-lint"
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.OFF: "none"}
 
 Results = LintResult | Mapping[str, LintResult]
 
@@ -61,24 +61,11 @@ def summary_line(result: LintResult) -> str:
 # ------------------------------------------------------------------ JSON
 
 
-def result_to_dict(result: LintResult, baselined: set[int] | None = None) -> dict[str, object]:
-    """``baselined``: indexes of findings the baseline knows (adds ``"baselined": true/false``)."""
-    findings = [f.to_dict() for f in result.findings]
-    if baselined is not None:
-        for index, item in enumerate(findings):
-            item["baselined"] = index in baselined
-    return {
-        "findings": findings,
-        "suppressed": result.suppressed,
-        "counts": {s.value: len(result.by_severity(s)) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)},
-    }
-
-
 def format_json(results: Results, *, indent: int | None = 2, baselined: Mapping[str, set[int]] | None = None) -> str:
     """One result as ``{"findings": [...], "suppressed": n, "counts": {...}}``, or ``{"services": {name: ...}}``."""
     if isinstance(results, LintResult):
-        return json.dumps(result_to_dict(results), indent=indent)
-    payload = {"services": {name: result_to_dict(r, baselined.get(name, set()) if baselined is not None else None) for name, r in results.items()}}
+        return json.dumps(results.to_dict(), indent=indent)
+    payload = {"services": {name: r.to_dict(baselined.get(name, set()) if baselined is not None else None) for name, r in results.items()}}
     return json.dumps(payload, indent=indent)
 
 
@@ -107,75 +94,40 @@ def format_junit(
     ``<skipped>``.  ``configs`` gives each service's effective config so
     skipped rules are reported truthfully (default: the default config).
     """
-    mapping = _as_mapping(results)
     root = ET.Element("testsuites", name=suite_name)
-    total_tests = total_failures = total_skipped = 0
-    for service, result in mapping.items():
+    totals = {"tests": 0, "failed": 0, "skipped": 0}
+    for service, result in _as_mapping(results).items():
         config = _config_for(configs, service)
         suite = ET.SubElement(root, "testsuite", name=service)
-        failures = skipped = 0
+        outcomes = {"failed": 0, "skipped": 0, "passed": 0}
         for rule in RULES:
-            case = ET.SubElement(suite, "testcase", classname=f"{suite_name}.{service}", name=f"{rule.code} {rule.name}")
             findings = [f for f in result.findings if f.code == rule.code]
-            failing = [f for f in findings if f.severity in (Severity.ERROR, Severity.WARNING)]
-            if failing:
-                failures += 1
-                worst = max((f.severity for f in failing), key=lambda s: s.rank)
-                failure = ET.SubElement(
-                    case,
-                    "failure",
-                    message=f"{len(failing)} finding{'s' if len(failing) != 1 else ''}: {failing[0].message}",
-                    type=worst.value,
-                )
-                failure.text = "\n".join(format_finding(f, show_fix=True) for f in findings)
-            elif config.severity(rule) is Severity.OFF and not findings:
-                skipped += 1
-                ET.SubElement(case, "skipped", message="rule disabled by configuration")
-            elif findings:
-                out = ET.SubElement(case, "system-out")
-                out.text = "\n".join(format_finding(f, show_fix=True) for f in findings)
-        suite.set("tests", str(len(RULES)))
-        suite.set("failures", str(failures))
-        suite.set("errors", "0")
-        suite.set("skipped", str(skipped))
-        total_tests += len(RULES)
-        total_failures += failures
-        total_skipped += skipped
-    root.set("tests", str(total_tests))
-    root.set("failures", str(total_failures))
-    root.set("errors", "0")
-    root.set("skipped", str(total_skipped))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+            disabled = config.severity(rule) is Severity.OFF
+            outcomes[junit.rule_case(suite, f"{suite_name}.{service}", rule, findings, _render_with_fix, disabled=disabled)] += 1
+        junit.set_counts(suite, len(RULES), outcomes["failed"], outcomes["skipped"])
+        totals["tests"] += len(RULES)
+        totals["failed"] += outcomes["failed"]
+        totals["skipped"] += outcomes["skipped"]
+    junit.set_counts(root, totals["tests"], totals["failed"], totals["skipped"])
+    return junit.document(root)
+
+
+def _render_with_fix(finding: Finding) -> str:
+    return format_finding(finding, show_fix=True)
 
 
 # ----------------------------------------------------------------- SARIF
 
 
-def _artifact_uri(path: str) -> str:
-    posix = path.replace("\\", "/")
-    candidate = Path(path)
-    if candidate.is_absolute():
-        return candidate.as_uri()
-    return str(PurePosixPath(posix))
-
-
 def _sarif_rule(rule: type[Rule], help_base: str | None) -> dict[str, object]:
     sections = rule.doc_sections()
     level = rule.default_severity if rule.default_severity is not Severity.OFF else Severity.WARNING
-    descriptor: dict[str, object] = {
-        "id": rule.code,
-        "name": rule.name,
-        "shortDescription": {"text": sections["summary"]},
-        "fullDescription": {"text": sections["why"] or sections["summary"]},
-        "defaultConfiguration": {
-            "enabled": rule.default_severity is not Severity.OFF,
-            "level": _SARIF_LEVEL[level],
-        },
-    }
-    if help_base:
-        descriptor["helpUri"] = f"{help_base}#{rule.code.lower()}-{rule.name}"
-    return descriptor
+    return sarif.rule_descriptor(
+        rule,
+        help_base,
+        full_description=sections["why"] or sections["summary"],
+        default_configuration={"enabled": rule.default_severity is not Severity.OFF, "level": sarif.LEVEL[level]},
+    )
 
 
 def to_sarif(
@@ -190,35 +142,12 @@ def to_sarif(
     With ``baselined`` (service -> indexes of findings the lint baseline knows) each
     result carries SARIF's ``baselineState``: ``"unchanged"`` or ``"new"``.
     """
-    index = {rule.code: i for i, rule in enumerate(RULES)}
     driver: dict[str, object] = {"name": TOOL_NAME, "rules": [_sarif_rule(rule, help_base) for rule in RULES]}
     if help_base:
         driver["informationUri"] = help_base
     if tool_version:
         driver["version"] = tool_version
-    sarif_results: list[dict[str, object]] = []
-    for service, result in _as_mapping(results).items():
-        known = baselined.get(service, set()) if baselined is not None else None
-        for position, f in enumerate(result.findings):
-            region: dict[str, int] = {"startLine": f.line, "startColumn": f.column}
-            if f.end_line is not None and f.end_column is not None and (f.end_line, f.end_column) >= (f.line, f.column):
-                region.update(endLine=f.end_line, endColumn=f.end_column)
-            entry: dict[str, object] = {
-                "ruleId": f.code,
-                "ruleIndex": index[f.code],
-                "level": _SARIF_LEVEL[f.severity],
-                "message": {"text": f.message + (f" (fix: {f.fix})" if f.fix else "")},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": _artifact_uri(f.path)}, "region": region}}],
-                "properties": {"service": service, "ruleName": f.name},
-            }
-            if known is not None:
-                entry["baselineState"] = "unchanged" if position in known else "new"
-            sarif_results.append(entry)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{"tool": {"driver": driver}, "results": sarif_results, "columnKind": "unicodeCodePoints"}],
-    }
+    return sarif.sarif_log([sarif.findings_run(driver, RULES, _as_mapping(results), baselined)])
 
 
 def format_sarif(

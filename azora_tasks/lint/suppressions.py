@@ -13,21 +13,18 @@ Where a suppression applies depends on where the comment sits:
 ``<rule>`` is a code or a name, several may be comma separated.  A reason
 is required: without one, or with an unknown rule, or when the comment is
 attached to nothing, the suppression is void and reported as AZL090.
-``//`` and ``///`` comments are both accepted.
+``//`` and ``///`` comments are both accepted. The directive's grammar is
+:mod:`azora_tasks.rulebook.suppressions` (shared with the migration lint).
 """
 
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 
 from azora_tasks.lint.rules import Violation, find_rule
 from azora_tasks.lint.syntax import Block, Comment, Schema
-
-MARKER = "azora-lint-ignore"
-_DIRECTIVE = re.compile(r"^azora-lint-ignore(?P<model>-model)?(?=\s|$)\s*(?P<rest>.*)$", re.S)
-_RULES_AND_REASON = re.compile(r"^(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)\s*(?P<reason>.*)$", re.S)
+from azora_tasks.rulebook.suppressions import MARKER, parse_directive
 
 
 @dataclass
@@ -93,27 +90,12 @@ def build_index(schema: Schema) -> SuppressionIndex:
 
     def add(comment: Comment, block: Block, member: str | None) -> None:
         consumed.add(id(comment))
-        match = _DIRECTIVE.match(comment.text)
-        if match is None:
-            return
-        if match.group("model"):
-            member = None
-        parsed = _RULES_AND_REASON.match(match.group("rest").strip())
-        if parsed is None:
-            index.problems.append(SuppressionProblem(f"`{MARKER}` needs a rule and a reason", block.path, comment))
-            return
-        codes: set[str] = set()
-        for key in re.split(r"\s*,\s*", parsed.group("rules")):
-            rule = find_rule(key)
-            if rule is None:
-                index.problems.append(SuppressionProblem(f"`{MARKER}` names unknown rule {key!r}", block.path, comment))
-                return
-            codes.add(rule.code)
-        reason = parsed.group("reason").strip().lstrip("-—:").strip()
-        if not reason:
-            index.problems.append(SuppressionProblem(f"`{MARKER} {parsed.group('rules')}` needs a reason", block.path, comment))
-            return
-        index.suppressions.append(Suppression(frozenset(codes), reason, comment, block.path, block.name, member))
+        directive = parse_directive(comment.text, "model", find_rule)
+        if isinstance(directive, str):
+            index.problems.append(SuppressionProblem(directive, block.path, comment))
+        elif directive is not None:
+            target = None if directive.wider else member
+            index.suppressions.append(Suppression(directive.codes, directive.reason, comment, block.path, block.name, target))
 
     for block in schema.blocks:
         for comment in block.comments:

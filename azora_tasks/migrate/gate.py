@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from azora_tasks.manifest import Manifest, Service
 from azora_tasks.migrate import history
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
+from azora_tasks.selection import changed_files
 from azora_tasks.tasks.spec import TaskHooks
 from azora_tasks.toolchain.prisma_cli import PrismaCli, PrismaError, find_prisma
 
@@ -75,7 +77,10 @@ def build_gate(manifest: Manifest, processes: ProcessGroup, options: argparse.Na
         raise PrismaError(f"--check/--lint cannot be combined with --{mode}: run them as separate commands")
     check = bool(getattr(options, "gate_check", False))
     ref = getattr(options, "changed_since", None)
-    changed = _changed_files(manifest.root, ref) if ref and getattr(options, "gate_lint", False) else None
+    changed = None
+    if ref and getattr(options, "gate_lint", False):
+        files = getattr(options, "changed_files", None)  # the selection's answer (workflow.select_step)
+        changed = set(files if files is not None else changed_files(manifest.root, ref))
     return GateTask(
         manifest,
         find_prisma(manifest) if check else None,
@@ -96,15 +101,6 @@ def _git(root: Path, *args: str) -> tuple[int, list[str], str]:
     return completed.returncode, [line for line in completed.stdout.splitlines() if line], completed.stderr.strip()
 
 
-def _changed_files(root: Path, ref: str) -> set[str]:
-    """Files (relative to the manifest root) changed since `ref`: committed, staged, unstaged or untracked."""
-    code, changed, error = _git(root, "diff", "--name-only", "--relative", ref, "--")
-    if code != 0:
-        raise PrismaError(f"--changed-since: git diff {ref} failed: {error}")
-    _, untracked, _ = _git(root, "ls-files", "--others", "--exclude-standard")
-    return set(changed) | set(untracked)
-
-
 @dataclass
 class GateTask(TaskHooks):
     manifest: Manifest
@@ -116,6 +112,8 @@ class GateTask(TaskHooks):
     changed: set[str] | None = None  # files changed since base_ref; None: lint every migration
     use_cache: bool = True
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    _base_folders: dict[str, list[str]] | None = field(default=None, init=False, repr=False)  # migrations folder -> names on base_ref
+    _base_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         from azora_tasks.migrate.engine import Engine
@@ -138,9 +136,24 @@ class GateTask(TaskHooks):
             return None, None
         prefix = self._relative(migrations) + "/"
         only = {path[len(prefix) :].split("/", 1)[0] for path in self.changed if path.startswith(prefix) and path.endswith("/migration.sql")}
-        code, lines, _ = _git(self.manifest.root, "ls-tree", "-d", "--name-only", self.base_ref, "--", prefix)
-        base = sorted(line[len(prefix) :] for line in lines if line.startswith(prefix)) if code == 0 else []
-        return only, base
+        with self._base_lock:  # services run in worker threads; the first one asks git for all
+            if self._base_folders is None:
+                self._base_folders = self._base_migrations(self.base_ref)
+        return only, self._base_folders.get(prefix, [])
+
+    def _base_migrations(self, ref: str) -> dict[str, list[str]]:
+        """Every service's migration folder names on `ref` (for the non-linear-history rule), from one
+        `git ls-tree -r` over all migrations folders; an unknown ref gives every service none."""
+        prefixes = {self._relative(history.migrations_dir(self.manifest.schema_file(service))) + "/" for service in self.manifest.services.values()}
+        code, lines, _ = _git(self.manifest.root, "ls-tree", "-r", "--name-only", ref, "--", *sorted(prefixes))
+        folders: dict[str, set[str]] = {}
+        for line in lines if code == 0 else []:
+            for slash in (index for index, char in enumerate(line) if char == "/"):
+                prefix, rest = line[: slash + 1], line[slash + 1 :]
+                if prefix in prefixes and "/" in rest:  # a file inside a migration folder (not migration_lock.toml)
+                    folders.setdefault(prefix, set()).add(rest.split("/", 1)[0])
+                    break
+        return {prefix: sorted(names) for prefix, names in folders.items()}
 
     def inputs(self, service: Service, schema: Path, only: set[str] | None, base: list[str] | None) -> dict[str, str]:
         migrations = history.migrations_dir(schema)
@@ -208,14 +221,14 @@ class GateTask(TaskHooks):
             else:
                 notes.append(f"migrations cover the schema ({outcome.migrations})")
         if self.lint:
-            from azora_tasks.lint.findings import Severity
             from azora_tasks.migrate_lint import lint_folder
-            from azora_tasks.migrate_lint.formats import format_text, result_to_dict
+            from azora_tasks.migrate_lint.formats import format_text
+            from azora_tasks.rulebook.findings import Severity
 
             result, linted = lint_folder(
                 history.migrations_dir(schema), provider=self.manifest.provider_for(service), only=only, base_migrations=base, display_root=self.manifest.root
             )
-            details["lint"] = {**result_to_dict(result), "linted": linted}
+            details["lint"] = {**result.to_dict(), "linted": linted}
             if result.findings:
                 outputs.append(format_text(result))
             errors, warnings = len(result.by_severity(Severity.ERROR)), len(result.by_severity(Severity.WARNING))
@@ -238,19 +251,15 @@ class GateTask(TaskHooks):
 
     def write_reports(self, run: RunResult, options: argparse.Namespace) -> list[Path]:
         """Print each uncovered service's whole SQL when the summary would cut it, then write JUnit/SARIF/JSON."""
-        from azora_tasks.migrate_lint.formats import (
-            format_json,
-            format_junit,
-            format_sarif,
-            result_from_dict,
-        )
+        from azora_tasks.migrate_lint.formats import format_json, format_junit, format_sarif
+        from azora_tasks.rulebook.findings import LintResult
 
         checks = {r.service: r.details["check"] for r in run.results if "check" in r.details}
         for service, check in sorted(checks.items()):
             if len(check.get("sql", "").strip().splitlines()) >= FAILURE_OUTPUT_LINES:
                 sys.stdout.write(f"\n== {service}: schema changes not covered by a migration; a new migration would contain:\n{check['sql'].rstrip()}\n")
         sys.stdout.flush()
-        lint = {r.service: result_from_dict(r.details["lint"]) for r in run.results if "lint" in r.details}
+        lint = {r.service: LintResult.from_dict(r.details["lint"]) for r in run.results if "lint" in r.details}
         check_pairs = {
             service: (check.get("schema", ""), check.get("sql", "") or (f"-- check failed: {check['error']}" if check.get("error") else ""))
             for service, check in checks.items()

@@ -9,7 +9,8 @@ page equals `render_markdown()`. Regenerate with
 from __future__ import annotations
 
 from azora_tasks.migrate_lint.rules import RULES, Rule
-from azora_tasks.migrate_lint.suppressions import MARKER
+from azora_tasks.rulebook import docs
+from azora_tasks.rulebook.suppressions import MARKER
 
 HEADER = f"""# Migration lint and `migrate --check`
 
@@ -81,36 +82,20 @@ ALTER TABLE "User" DROP COLUMN "nickname";
 """
 
 
-def _anchor(rule: type[Rule]) -> str:
-    return f"{rule.code.lower()}-{rule.name}"
-
-
 def render_rule(rule: type[Rule]) -> str:
-    sections = rule.doc_sections()
-    parts = [
-        f"### {rule.code} {rule.name}",
-        "",
-        f"**Default severity:** {rule.default_severity.value}" + (" · **guard**" if rule.guard else "") + (" · Atlas code" if rule.atlas else ""),
-        "",
-        sections["summary"],
-        "",
-    ]
-    if sections["why"]:
-        for number, paragraph in enumerate(sections["why"].split("\n\n")):
-            parts += [("**Why:** " if number == 0 else "") + " ".join(paragraph.split()), ""]
-    for label in ("bad", "good"):
-        if sections[label]:
-            parts += [f"**{label.capitalize()}:**", "", "```sql", sections[label], "```", ""]
-    return "\n".join(parts)
+    """The markdown section of one rule."""
+    badge = f"**Default severity:** {rule.default_severity.value}" + (" · **guard**" if rule.guard else "") + (" · Atlas code" if rule.atlas else "")
+    return docs.render_rule(rule, [badge], "sql")
+
+
+def _row(rule: type[Rule]) -> str:
+    postgres_only = "yes" if rule.providers == ("postgresql",) else ""
+    return f"| {docs.rule_link(rule)} | `{rule.name}` | {rule.default_severity.value} | {'yes' if rule.guard else ''} | {postgres_only} | {rule.summary()} |"
 
 
 def render_markdown() -> str:
-    rows = "\n".join(
-        f"| [{r.code}](#{_anchor(r)}) | `{r.name}` | {r.default_severity.value} | {'yes' if r.guard else ''} |"
-        f" {'yes' if r.providers == ('postgresql',) else ''} | {r.summary()} |"
-        for r in RULES
-    )
-    return HEADER + rows + "\n\n" + "\n".join(render_rule(r) for r in RULES).rstrip("\n") + "\n"
+    """The whole `docs/migration-lint.md` page."""
+    return docs.render_page(HEADER, RULES, _row, render_rule)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,13 +13,13 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from azora_tasks.lint.findings import Finding, LintResult, Severity
 from azora_tasks.migrate import history
 from azora_tasks.migrate_lint.model import Model, build_model, interpret
 from azora_tasks.migrate_lint.rules import RULES, MigrationContext, Rule, Violation
 from azora_tasks.migrate_lint.rules.meta import InvalidSuppression, UnreadableMigration
 from azora_tasks.migrate_lint.sql import Script, parse_script
 from azora_tasks.migrate_lint.suppressions import MARKER, build_index
+from azora_tasks.rulebook.findings import Finding, LintResult, Severity
 
 _LOCK_PROVIDER = re.compile(r'^\s*provider\s*=\s*"([^"]+)"', re.MULTILINE)
 _PROVIDERS = {"postgres": "postgresql", "postgresql": "postgresql", "sqlite": "sqlite", "mysql": "mysql", "mariadb": "mysql", "cockroachdb": "postgresql"}

@@ -12,17 +12,14 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
-from typing import Any
 
-from azora_tasks.lint.findings import Finding, LintResult, Severity
 from azora_tasks.migrate_lint.rules import RULES, Rule
+from azora_tasks.rulebook import junit, sarif
+from azora_tasks.rulebook.findings import Finding, LintResult
 
 LINT_TOOL = "azora-migrate-lint"
 CHECK_TOOL = "azora-migrate-check"
 CHECK_RULE = "schema-change-without-migration"
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.OFF: "none"}
 
 
 def format_finding(finding: Finding) -> str:
@@ -35,24 +32,8 @@ def format_text(result: LintResult) -> str:
     return "\n".join(format_finding(finding) for finding in result.findings)
 
 
-def result_to_dict(result: LintResult) -> dict[str, object]:
-    return {
-        "findings": [finding.to_dict() for finding in result.findings],
-        "suppressed": result.suppressed,
-        "counts": {s.value: len(result.by_severity(s)) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)},
-    }
-
-
-def result_from_dict(data: Mapping[str, object] | None) -> LintResult:
-    if not data:
-        return LintResult()
-    items: Any = data.get("findings", [])
-    suppressed: Any = data.get("suppressed", 0)
-    return LintResult([Finding(**{**item, "severity": Severity(item["severity"])}) for item in items], int(suppressed))
-
-
 def format_json(lint: Mapping[str, LintResult], check: Mapping[str, str] | None = None) -> str:
-    payload: dict[str, object] = {"lint": {name: result_to_dict(result) for name, result in lint.items()}}
+    payload: dict[str, object] = {"lint": {name: result.to_dict() for name, result in lint.items()}}
     if check is not None:
         payload["check"] = {name: {"covered": not sql.strip(), "sql": sql} for name, sql in check.items()}
     return json.dumps(payload, indent=2) + "\n"
@@ -80,70 +61,27 @@ def format_junit(lint: Mapping[str, LintResult], check: Mapping[str, tuple[str, 
         if service in lint:
             for rule in RULES:
                 tests += 1
-                case = ET.SubElement(suite, "testcase", classname=f"{LINT_TOOL}.{service}", name=f"{rule.code} {rule.name}")
                 findings = [f for f in lint[service].findings if f.code == rule.code]
-                failing = [f for f in findings if f.severity in (Severity.ERROR, Severity.WARNING)]
-                if failing:
-                    failures += 1
-                    worst = max((f.severity for f in failing), key=lambda s: s.rank)
-                    failure = ET.SubElement(case, "failure", message=f"{len(failing)} finding(s): {failing[0].message}", type=worst.value)
-                    failure.text = "\n".join(format_finding(f) for f in findings)
-                elif findings:
-                    ET.SubElement(case, "system-out").text = "\n".join(format_finding(f) for f in findings)
-        suite.set("tests", str(tests))
-        suite.set("failures", str(failures))
-        suite.set("errors", "0")
+                failures += junit.rule_case(suite, f"{LINT_TOOL}.{service}", rule, findings, format_finding) == "failed"
+        junit.set_counts(suite, tests, failures)
         totals["tests"] += tests
         totals["failures"] += failures
-    root.set("tests", str(totals["tests"]))
-    root.set("failures", str(totals["failures"]))
-    root.set("errors", "0")
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-def _uri(path: str) -> str:
-    candidate = Path(path)
-    return candidate.as_uri() if candidate.is_absolute() else str(PurePosixPath(path.replace("\\", "/")))
+    junit.set_counts(root, totals["tests"], totals["failures"])
+    return junit.document(root)
 
 
 def _rule_descriptor(rule: type[Rule], help_base: str | None) -> dict[str, object]:
     sections = rule.doc_sections()
-    descriptor: dict[str, object] = {
-        "id": rule.code,
-        "name": rule.name,
-        "shortDescription": {"text": sections["summary"]},
-        "fullDescription": {"text": " ".join((sections["why"] or sections["summary"]).split())},
-        "defaultConfiguration": {"level": _LEVEL[rule.default_severity]},
-    }
-    if help_base:
-        descriptor["helpUri"] = f"{help_base}#{rule.code.lower()}-{rule.name}"
-    return descriptor
+    full = " ".join((sections["why"] or sections["summary"]).split())
+    return sarif.rule_descriptor(rule, help_base, full_description=full, default_configuration={"level": sarif.LEVEL[rule.default_severity]})
 
 
 def to_sarif(lint: Mapping[str, LintResult] | None, check: Mapping[str, tuple[str, str]] | None = None, *, help_base: str | None = None) -> dict[str, object]:
     """A SARIF 2.1.0 log: a run for the lint (every rule described) and/or one for the check."""
     runs: list[dict[str, object]] = []
     if lint is not None:
-        index = {rule.code: i for i, rule in enumerate(RULES)}
-        results = []
-        for service, result in lint.items():
-            for f in result.findings:
-                region: dict[str, int] = {"startLine": f.line, "startColumn": f.column}
-                if f.end_line is not None and f.end_column is not None and (f.end_line, f.end_column) >= (f.line, f.column):
-                    region.update(endLine=f.end_line, endColumn=f.end_column)
-                results.append(
-                    {
-                        "ruleId": f.code,
-                        "ruleIndex": index[f.code],
-                        "level": _LEVEL[f.severity],
-                        "message": {"text": f.message + (f" (fix: {f.fix})" if f.fix else "")},
-                        "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(f.path)}, "region": region}}],
-                        "properties": {"service": service, "ruleName": f.name},
-                    }
-                )
         driver = {"name": LINT_TOOL, "rules": [_rule_descriptor(rule, help_base) for rule in RULES]}
-        runs.append({"tool": {"driver": driver}, "results": results, "columnKind": "unicodeCodePoints"})
+        runs.append(sarif.findings_run(driver, RULES, lint))
     if check is not None:
         results = []
         for service, (schema, sql) in check.items():
@@ -158,7 +96,7 @@ def to_sarif(lint: Mapping[str, LintResult] | None, check: Mapping[str, tuple[st
                         "text": f"{service}: the schema has changes no committed migration covers; run `azora-tasks migrate {service}`"
                         f" and commit the new migration. It would contain:\n{sql.strip()}"
                     },
-                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(schema)}, "region": {"startLine": 1}}}],
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": sarif.artifact_uri(schema)}, "region": {"startLine": 1}}}],
                     "properties": {"service": service},
                 }
             )
@@ -169,7 +107,7 @@ def to_sarif(lint: Mapping[str, LintResult] | None, check: Mapping[str, tuple[st
             "defaultConfiguration": {"level": "error"},
         }
         runs.append({"tool": {"driver": {"name": CHECK_TOOL, "rules": [rule]}}, "results": results})
-    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": runs}
+    return sarif.sarif_log(runs)
 
 
 def format_sarif(lint: Mapping[str, LintResult] | None, check: Mapping[str, tuple[str, str]] | None = None, *, help_base: str | None = None) -> str:

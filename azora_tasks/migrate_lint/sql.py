@@ -60,6 +60,16 @@ def parse_script(sql: str) -> Script:
             else:
                 column += 1
 
+    def literal(chunk: str) -> None:
+        """A quoted literal or dollar-quoted body: part of the statement, taken whole (a `;` in it ends nothing)."""
+        nonlocal start, last, line_has_code
+        if start is None:
+            start = (line, column)
+        parts.append(chunk)
+        advance(chunk)
+        last = (line, max(column - 1, 1))
+        line_has_code = True
+
     def flush() -> None:
         nonlocal parts, start
         text = " ".join("".join(parts).split())
@@ -93,26 +103,14 @@ def parse_script(sql: str) -> Script:
                         continue
                     break
                 end += 1
-            chunk = sql[i : end + 1]
-            if start is None:
-                start = (line, column)
-            parts.append(chunk)
-            advance(chunk)
-            last = (line, max(column - 1, 1))
-            line_has_code = True
+            literal(sql[i : end + 1])
             i = end + 1
             continue
         tag = _DOLLAR_TAG.match(sql, i) if ch == "$" else None
         if tag:
             close = sql.find(tag.group(0), tag.end())
             end = len(sql) if close == -1 else close + len(tag.group(0))
-            chunk = sql[i:end]
-            if start is None:
-                start = (line, column)
-            parts.append(chunk)
-            advance(chunk)
-            last = (line, max(column - 1, 1))
-            line_has_code = True
+            literal(sql[i:end])
             i = end
             continue
         if ch == ";":

@@ -6,21 +6,17 @@
   way to silence findings that are about the file, not a statement, such as
   AZM001).
 
-A reason is required. A directive without one, naming an unknown rule, or
+A reason is required (the grammar is `azora_tasks.rulebook.suppressions`, shared with the schema lint). A directive without one, naming an unknown rule, or
 with no statement after it suppresses nothing and is reported as AZM090.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from azora_tasks.migrate_lint.rules import find_rule
 from azora_tasks.migrate_lint.sql import Comment, Script, Statement
-
-MARKER = "azora-lint-ignore"
-_DIRECTIVE = re.compile(r"^azora-lint-ignore(?P<file>-file)?(?=\s|$)\s*(?P<rest>.*)$", re.DOTALL)
-_RULES_AND_REASON = re.compile(r"^(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)\s*(?P<reason>.*)$", re.DOTALL)
+from azora_tasks.rulebook.suppressions import MARKER, parse_directive
 
 
 @dataclass
@@ -55,34 +51,15 @@ def build_index(script: Script) -> SuppressionIndex:
     """Every directive of a script, attached to its statement (or the file)."""
     index = SuppressionIndex()
     for comment in script.comments:
-        match = _DIRECTIVE.match(comment.text)
-        if match is None:
+        directive = parse_directive(comment.text, "file", find_rule)
+        if directive is None:
             continue
-        parsed = _RULES_AND_REASON.match(match.group("rest").strip())
-        if parsed is None:
-            index.problems.append((f"`{MARKER}` needs a rule code and a reason", comment))
+        if isinstance(directive, str):
+            index.problems.append((directive, comment))
             continue
-        codes: set[str] = set()
-        unknown = None
-        for key in re.split(r"\s*,\s*", parsed.group("rules")):
-            rule = find_rule(key)
-            if rule is None:
-                unknown = key
-                break
-            codes.add(rule.code)
-        if unknown is not None:
-            index.problems.append((f"`{MARKER}` names unknown rule {unknown!r}", comment))
-            continue
-        reason = parsed.group("reason").strip().lstrip("-—:").strip()
-        if not reason:
-            index.problems.append((f"`{MARKER} {parsed.group('rules')}` needs a reason", comment))
-            continue
-        if match.group("file"):
-            index.suppressions.append(Suppression(frozenset(codes), reason, comment, None))
-            continue
-        statement = _target(comment, script.statements)
-        if statement is None:
+        statement = None if directive.wider else _target(comment, script.statements)
+        if statement is None and not directive.wider:
             index.problems.append((f"`{MARKER}` is not followed by a statement it could apply to", comment))
             continue
-        index.suppressions.append(Suppression(frozenset(codes), reason, comment, statement))
+        index.suppressions.append(Suppression(directive.codes, directive.reason, comment, statement))
     return index

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from typing import Any
 
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.cache import add_cache_arguments
-from azora_tasks.client_settings import effective_schema, resolve_outputs
+from azora_tasks.client_settings import effective_schema, find_collisions, resolve_outputs
 from azora_tasks.manifest import Manifest, ManifestError, Service
 from azora_tasks.process import ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, Status
@@ -37,7 +36,7 @@ from azora_tasks.schema_text import generators, read_schema_text
 from azora_tasks.tasks.spec import CacheKey, TaskHooks
 from azora_tasks.tasks.validate import describe_prisma_error
 from azora_tasks.toolchain.client_worker import ClientWorker, batch_available
-from azora_tasks.toolchain.packages import CLIENT_RUNTIME, runtime_for
+from azora_tasks.toolchain.packages import CLIENT_RUNTIME, runtime_for, runtime_matches
 from azora_tasks.toolchain.prisma_cli import ENGINE_PLACEHOLDER, PrismaCli, find_prisma, native_query_engine, service_env
 from azora_tasks.toolchain.prisma_config import config_arguments
 from azora_tasks.toolchain.versions import Toolchain, ToolchainResolver
@@ -74,15 +73,6 @@ def add_clients_arguments(parser: argparse.ArgumentParser) -> None:
 
 def build_clients(manifest: Manifest, processes: ProcessGroup, options: argparse.Namespace) -> ClientsTask:
     return ClientsTask(manifest, find_prisma(manifest), processes, engine=options.engine, write_output=getattr(options, "write_output", False))
-
-
-def find_collisions(outputs: dict[str, list[Path]]) -> dict[Path, list[str]]:
-    """Output folder -> the services writing their client into it, for folders shared by several."""
-    writers: dict[Path, list[str]] = defaultdict(list)
-    for name, folders in outputs.items():
-        for output in folders:
-            writers[output].append(name)
-    return {folder: sorted(names) for folder, names in sorted(writers.items()) if len(names) > 1}
 
 
 def collision_report(manifest: Manifest, collisions: dict[Path, list[str]]) -> tuple[str, str]:
@@ -235,7 +225,7 @@ class ClientsTask(TaskHooks):
         the same version as the CLI that generates them."""
         for folder in folders:
             found = runtime_for(folder)
-            if cli.major >= 7 and (found is None or not _runtime_matches(found[1], cli)):
+            if cli.major >= 7 and (found is None or not runtime_matches(found[1], cli.version)):
                 where = f"{found[1]} at {_display(found[0], self.manifest.root)}" if found else "none"
                 return (
                     f"{CLIENT_RUNTIME} for Prisma {cli.version} is not installed where {_display(folder, self.manifest.root)} can load it"
@@ -248,7 +238,7 @@ class ClientsTask(TaskHooks):
                     f"  fix: run `azora-tasks node init` in {self.manifest.root} (pins {CLIENT_RUNTIME} {cli.version})"
                 )
             path, version = found
-            if not _runtime_matches(version, cli):
+            if not runtime_matches(version, cli.version):
                 return (
                     f"{CLIENT_RUNTIME} {version} at {_display(path, self.manifest.root)} does not match the Prisma CLI {cli.version}:"
                     f" a client generated here would not run\n"
@@ -276,14 +266,6 @@ class ClientsTask(TaskHooks):
             timeout=GENERATE_TIMEOUT_SECONDS,
         )
         return completed.returncode == 0, completed.stdout
-
-
-def _runtime_matches(version: str, cli: PrismaCli) -> bool:
-    """6: the exact version. 7: the same minor (the registry has `@prisma/client` 7.10.0 but
-    no 7.10.1, and a 7.10.1 CLI's client runs on 7.10.0's runtime; tested)."""
-    if cli.major < 7:
-        return version == cli.version
-    return version.split(".")[:2] == cli.version.split(".")[:2]
 
 
 def _name_the_real_schema(folder: Path, schema: Path) -> None:

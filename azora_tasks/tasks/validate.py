@@ -26,6 +26,7 @@ import argparse
 import re
 import time
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -170,6 +171,7 @@ class ValidateTask(TaskHooks):
     lint_format: str = "full"
     baseline: Baseline | None = None  # known findings that do not fail (see azora_tasks.lint.baseline)
     _worker: SchemaWorker | None = field(default=None, init=False, repr=False)
+    _lint_configs: dict[str, LintConfig] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.toolchains = ToolchainResolver(self.manifest)
@@ -210,6 +212,14 @@ class ValidateTask(TaskHooks):
         if self._worker is not None:
             self._worker.close()
 
+    def lint_config(self, service: Service) -> LintConfig:
+        """The service's merged lint config, computed once per run: the lint, the baseline's judged
+        rules, the unused-ignore check and the JUnit report all ask for it."""
+        config = self._lint_configs.get(service.name)
+        if config is None:
+            config = self._lint_configs[service.name] = lint_config_for(self.manifest, service, self.selection)
+        return config
+
     def __call__(self, service: Service) -> ServiceResult:
         sources = schema_sources(self.manifest, service)
         if not sources:
@@ -220,7 +230,8 @@ class ValidateTask(TaskHooks):
                 summary=f"no schema at {schema.relative_to(self.manifest.root)} (run `generate` to create one)",
             )
         started = time.monotonic()
-        blank = blank_schema_problem(sources, self.manifest.root)
+        texts = {path: read_schema_text(path, self.manifest.root) for path in sources}  # the one read of the files
+        blank = blank_schema_problem(texts)
         if blank:  # Prisma accepts an empty file; an empty schema must not count as implemented
             return ServiceResult(service.name, Status.FAILED, time.monotonic() - started, blank, blank, {"prisma": "invalid"} if self.prisma_check else {})
         outputs: list[str] = []
@@ -228,13 +239,14 @@ class ValidateTask(TaskHooks):
         details: dict[str, Any] = {}
         originals: dict[str, str] = {}
         if self.lint and self.fix_mode:
-            details["fix"], originals = self._fix(service, sources)
+            details["fix"], originals, written = self._fix(service, texts)
+            texts = {path: written.get(str(path), text) for path, text in texts.items()}  # what is on disk now
             if details["fix"].get("diff"):
                 outputs.append(details["fix"]["diff"])
         if self.prisma_check:
-            valid, output = self._prisma_verdict(service, sources)
+            valid, output = self._prisma_verdict(service, texts)
             if not valid and self.fix_mode == "fix" and details["fix"]["files"]:
-                valid, output = self._revert_if_fix_broke(service, sources, originals, details["fix"], output)
+                valid, output, texts = self._revert_if_fix_broke(service, texts, originals, details["fix"], output)
             outputs.append(output)
             details["prisma"] = "valid" if valid else "invalid"
             if not valid:
@@ -243,7 +255,7 @@ class ValidateTask(TaskHooks):
             from azora_tasks.lint import LintResult
             from azora_tasks.lint.formats import format_human
 
-            result = self._lint(service, sources)
+            result = self._lint(service, {str(path): text for path, text in texts.items()})
             details["lint"] = lint = lint_details(result)
             fresh = mark_baselined(service.name, lint, self.baseline)
             if fresh and self.lint_format == "full":
@@ -255,32 +267,33 @@ class ValidateTask(TaskHooks):
         summary = "; ".join(problems) if problems else _ok_summary(details)
         return ServiceResult(service.name, status, time.monotonic() - started, "\n".join(outputs), summary, details)
 
-    def _lint(self, service: Service, sources: list[Path], texts: dict[str, str] | None = None) -> LintResult:
-        """Lint the service's files (or the given texts of them); Ctrl-C (the runner's cancel
-        flag) stops it within a fraction of a second."""
-        from azora_tasks.lint import lint_files, lint_sources
+    def _lint(self, service: Service, texts: Mapping[str, str]) -> LintResult:
+        """Lint the service's files (path -> text); Ctrl-C (the runner's cancel flag) stops it
+        within a fraction of a second."""
+        from azora_tasks.lint import lint_sources
         from azora_tasks.lint.cancel import LintCancelled
 
-        config = lint_config_for(self.manifest, service, self.selection)
-        provider = self._provider(service, sources)
-        cancel = self.processes.cancelled
         try:
-            if texts is not None:
-                return lint_sources(texts.items(), config=config, provider=provider, cancel=cancel)
-            return lint_files(sources, config=config, provider=provider, cancel=cancel)
+            return lint_sources(
+                texts.items(), config=self.lint_config(service), provider=self._provider(service, texts.values()), cancel=self.processes.cancelled
+            )
         except LintCancelled:
             raise Cancelled() from None
 
-    def _fix(self, service: Service, sources: list[Path]) -> tuple[dict[str, Any], dict[str, str]]:
-        """Apply (or, with --diff, preview) the mechanical fixes; passes until nothing is left to fix."""
+    def _fix(self, service: Service, sources: Mapping[Path, str]) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+        """Apply (or, with --diff, preview) the mechanical fixes; passes until nothing is left to fix.
+
+        Returns the report, the original texts and the texts written (path -> last text written)."""
         from azora_tasks.lint.fixer import FixResult, fix_sources
 
-        originals = {str(path): path.read_text(encoding="utf-8") for path in sources}
+        # The fixer works on universal newlines (what the files held when read as text).
+        originals = {str(path): text.replace("\r\n", "\n").replace("\r", "\n") for path, text in sources.items()}
         texts = dict(originals)
+        written: dict[str, str] = {}
         fixed = unsafe_skipped = 0
         failed: list[str] = []
         for _ in range(3):  # one pass fixes everything today; the loop guards against a fix enabling another
-            change = fix_sources(texts, self._lint(service, sources, texts).findings, unsafe=self.fix_level == "unsafe")
+            change = fix_sources(texts, self._lint(service, texts).findings, unsafe=self.fix_level == "unsafe")
             failed, unsafe_skipped = change.failed, len(change.unsafe_skipped)
             if not change.texts:
                 break
@@ -289,49 +302,53 @@ class ValidateTask(TaskHooks):
             if self.fix_mode == "fix":
                 for path, text in change.texts.items():
                     write_text_atomically(Path(path), text)
+                    written[path] = text
         changed = sorted(path for path in texts if texts[path] != originals[path])
         report: dict[str, Any] = {"fixed": fixed, "files": changed, "unsafe_skipped": unsafe_skipped, "skipped_models": failed}
         if self.fix_mode == "diff":
             report["diff"] = FixResult({p: texts[p] for p in changed}).diff(originals)
-        return report, originals
+        return report, originals, written
 
-    def _revert_if_fix_broke(self, service: Service, sources: list[Path], originals: dict[str, str], report: dict[str, Any], output: str) -> tuple[bool, str]:
+    def _revert_if_fix_broke(
+        self, service: Service, texts: dict[Path, str], originals: dict[str, str], report: dict[str, Any], output: str
+    ) -> tuple[bool, str, dict[Path, str]]:
         """Prisma rejects the fixed schema: if it accepted the original, put the original back.
 
         A fix must never turn a valid schema into an invalid one (e.g. a new `createdAt`
         colliding with a legacy field mapped to the column "createdAt"); the findings stay.
+        Returns the verdict, Prisma's output and the texts now on disk.
         """
-        fixed = {path: Path(path).read_text(encoding="utf-8") for path in report["files"]}
+        fixed = {Path(path): texts[Path(path)] for path in report["files"]}
         for path in fixed:
-            write_text_atomically(Path(path), originals[path])
-        valid, original_output = self._prisma_verdict(service, sources)
+            write_text_atomically(path, originals[str(path)])
+        reverted = {path: originals[str(path)] if path in fixed else text for path, text in texts.items()}
+        valid, original_output = self._prisma_verdict(service, reverted)
         if valid:
             report["reverted"] = describe_prisma_error(output)
             report["skipped_models"] = [*report["skipped_models"], f"{service.name}: fix reverted, Prisma rejected it: {report['reverted']}"]
             report["fixed"], report["files"] = 0, []
-            return True, original_output
+            return True, original_output, reverted
         for path, text in fixed.items():  # the original was invalid too: the fix broke nothing, keep it
-            write_text_atomically(Path(path), text)
-        return False, output
+            write_text_atomically(path, text)
+        return False, output, texts
 
-    def _provider(self, service: Service, sources: list[Path]) -> str:
-        for path in sources:
-            provider = schema_provider(read_schema_text(path, self.manifest.root))
+    def _provider(self, service: Service, texts: Iterable[str]) -> str:
+        for text in texts:
+            provider = schema_provider(text)
             if provider:
                 return provider
         return self.manifest.provider_for(service)
 
-    def _prisma_verdict(self, service: Service, sources: list[Path]) -> tuple[bool, str]:
+    def _prisma_verdict(self, service: Service, texts: Mapping[Path, str]) -> tuple[bool, str]:
+        """Prisma's verdict on the files as they are on disk (`texts`: their content)."""
         service_dir = self.manifest.service_dir(service)
-        texts = {path: read_schema_text(path, self.manifest.root) for path in sources}
-        env = service_env(self.manifest, service, "\n".join(texts.values()))
+        text = "\n".join(texts.values())
+        env = service_env(self.manifest, service, text)
         schema_arg = self.manifest.schema_file(service)
         toolchain = self.toolchains.for_service(service)
         if toolchain.major >= 7:  # the pinned schema wasm is Prisma 6's: ask the service's own CLI
             completed = self.processes.run(
-                toolchain.cli.command(
-                    "validate", "--schema", str(schema_arg), *config_arguments(self.manifest, service, toolchain, schema_arg, "\n".join(texts.values()), env)
-                ),
+                toolchain.cli.command("validate", "--schema", str(schema_arg), *config_arguments(self.manifest, service, toolchain, schema_arg, text, env)),
                 cwd=service_dir,
                 env=env,
                 timeout=VALIDATE_TIMEOUT_SECONDS,
@@ -339,7 +356,7 @@ class ValidateTask(TaskHooks):
             return completed.returncode == 0, completed.stdout
         if self.engine == "wasm":
             files = [(_relative(path, service_dir), text) for path, text in texts.items()]
-            used = {name: env[name] for name in env_variables_used("\n".join(texts.values())) if name in env}
+            used = {name: env[name] for name in env_variables_used(text) if name in env}
             verdict = self.worker.validate(files, used)
             return verdict.ok, verdict.output
         completed = self.processes.run(
@@ -375,7 +392,7 @@ class ValidateTask(TaskHooks):
         linted = {r.service: r for r in run.results if "lint" in r.details}
         path = self.baseline_path(options)
         self._notes: list[str] = []
-        judged = {(name, rule.code) for name in linted for rule in lint_config_for(self.manifest, self.manifest.services[name], self.selection).enabled_rules()}
+        judged = {(name, rule.code) for name in linted for rule in self.lint_config(self.manifest.services[name]).enabled_rules()}
         if getattr(options, "update_baseline", False):
             try:  # keep what this run did not check: other services, rules left out by --select
                 kept = Baseline.load(path).without(judged)
@@ -449,7 +466,7 @@ class ValidateTask(TaskHooks):
         applies: dict[int, bool] = {}
         for name, result in linted.items():
             service = self.manifest.services[name]
-            config = lint_config_for(self.manifest, service, self.selection)
+            config = self.lint_config(service)
             enabled = {rule.code for rule in config.enabled_rules()}
             for ignore in config.ignores:
                 applies[ignore.index] = applies.get(ignore.index, False) or bool(ignore.rules & enabled)
@@ -481,7 +498,7 @@ class ValidateTask(TaskHooks):
                 name: lint_result_from_details({**r.details["lint"], "items": [i for i in r.details["lint"]["items"] if not i.get("baselined")]})
                 for name, r in ((r.service, r) for r in linted)
             }
-            configs = {name: lint_config_for(self.manifest, self.manifest.services[name], self.selection) for name in results}
+            configs = {name: self.lint_config(self.manifest.services[name]) for name in results}
             write_text_atomically(options.junit, format_junit(fresh, configs=configs))
             written.append(options.junit)
         if options.sarif:  # every finding, with SARIF's baselineState: "new" or "unchanged"

@@ -21,6 +21,7 @@ from azora_tasks.manifest import Manifest, Service
 from azora_tasks.schema_text import env_variables_used, schema_provider
 
 SUPPORTED_MAJORS = (5, 6, 7)
+PINNED = {6: "6.19.3", 7: "7.10.1"}  # the version of each major the tool is tested with (`fix:` lines name it)
 _URL_SCHEMES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "cockroachdb": "postgresql"}
 
 
@@ -73,12 +74,21 @@ def cli_at(script: Path) -> PrismaCli:
 
 
 def check_supported(cli: PrismaCli) -> None:
-    if cli.major not in SUPPORTED_MAJORS:
-        supported = " and ".join(f"{major}.x" for major in SUPPORTED_MAJORS)
+    """Refuse a CLI whose major azora-tasks does not support."""
+    check_major(cli.major, f"Prisma {cli.version} at {cli.script}", "in package.json and run `npm ci`")
+
+
+def check_major(major: int, what: str, where: str) -> None:
+    """Refuse a Prisma major azora-tasks does not support: the one check for the monorepo's CLI
+    and for the major a service asks for (`toolchain.py`). `what` names whose Prisma it is,
+    `where` ends the fix line (where to pin)."""
+    if major not in SUPPORTED_MAJORS:
+        supported = ", ".join(f"{m}.x" for m in SUPPORTED_MAJORS)
+        pins = " or ".join(PINNED[m] for m in sorted(PINNED, reverse=True))
         raise PrismaError(
-            f"Prisma {cli.version} at {cli.script} is not supported: azora-tasks works with Prisma {supported}"
+            f"{what} is not supported: azora-tasks works with Prisma {supported}"
             " (Prisma 8 replaces schema.prisma and its migrations with a different workflow)."
-            "\n  fix: pin prisma 7.10.1 or 6.19.3 in package.json and run `npm ci`"
+            f"\n  fix: pin prisma {pins} {where}"
         )
 
 

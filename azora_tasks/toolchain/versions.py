@@ -12,7 +12,7 @@ Node itself would find it, closest first:
 3. `settings.prisma_major` in the manifest, served the same way;
 4. the monorepo's CLI (`settings.prisma_cli`, by default `node_modules/prisma`).
 
-Every choice is checked against `prisma.SUPPORTED_MAJORS`: Prisma 8 is refused
+Every choice is checked by `prisma.check_major` (as the monorepo CLI is): Prisma 8 is refused
 with a message naming the file that asked for it.
 """
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from azora_tasks.cache import sha256_json
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.toolchain.prisma_cli import SUPPORTED_MAJORS, PrismaCli, PrismaError, cli_at, find_prisma
+from azora_tasks.toolchain.prisma_cli import PINNED, PrismaCli, PrismaError, check_major, cli_at, find_prisma
 
 CONFIG_NAMES = (
     "prisma.config.ts",
@@ -109,7 +109,7 @@ class ToolchainResolver:
             installed = folder / "node_modules" / "prisma" / "build" / "index.js"
             if installed.is_file():
                 cli = cli_at(installed.resolve())
-                _check(cli.major, _display(installed, root))
+                check_major(cli.major, f"{_display(installed, root)}: Prisma {cli.major}", "there")
                 return Toolchain(cli, _display(installed.parent.parent, root), config)
             wanted = _major_wanted_by(folder / "package.json")
             if wanted is not None:
@@ -121,7 +121,7 @@ class ToolchainResolver:
 
     def _pinned(self, major: int, asked_by: str) -> PrismaCli:
         """The monorepo's CLI of this major: the default one, else the `prisma<major>` alias."""
-        _check(major, asked_by)
+        check_major(major, f"{asked_by}: Prisma {major}", "there")
         if self.default.major == major:
             return self.default
         # The monorepo's alias, or the one next to the default CLI (settings.prisma_cli may point elsewhere).
@@ -134,21 +134,8 @@ class ToolchainResolver:
         raise PrismaError(
             f"{asked_by} asks for Prisma {major}, but the monorepo's CLI is {self.default.version} and"
             f" node_modules/prisma{major} is not installed"
-            f'\n  fix: add "prisma{major}": "npm:prisma@{_PIN.get(major, str(major))}" to the root package.json devDependencies'
+            f'\n  fix: add "prisma{major}": "npm:prisma@{PINNED.get(major, str(major))}" to the root package.json devDependencies'
             " and run `npm install`, or install prisma in the service folder"
-        )
-
-
-_PIN = {6: "6.19.3", 7: "7.10.1"}
-
-
-def _check(major: int, asked_by: str) -> None:
-    if major not in SUPPORTED_MAJORS:
-        supported = ", ".join(f"{m}.x" for m in SUPPORTED_MAJORS)
-        raise PrismaError(
-            f"{asked_by}: Prisma {major} is not supported: azora-tasks works with Prisma {supported}"
-            " (Prisma 8 replaces schema.prisma and its migrations with a different workflow)."
-            "\n  fix: pin prisma 7.10.1 or 6.19.3 there"
         )
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from azora_tasks.lint.findings import LintResult
 from azora_tasks.migrate_lint import lint_sql
 from azora_tasks.migrate_lint.rules import Rule
+from azora_tasks.rulebook.findings import LintResult
 
 
 def lint_example(rule: type[Rule], sql: str) -> LintResult:

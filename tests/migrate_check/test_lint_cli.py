@@ -121,3 +121,26 @@ def test_lint_is_cached_and_replays(tmp_path: Path, capsys) -> None:  # type: ig
     assert main(["migrate", "--lint", "--manifest", manifest, "--json", str(root / "c.json")]) == 1
     third = {entry["service"]: entry for entry in json.loads((root / "c.json").read_text())["runs"][0]["services"]}
     assert third["billing"]["cached"] and not third["auth"]["cached"]
+
+
+def test_changed_since_asks_git_once_for_the_changes_and_once_for_the_base(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The selection's `git diff`/`ls-files` answer is reused for the migrations to lint, and one `git ls-tree -r`
+    gives every service's base-ref migrations (was: the diff again, and one ls-tree per service)."""
+    root = _tree(tmp_path)
+    for service in ("auth", "billing"):
+        _write(root, service, "20250201000000_late", 'ALTER TABLE "User" DROP COLUMN "legacy";\n')
+    calls: list[str] = []
+    real_run = subprocess.run
+
+    def counting(args, *rest, **kwargs):  # type: ignore[no-untyped-def]
+        if args[0] == "git":
+            calls.append(args[1])
+        return real_run(args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", counting)
+    code, services, _ = _run(root, capsys, "--changed-since", "HEAD")
+    assert code == 1 and sorted(services) == ["auth", "billing"]
+    for service in ("auth", "billing"):
+        lint = services[service]["details"]["lint"]
+        assert lint["linted"] == ["20250201000000_late"] and "AZM001" in {f["code"] for f in lint["findings"]}  # base ref's names were known
+    assert sorted(calls) == ["diff", "ls-files", "ls-tree"]

@@ -30,52 +30,36 @@ from azora_tasks.lint.rules.types import (
     MysqlIndexedText,
     UnboundedString,
 )
+from azora_tasks.rulebook.rules import Registry
 
-RULES: tuple[type[Rule], ...] = tuple(
-    sorted(
-        (
-            ParseError,
-            UuidPrimaryKey,
-            Timestamps,
-            SoftDelete,
-            EnumForStatus,
-            RelationDefined,
-            ForeignKeyIndex,
-            TableMap,
-            MoneyDecimal,
-            TimestampType,
-            RequiredFields,
-            ModelNamePascalCase,
-            FieldNameCamelCase,
-            EnumNamePascalCase,
-            ModelNameSingular,
-            UnboundedString,
-            MysqlIndexedText,
-            EnumValueUpperCase,
-            InvalidSuppression,
-            UnusedSuppression,
-        ),
-        key=lambda rule: rule.code,
-    )
+REGISTRY: Registry[type[Rule]] = Registry(
+    (
+        ParseError,
+        UuidPrimaryKey,
+        Timestamps,
+        SoftDelete,
+        EnumForStatus,
+        RelationDefined,
+        ForeignKeyIndex,
+        TableMap,
+        MoneyDecimal,
+        TimestampType,
+        RequiredFields,
+        ModelNamePascalCase,
+        FieldNameCamelCase,
+        EnumNamePascalCase,
+        ModelNameSingular,
+        UnboundedString,
+        MysqlIndexedText,
+        EnumValueUpperCase,
+        InvalidSuppression,
+        UnusedSuppression,
+    ),
+    "lint rule",
 )
+RULES = REGISTRY.rules
 """Every rule class, ordered by code."""
-
-_BY_KEY: dict[str, type[Rule]] = {}
-for _rule in RULES:
-    for _key in (_rule.code, _rule.name):
-        if _key.lower() in _BY_KEY:
-            raise RuntimeError(f"duplicate lint rule id {_key}")
-        _BY_KEY[_key.lower()] = _rule
-
-
-def find_rule(key: str) -> type[Rule] | None:
-    """The rule with that code (``AZL003``) or name (``soft-delete``), case-insensitive."""
-    return _BY_KEY.get(key.strip().lower())
-
-
-def rule_ids() -> str:
-    """``"AZL000 parse-error, AZL001 uuid-primary-key, ..."`` for error messages."""
-    return ", ".join(f"{r.code} {r.name}" for r in RULES)
-
+find_rule = REGISTRY.find
+rule_ids = REGISTRY.ids
 
 __all__ = ["RULES", "Rule", "RuleContext", "Violation", "find_rule", "rule_ids"]

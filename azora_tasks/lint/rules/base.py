@@ -9,16 +9,15 @@ docstrings and the examples are themselves tested, so they cannot rot.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
 from azora_tasks.lint.cancel import Cancel, check_cancelled
 from azora_tasks.lint.edits import Edit
-from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.schema_facts import SchemaFacts
 from azora_tasks.lint.syntax import Block, Field, Node, Schema
+from azora_tasks.rulebook.rules import RuleDoc
 
 
 @dataclass(frozen=True)
@@ -74,39 +73,11 @@ class RuleContext:
                 yield block
 
 
-class Rule:
-    """Base class of every lint rule (one subclass per rule)."""
+class Rule(RuleDoc):
+    """Base class of every lint rule (one subclass per rule); identity and docs come from :class:`RuleDoc`."""
 
-    code: ClassVar[str]
-    name: ClassVar[str]
-    default_severity: ClassVar[Severity]
     fixable: ClassVar[str] = ""
     """What ``validate --fix`` does for this rule (shown in docs/lint-rules.md); empty = manual only."""
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:  # pragma: no cover - abstract
         raise NotImplementedError
-
-    # ------------------------------------------------------ documentation
-    @classmethod
-    def doc_sections(cls) -> dict[str, str]:
-        """``summary``, ``why``, ``bad`` and ``good`` parts of the docstring."""
-        doc = inspect.cleandoc(cls.__doc__ or "")
-        sections = {"summary": "", "why": "", "bad": "", "good": ""}
-        current = "why"
-        lines = doc.splitlines()
-        sections["summary"] = lines[0].strip() if lines else ""
-        buffer: dict[str, list[str]] = {"why": [], "bad": [], "good": []}
-        for line in lines[1:]:
-            marker = line.strip().rstrip(":").lower()
-            if line.strip().endswith(":") and marker in ("bad", "good"):
-                current = marker
-                continue
-            buffer[current].append(line)
-        sections["why"] = "\n".join(buffer["why"]).strip()
-        for key in ("bad", "good"):
-            sections[key] = inspect.cleandoc("\n".join(buffer[key])) if buffer[key] else ""
-        return sections
-
-    @classmethod
-    def summary(cls) -> str:
-        return cls.doc_sections()["summary"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from azora_tasks.lint.edits import Edit
-from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
 from azora_tasks.lint.syntax import FunctionCall, StringValue
+from azora_tasks.rulebook.findings import Severity
 
 UUID_DEFAULTS = ("uuid",)
 UUID_SQL_FUNCTIONS = ("gen_random_uuid", "uuid_generate_v4", "uuid_generate_v7", "uuidv7", "uuid()")

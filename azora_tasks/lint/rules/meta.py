@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from azora_tasks.lint.rules.base import Rule
+from azora_tasks.rulebook.findings import Severity
+from azora_tasks.rulebook.rules import ReportedByEngine
 
-from azora_tasks.lint.findings import Severity
-from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
 
-
-class ParseError(Rule):
+class ParseError(ReportedByEngine, Rule):
     """The schema file parses.
 
     A schema that cannot be read cannot be checked, so instead of crashing
@@ -32,11 +31,8 @@ class ParseError(Rule):
     name = "parse-error"
     default_severity = Severity.ERROR
 
-    def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        return iter(())
 
-
-class InvalidSuppression(Rule):
+class InvalidSuppression(ReportedByEngine, Rule):
     """Inline suppressions name a known rule and give a reason.
 
     `/// azora-lint-ignore <rule> <reason>` above a model or field (or
@@ -64,11 +60,8 @@ class InvalidSuppression(Rule):
     name = "invalid-suppression"
     default_severity = Severity.WARNING
 
-    def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        return iter(())
 
-
-class UnusedSuppression(Rule):
+class UnusedSuppression(ReportedByEngine, Rule):
     """Suppressions and manifest ignores silence something; unused ones are removed.
 
     Like ruff's RUF100: a `/// azora-lint-ignore <rule> <reason>` that no
@@ -107,6 +100,3 @@ class UnusedSuppression(Rule):
     code = "AZL091"
     name = "unused-suppression"
     default_severity = Severity.WARNING
-
-    def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        return iter(())

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 
 from azora_tasks.lint.edits import Edit
-from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
 from azora_tasks.lint.syntax import EnumValue, Identifier, StringValue
 from azora_tasks.lint.words import (
@@ -18,6 +17,7 @@ from azora_tasks.lint.words import (
     snake_plural,
     split_words,
 )
+from azora_tasks.rulebook.findings import Severity
 
 
 def _pascal(name: str) -> str:

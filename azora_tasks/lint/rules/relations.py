@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from azora_tasks.lint.edits import Edit
-from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
 from azora_tasks.lint.syntax import Block, Field
 from azora_tasks.lint.words import split_words
+from azora_tasks.rulebook.findings import Severity
 
 KEY_TYPES = frozenset({"String", "Int", "BigInt"})
 

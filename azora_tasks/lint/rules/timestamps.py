@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from azora_tasks.lint.edits import Edit
-from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
 from azora_tasks.lint.syntax import (
     SCALAR_TYPES,
@@ -15,6 +14,7 @@ from azora_tasks.lint.syntax import (
     StringValue,
 )
 from azora_tasks.lint.words import split_words
+from azora_tasks.rulebook.findings import Severity
 
 AUDIT_FIELDS = frozenset({"createdAt", "updatedAt", "deletedAt"})
 CREATED_AT = ("createdAt", "DateTime", "@default(now())")

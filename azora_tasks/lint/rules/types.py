@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from azora_tasks.lint.findings import Severity
 from azora_tasks.lint.rules.base import Rule, RuleContext, Violation
 from azora_tasks.lint.syntax import Attribute, Block, Field, FunctionCall, NumberValue
 from azora_tasks.lint.words import (
@@ -13,6 +12,7 @@ from azora_tasks.lint.words import (
     is_money_name,
     split_words,
 )
+from azora_tasks.rulebook.findings import Severity
 
 ADDRESS_FIELDS = frozenset({"city", "country", "postalCode", "zipCode", "zip", "postcode", "countryCode"})
 

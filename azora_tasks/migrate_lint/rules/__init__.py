@@ -32,51 +32,36 @@ from azora_tasks.migrate_lint.rules.locking import (
     IndexWithoutConcurrently,
 )
 from azora_tasks.migrate_lint.rules.meta import InvalidSuppression, UnreadableMigration
+from azora_tasks.rulebook.rules import Registry
 
-RULES: tuple[type[Rule], ...] = tuple(
-    sorted(
-        (
-            UnreadableMigration,
-            NonLinearHistory,
-            InvalidSuppression,
-            ColumnTypeChanged,
-            TableRenameAsDrop,
-            ColumnRenameAsDrop,
-            ConstraintWithoutNotValid,
-            ForeignKeyDropped,
-            SchemaDropped,
-            TableDropped,
-            ColumnDropped,
-            UniqueIndexOnExistingTable,
-            IndexMadeUnique,
-            RequiredColumnWithoutDefault,
-            ColumnMadeNotNull,
-            IndexWithoutConcurrently,
-            ColumnTypeRewrite,
-        ),
-        key=lambda rule: rule.code,
-    )
+REGISTRY: Registry[type[Rule]] = Registry(
+    (
+        UnreadableMigration,
+        NonLinearHistory,
+        InvalidSuppression,
+        ColumnTypeChanged,
+        TableRenameAsDrop,
+        ColumnRenameAsDrop,
+        ConstraintWithoutNotValid,
+        ForeignKeyDropped,
+        SchemaDropped,
+        TableDropped,
+        ColumnDropped,
+        UniqueIndexOnExistingTable,
+        IndexMadeUnique,
+        RequiredColumnWithoutDefault,
+        ColumnMadeNotNull,
+        IndexWithoutConcurrently,
+        ColumnTypeRewrite,
+    ),
+    "migration-lint rule",
 )
+RULES = REGISTRY.rules
 """Every rule class, ordered by code."""
+find_rule = REGISTRY.find
+rule_ids = REGISTRY.ids
 
 GUARD_RULES: tuple[type[Rule], ...] = tuple(rule for rule in RULES if rule.guard)
 """The rules `migrate` applies to a migration it is about to write (data loss and breaking changes)."""
-
-_BY_KEY: dict[str, type[Rule]] = {}
-for _rule in RULES:
-    for _key in (_rule.code, _rule.name):
-        if _key.lower() in _BY_KEY:
-            raise RuntimeError(f"duplicate migration-lint rule id {_key}")
-        _BY_KEY[_key.lower()] = _rule
-
-
-def find_rule(key: str) -> type[Rule] | None:
-    """The rule with that code (`DS103`) or name (`column-dropped`), case-insensitive."""
-    return _BY_KEY.get(key.strip().lower())
-
-
-def rule_ids() -> str:
-    return ", ".join(f"{rule.code} {rule.name}" for rule in RULES)
-
 
 __all__ = ["GUARD_RULES", "RULES", "MigrationContext", "Rule", "Violation", "find_rule", "rule_ids"]

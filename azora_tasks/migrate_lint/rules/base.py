@@ -11,14 +11,13 @@ examples cannot rot.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from azora_tasks.lint.findings import Severity
 from azora_tasks.migrate_lint.model import Change
 from azora_tasks.migrate_lint.sql import Statement
+from azora_tasks.rulebook.rules import RuleDoc
 
 
 @dataclass(frozen=True)
@@ -46,12 +45,9 @@ class MigrationContext:
         return (change for change in self.changes if change.kind in kinds)
 
 
-class Rule:
-    """Base class of every migration-lint rule (one subclass per rule)."""
+class Rule(RuleDoc):
+    """Base class of every migration-lint rule (one subclass per rule); identity and docs come from :class:`RuleDoc`."""
 
-    code: ClassVar[str]
-    name: ClassVar[str]
-    default_severity: ClassVar[Severity]
     guard: ClassVar[bool] = False  # `migrate` refuses to apply a new migration with this finding unless accepted
     providers: ClassVar[tuple[str, ...] | None] = None  # None: every provider
     atlas: ClassVar[bool] = False  # the code is Atlas's analyzer code for the same check
@@ -61,24 +57,3 @@ class Rule:
 
     def check(self, ctx: MigrationContext) -> Iterator[Violation]:  # pragma: no cover - abstract
         raise NotImplementedError
-
-    @classmethod
-    def doc_sections(cls) -> dict[str, str]:
-        """`summary`, `why`, `bad` and `good` parts of the docstring."""
-        lines = inspect.cleandoc(cls.__doc__ or "").splitlines()
-        buffers: dict[str, list[str]] = {"why": [], "bad": [], "good": []}
-        current = "why"
-        for line in lines[1:]:
-            marker = line.strip().rstrip(":").lower()
-            if line.strip().endswith(":") and marker in ("bad", "good"):
-                current = marker
-                continue
-            buffers[current].append(line)
-        sections = {"summary": lines[0].strip() if lines else "", "why": "\n".join(buffers["why"]).strip()}
-        for key in ("bad", "good"):
-            sections[key] = inspect.cleandoc("\n".join(buffers[key])) if buffers[key] else ""
-        return sections
-
-    @classmethod
-    def summary(cls) -> str:
-        return cls.doc_sections()["summary"]

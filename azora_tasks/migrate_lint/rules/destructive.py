@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from azora_tasks.lint.findings import Severity
 from azora_tasks.migrate_lint.rules.base import MigrationContext, Rule, Violation
+from azora_tasks.rulebook.findings import Severity
 
 
 class SchemaDropped(Rule):

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from azora_tasks.lint.findings import Severity
 from azora_tasks.migrate_lint.rules.base import MigrationContext, Rule, Violation
+from azora_tasks.rulebook.findings import Severity
 
 _VARCHAR = re.compile(r"^(?:VARCHAR|CHARACTER VARYING)(?:\((\d+)\))?$")
 _NUMERIC = re.compile(r"^(?:NUMERIC|DECIMAL)(?:\((\d+)(?:,\s*(\d+))?\))?$")

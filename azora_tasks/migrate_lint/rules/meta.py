@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from azora_tasks.migrate_lint.rules.base import Rule
+from azora_tasks.rulebook.findings import Severity
+from azora_tasks.rulebook.rules import ReportedByEngine
 
-from azora_tasks.lint.findings import Severity
-from azora_tasks.migrate_lint.rules.base import MigrationContext, Rule, Violation
 
-
-class UnreadableMigration(Rule):
+class UnreadableMigration(ReportedByEngine, Rule):
     """Every `migration.sql` can be read as UTF-8 text.
 
     Prisma refuses a migration it cannot read, and so does the linter: the
@@ -28,11 +27,8 @@ class UnreadableMigration(Rule):
     name = "unreadable-migration"
     default_severity = Severity.ERROR
 
-    def check(self, ctx: MigrationContext) -> Iterator[Violation]:
-        return iter(())
 
-
-class InvalidSuppression(Rule):
+class InvalidSuppression(ReportedByEngine, Rule):
     """Inline suppressions name a known rule and give a reason.
 
     `-- azora-lint-ignore <rule>[,<rule>] <reason>` on its own line silences
@@ -61,6 +57,3 @@ class InvalidSuppression(Rule):
     code = "AZM090"
     name = "invalid-suppression"
     default_severity = Severity.WARNING
-
-    def check(self, ctx: MigrationContext) -> Iterator[Violation]:
-        return iter(())

@@ -1,4 +1,9 @@
-"""Result types of a lint run: severities, findings and the overall result."""
+"""Result types both linters share: severities, findings, the overall result and its JSON form.
+
+The schema lint (``AZL``) and the migration lint (``AZM``/Atlas codes) report the same
+``Finding`` so that the console, the baseline, the cache and every output format treat
+them alike.
+"""
 
 from __future__ import annotations
 
@@ -97,6 +102,28 @@ class LintResult:
     def max_severity(self) -> Severity:
         """The worst severity found, ``OFF`` for a clean result."""
         return max((f.severity for f in self.findings), key=lambda s: s.rank, default=Severity.OFF)
+
+    def to_dict(self, baselined: set[int] | None = None) -> dict[str, object]:
+        """``{"findings": [...], "suppressed": n, "counts": {...}}`` (the ``--lint-json`` and cache form).
+
+        ``baselined``: indexes of findings the lint baseline knows (adds ``"baselined": true/false``).
+        """
+        findings = [f.to_dict() for f in self.findings]
+        if baselined is not None:
+            for index, item in enumerate(findings):
+                item["baselined"] = index in baselined
+        return {
+            "findings": findings,
+            "suppressed": self.suppressed,
+            "counts": {s.value: len(self.by_severity(s)) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> LintResult:
+        """The inverse of :meth:`to_dict` (an empty or missing entry is a clean result)."""
+        if not data:
+            return cls()
+        return cls([Finding.from_dict(item) for item in data.get("findings", [])], int(data.get("suppressed", 0)))
 
 
 _DICT_KEYS = frozenset({"code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "fix", "model", "member", "fixable"})
