@@ -29,6 +29,7 @@ migration lock (one PostgreSQL database, one MySQL server) take turns through
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import tempfile
 import threading
@@ -42,6 +43,7 @@ from pathlib import Path
 from azora_tasks.cache import CACHE_DIR_NAME, schema_files, toolchain_fingerprint
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.migrate import guard, history, messages, prisma7, sqlite_history
+from azora_tasks.migrate.batchread import StatusReader
 from azora_tasks.migrate.engine import CommandResult, Diff, Engine, Transcript, applied_names
 from azora_tasks.migrate.fastpath import EngineError, MigrateWorker, PgApply, PgStatus, StateStore, WorkerError, fingerprint, local_checksums
 from azora_tasks.migrate.locks import KeyedLocks, service_lock
@@ -263,8 +265,7 @@ class MigrateTask(TaskHooks):
         except (TargetError, prisma7.OwnConfigError) as error:
             return ServiceResult(service.name, Status.FAILED, summary=str(error).splitlines()[0], output=str(error))
         shadow_prefix = f"prisma_shadow_{self.run_id}_{zlib.crc32(service.name.encode()):08x}"
-        env = self.engine.env(target, text, shadow_prefix)
-        return _ServiceRun(self, service, schema, target, env, shadow_prefix, seven=seven, schema_text=text)
+        return _ServiceRun(self, service, schema, target, shadow_prefix, seven=seven, schema_text=text)
 
     def __call__(self, service: Service) -> ServiceResult:
         started = time.monotonic()
@@ -298,24 +299,26 @@ class MigrateTask(TaskHooks):
     def settle(self, services: Sequence[Service]) -> dict[str, ServiceResult]:
         """The no-op and `--status` verdicts that need nothing but a read, for all services at once.
 
-        Called by the runner in its own thread before the pool starts. Local
-        checks come first (migration checksums, the recorded fingerprint: no
-        database needed), then every remaining PostgreSQL database is read in
-        ONE worker request (`MigrateWorker.pg_statuses`, a few connections at
-        a time) and SQLite files with `sqlite3`. A service whose answer is
-        "up to date" (or, with `--status`, any verdict reached without a
-        schema diff or a Prisma drift check) is settled here; every other one
-        is left to the pool, which does what it always did.
+        Called by the runner in its own thread before the pool starts. Each
+        service's database is resolved and handed to a `StatusReader`, which
+        reads the PostgreSQL ones in the worker from a background thread (one
+        connection per database, a few at a time) while the local checks run
+        here (migration checksums, the recorded fingerprint); SQLite files are
+        read with `sqlite3`. A service whose answer is "up to date" (or, with
+        `--status`, any verdict reached without a schema diff or Prisma's drift
+        check) is settled here; every other one is left to the pool, which does
+        what it always did, minus a second read for the no-op check.
 
-        Nothing here writes, so no lock is taken: each service's folder is
-        hashed before its database is read, and a run of another process
-        finishing in between shows up as a row the folder does not have,
-        which is never "up to date" (the pool then waits for that run's lock).
+        Nothing here writes, so no lock is taken. A verdict compares one read
+        of the database with one read of the folder: a migration another run
+        writes or applies in between makes them differ, which is never "up to
+        date" (the pool then waits for that run's lock).
         """
         if not self.fast or self.mode not in (DEVELOP, DEPLOY, STATUS):
             return {}
         started = time.monotonic()
-        candidates: list[_ServiceRun] = []
+        runs: list[_ServiceRun] = []
+        reader: StatusReader | None = None
         for service in services:
             try:
                 run = self.prepare(service)
@@ -324,22 +327,27 @@ class MigrateTask(TaskHooks):
             if isinstance(run, ServiceResult) or run.seven is not None or run.target.provider not in ("sqlite", "postgresql"):
                 continue
             run.quick = True
-            if self.mode == STATUS or run.may_be_no_op():
-                candidates.append(run)
-        server = [run for run in candidates if run.target.sqlite_file is None]
+            if self.mode != STATUS and not history.local_migrations(run.migrations):
+                continue  # nothing applied can be "nothing to do": the pool creates the first migration
+            runs.append(run)
+            if run.target.sqlite_file is None:
+                if reader is None:
+                    worker = self.worker()
+                    if worker is None:
+                        continue
+                    reader = StatusReader(worker, catalog=self.mode == STATUS)
+                reader.add(run.target.url)  # read in the background while the next services are prepared
+        # While the databases are read: the local checks (checksums, fingerprint), no database needed.
+        candidates = [run for run in runs if self.mode == STATUS or _quietly(run.may_be_no_op)]
         live: dict[str, PgStatus | EngineError] = {}
-        if server:
-            worker = self.worker()
-            if worker is None:
-                candidates = [run for run in candidates if run.target.sqlite_file is not None]
-            else:
-                urls = list(dict.fromkeys(run.target.url for run in server))
-                try:
-                    live = dict(zip(urls, worker.pg_statuses(urls, catalog=self.mode == STATUS), strict=True))
-                except WorkerError:  # the worker itself failed: the pool decides, as before
-                    candidates = [run for run in candidates if run.target.sqlite_file is not None]
-                finally:
-                    self.hand_over_worker()
+        if reader is not None:
+            try:
+                live = reader.answers()
+            except WorkerError:  # the worker itself failed: the pool decides, as before
+                pass
+            finally:
+                self.hand_over_worker()
+        candidates = [run for run in candidates if run.target.sqlite_file is not None or run.target.url in live]
         settled: dict[str, ServiceResult] = {}
         for run in candidates:
             answer = live.get(run.target.url) if run.target.sqlite_file is None else None
@@ -365,7 +373,6 @@ class _ServiceRun:
     service: Service
     schema: Path
     target: Target
-    env: dict[str, str]
     shadow_prefix: str
     transcript: Transcript = field(default_factory=Transcript)
     counts: Counts = field(default_factory=Counts)
@@ -379,6 +386,11 @@ class _ServiceRun:
 
     def worker(self) -> MigrateWorker | None:
         return self.task.worker(self.seven.cli.script if self.seven else None)
+
+    @functools.cached_property
+    def env(self) -> dict[str, str]:
+        """The environment of this service's Prisma commands (made only when one runs: a no-op needs none)."""
+        return self.engine.env(self.target, self.schema_text, self.shadow_prefix)
 
     @property
     def toolchain(self) -> str:
@@ -923,6 +935,14 @@ class _ServiceRun:
             if not diff.empty:
                 self.transcript.note(f"drift (migrations → database):\n{diff.sql}")
             return not diff.empty
+
+
+def _quietly(check: Callable[[], bool]) -> bool:
+    """A local check before the pool; an error there (an unreadable file) is the pool's to report."""
+    try:
+        return check()
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def _failed_migration(output: str) -> str | None:
