@@ -327,7 +327,7 @@ class MigrateTask(TaskHooks):
             if isinstance(run, ServiceResult) or run.seven is not None or run.target.provider not in ("sqlite", "postgresql"):
                 continue
             run.quick = True
-            if self.mode != STATUS and not history.local_migrations(run.migrations):
+            if self.mode != STATUS and not _quietly(run.has_migrations):
                 continue  # nothing applied can be "nothing to do": the pool creates the first migration
             runs.append(run)
             if run.target.sqlite_file is None:
@@ -383,6 +383,7 @@ class _ServiceRun:
     quick: bool = False  # settled before the pool: a verdict that needs a diff or Prisma is left undecided (None)
     _checksums: dict[str, str] | None = None
     _fingerprint: str | None = None
+    _may_be_no_op: bool | None = None
 
     def worker(self) -> MigrateWorker | None:
         return self.task.worker(self.seven.cli.script if self.seven else None)
@@ -491,11 +492,17 @@ class _ServiceRun:
             self._fingerprint = fingerprint(self.schema_files(), self.migrations, self.target, self.toolchain, self.checksums())
         return self._fingerprint
 
+    def has_migrations(self) -> bool:
+        return bool(self.checksums())
+
     def may_be_no_op(self) -> bool:
         """Could there be nothing to do? Local checks only: migrations exist and (development) the fingerprint matches."""
-        if self.target.provider not in ("sqlite", "postgresql") or not self.checksums():
-            return False
-        return self.task.mode != DEVELOP or self.task.state.matches(self.service.name, self.fingerprint())
+        if self._may_be_no_op is None:
+            if self.target.provider not in ("sqlite", "postgresql") or not self.checksums():
+                self._may_be_no_op = False
+            else:
+                self._may_be_no_op = self.task.mode != DEVELOP or self.task.state.matches(self.service.name, self.fingerprint())
+        return self._may_be_no_op
 
     def no_op(self, live: PgStatus | EngineError | None = None) -> ServiceResult | None:
         """ "Nothing to do", decided without a Prisma process, or None to take the Prisma path.
