@@ -7,8 +7,9 @@ tool established that the migrations produce the schema (an empty `migrate
 diff`, or a migration it just created and applied), and (b) the database's
 `_prisma_migrations` shows every local migration applied with a matching
 checksum and no failed or unknown row — read with `sqlite3` on SQLite, and on
-PostgreSQL by the run's one Node worker with `pg` (no Prisma process either
-way). Anything else falls through to the Prisma path.
+PostgreSQL with `pg` in the migrate worker, every selected database in one go
+(`MigrateWorker.pg_statuses`, driven by `migrate/batchread.py`); no Prisma
+process either way. Anything else falls through to the Prisma path.
 
 Fresh (SQLite): a service without migrations whose database is missing or
 empty gets its `init` SQL from Prisma's own schema engine (the WebAssembly

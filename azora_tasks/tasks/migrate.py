@@ -18,7 +18,9 @@ PostgreSQL service is migrated entirely by that worker (`_ServiceRun.server_fast
 create the database, diff from the migrations folder through a shadow database
 it always drops, apply in one transaction with Prisma's own rows); `--status`
 reads `_prisma_migrations` and a catalog hash instead of running Prisma
-(`_ServiceRun.fast_status`).
+(`_ServiceRun.fast_status`). Verdicts that need nothing but those reads are
+made before the thread pool starts, for every service at once
+(`MigrateTask.settle`: one worker, the databases read in a few requests).
 
 Every service's work holds a cross-process lock (`locks.service_lock`), so two
 runs on one tree never both write an `init`. Services sharing a Prisma
@@ -30,11 +32,11 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 import tempfile
 import threading
 import time
-import uuid
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -158,7 +160,7 @@ class MigrateTask(TaskHooks):
     name: str | None = None
     accept_data_loss: bool = False
     confirm: Callable[[str], bool] | None = None  # None: not interactive, the guard stops the service
-    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    run_id: str = field(default_factory=lambda: os.urandom(4).hex())
     locks: KeyedLocks = field(default_factory=KeyedLocks)
     engine_choice: str = "auto"  # "prisma": no fast paths
 
