@@ -125,6 +125,7 @@ def run_services(
         interrupted_by = _run_pool(task, to_run, work, processes, jobs, results, progress)
     except KeyboardInterrupt as error:  # during the lookups, before anything ran
         interrupted_by = interrupt_signal(error)
+        processes.terminate_all()  # a batch lookup may be waiting on a child (migrate's database read)
     finally:
         progress.stop()
     for service in services:
