@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import tomlkit
-
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.manifest import (
     SAFE_SERVICE_NAME,
@@ -75,6 +73,8 @@ def add_services(manifest: Manifest, names: list[str], category: str, *, write: 
     if category not in manifest.categories:
         known = ", ".join(manifest.categories)
         raise ManifestError(manifest.path, None, "--category", f"category {category!r} does not exist", f"use one of: {known}")
+    import tomlkit  # here: only this edit needs it (every command imports this module)
+
     text, document = read_document(manifest.path)
     services = document.get("services")
     if services is None:

@@ -15,12 +15,12 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import tomlkit
-import tomlkit.exceptions
+from typing import TYPE_CHECKING, Any
 
 from azora_tasks.toml_positions import locate_key
+
+if TYPE_CHECKING:
+    import tomlkit
 
 DEFAULT_MANIFEST_NAME = "services.toml"
 PROVIDERS = ("sqlite", "postgresql", "mysql")
@@ -288,6 +288,9 @@ def find_manifest(start: Path | None = None, name: str = DEFAULT_MANIFEST_NAME) 
 
 def read_document(path: Path) -> tuple[str, tomlkit.TOMLDocument]:
     """Parse the manifest with tomlkit for editing (keeps comments and layout)."""
+    import tomlkit  # here: only edits need it, and it costs every other command ~40 ms of start-up
+    import tomlkit.exceptions
+
     text = _read_manifest_text(path)
     try:
         return text, tomlkit.parse(text)

@@ -22,7 +22,7 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Protocol
 
@@ -103,12 +103,16 @@ def run_services(
     jobs: int = 0,
     progress: Progress | None = None,
     known: Callable[[Service], ServiceResult | None] | None = None,
+    settle: Callable[[Sequence[Service]], Mapping[str, ServiceResult]] | None = None,
 ) -> RunResult:
     """Run `work` for every service on a bounded thread pool and collect results in input order.
 
     `known(service)` may return a result without running anything (a cache hit);
     it is asked in this thread before the pool starts, because handing a
     millisecond lookup to a worker thread costs more than the lookup.
+    `settle(services)` does the same for all services in one call (migrate
+    reads every database in one request); services it leaves out run. If it
+    raises, nothing is settled and every service runs.
     """
     progress = progress or _NoProgress()
     results: dict[str, ServiceResult] = {}
@@ -116,10 +120,12 @@ def run_services(
     progress.start(task, len(services))
     interrupted_by: int | None = None
     try:
-        to_run = _take_known(services, known, processes, results, progress) if known else list(services)
+        to_run = _settle(services, settle, results, progress) if settle else list(services)
+        to_run = _take_known(to_run, known, processes, results, progress) if known else to_run
         interrupted_by = _run_pool(task, to_run, work, processes, jobs, results, progress)
     except KeyboardInterrupt as error:  # during the lookups, before anything ran
         interrupted_by = interrupt_signal(error)
+        processes.terminate_all()  # a batch lookup may be waiting on a child (migrate's database read)
     finally:
         progress.stop()
     for service in services:
@@ -129,6 +135,28 @@ def run_services(
     if interrupted_by is not None:
         run.signal = interrupted_by
     return run
+
+
+def _settle(
+    services: Sequence[Service],
+    settle: Callable[[Sequence[Service]], Mapping[str, ServiceResult]],
+    results: dict[str, ServiceResult],
+    progress: Progress,
+) -> list[Service]:
+    """Record the results settled in one batch; return the services left to run."""
+    try:
+        settled = settle(services)
+    except Exception:  # noqa: BLE001 - a failed shortcut is no failure: every service runs the long way
+        return list(services)
+    to_run = []
+    for service in services:
+        result = settled.get(service.name)
+        if result is None:
+            to_run.append(service)
+        else:
+            results[service.name] = result
+            progress.advance(result)
+    return to_run
 
 
 def _take_known(

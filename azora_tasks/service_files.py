@@ -8,6 +8,7 @@ absolute path: a repository checked out under any folder named `migrations` must
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,12 @@ def prisma_files(folder: Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return sorted(path for path in folder.rglob("*.prisma") if path.is_file() and "migrations" not in path.relative_to(folder).parts)
+    found: list[Path] = []
+    # os.walk, not rglob: a `migrations` folder is never entered (hashing a schema must not cost a walk of its history).
+    for current, folders, files in os.walk(folder, followlinks=True):
+        folders[:] = [name for name in folders if name != "migrations"]
+        found.extend(Path(current, name) for name in files if name.endswith(".prisma"))
+    return sorted(path for path in found if path.is_file())
 
 
 def schema_sources(manifest: Manifest, service: Service) -> list[Path]:

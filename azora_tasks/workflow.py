@@ -13,7 +13,7 @@ import argparse
 import datetime
 import difflib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,10 +104,11 @@ def run_step(
     processes: ProcessGroup,
     console: Console,
     progress: Progress | None = None,
+    settle: Callable[[Sequence[Service]], Mapping[str, ServiceResult]] | None = None,
 ) -> RunResult:
     jobs = options.jobs or manifest.settings.concurrency
     known = work.lookup if isinstance(work, CachedWork) else None
-    run = run_services(task, services, work, processes=processes, jobs=jobs, progress=progress or progress_for(console), known=known)
+    run = run_services(task, services, work, processes=processes, jobs=jobs, progress=progress or progress_for(console), known=known, settle=settle)
     if isinstance(work, CachedWork) and work.write_error:
         console.print(f"[yellow]warning:[/] cache not updated: {escape(work.write_error)}; the results above are correct, the next run will redo this work")
     return run
@@ -171,7 +172,7 @@ def task_command(spec: TaskSpec) -> Callable[[argparse.Namespace, Manifest, Cons
         try:
             if getattr(options, "explain", False):
                 return explain_step(name, services, work, console)
-            result = run_step(name, options, manifest, services, work, processes, console, progress)
+            result = run_step(name, options, manifest, services, work, processes, console, progress, settle=task.settle)
         finally:
             task.close()
         result = task.finish(result, options, console)  # re-judge results after the run (lint baseline)

@@ -171,6 +171,34 @@ def test_known_results_skip_the_pool_and_keep_order() -> None:
     assert run.results[0].summary == "cached" and run.exit_code == 1
 
 
+def test_settled_results_skip_the_pool_and_a_failing_settle_runs_everything() -> None:
+    """`settle(services)` decides many services in one call before the pool (migrate's batch read)."""
+    ran: list[str] = []
+    seen: list[list[str]] = []
+
+    def settle(services):  # type: ignore[no-untyped-def]
+        seen.append([s.name for s in services])
+        return {"svc-2": ServiceResult("svc-2", Status.OK, summary="settled"), "svc-4": ServiceResult("svc-4", Status.FAILED, summary="pending")}
+
+    def work(service: Service) -> ServiceResult:
+        ran.append(service.name)
+        return ServiceResult(service.name, Status.OK)
+
+    run = run_services("demo", SERVICES, work, processes=ProcessGroup(), jobs=2, settle=settle)
+    assert seen == [[s.name for s in SERVICES]]  # one call for all
+    assert sorted(ran) == ["svc-0", "svc-1", "svc-3", "svc-5"]
+    assert [r.service for r in run.results] == [s.name for s in SERVICES]
+    assert run.results[2].summary == "settled" and run.results[4].summary == "pending" and run.exit_code == 1
+
+    ran.clear()
+
+    def broken(services):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the shortcut failed")
+
+    again = run_services("demo", SERVICES, work, processes=ProcessGroup(), jobs=2, settle=broken)
+    assert sorted(ran) == [s.name for s in SERVICES] and again.exit_code == 0
+
+
 def test_a_child_killed_from_outside_raises_instead_of_returning_a_verdict(tmp_path: Path) -> None:
     """A killed child's output is a half-run: the service fails with the reason (and a cache never records it)."""
     processes = ProcessGroup()

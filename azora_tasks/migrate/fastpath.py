@@ -7,8 +7,9 @@ tool established that the migrations produce the schema (an empty `migrate
 diff`, or a migration it just created and applied), and (b) the database's
 `_prisma_migrations` shows every local migration applied with a matching
 checksum and no failed or unknown row — read with `sqlite3` on SQLite, and on
-PostgreSQL by the run's one Node worker with `pg` (no Prisma process either
-way). Anything else falls through to the Prisma path.
+PostgreSQL with `pg` in the migrate worker, every selected database in one go
+(`MigrateWorker.pg_statuses`, driven by `migrate/batchread.py`); no Prisma
+process either way. Anything else falls through to the Prisma path.
 
 Fresh (SQLite): a service without migrations whose database is missing or
 empty gets its `init` SQL from Prisma's own schema engine (the WebAssembly
@@ -37,6 +38,7 @@ STATE_TASK = "migrate-state"  # .azora-cache/migrate-state/<service>.json: priva
 STATE_INPUT = "migrations produce the schema"
 CATALOG_INPUT = "database catalog"  # hash of the live structure when it matched the migrations (drift check)
 REQUEST_TIMEOUT_SECONDS = 120.0
+READ_CONCURRENCY = 16  # connections one batch status read opens at once (node/pg_history.cjs)
 
 __all__ = ["EngineError", "MigrateWorker", "PgApply", "PgStatus", "StateStore", "WorkerError", "fingerprint", "local_checksums"]
 
@@ -160,10 +162,28 @@ class MigrateWorker(NodeWorker):
         """Create the database (and `?schema=`) if missing; True when this call created it."""
         return bool(self._ask({"op": "pg-ensure", "url": url}).get("created"))
 
-    def pg_status(self, url: str) -> PgStatus:
-        response = self._ask({"op": "pg-status", "url": url})
-        rows = response.get("rows")
-        return PgStatus(bool(response.get("database")), None if rows is None else [_row(row) for row in rows], response.get("catalog"))
+    def pg_status(self, url: str, *, catalog: bool = True) -> PgStatus:
+        """One database's status (see `pg_statuses`); a failure raises `EngineError`."""
+        [answer] = self.pg_statuses([url], catalog=catalog)
+        if isinstance(answer, EngineError):
+            raise answer
+        return answer
+
+    def pg_statuses(self, urls: Sequence[str], *, catalog: bool = True, concurrency: int = READ_CONCURRENCY) -> list[PgStatus | EngineError]:
+        """Many databases read in one request, `concurrency` connections at a time (read-only).
+
+        Per URL, in order: the database's presence, its `_prisma_migrations`
+        rows (None: no table; `?schema=` honoured) and, with `catalog`, the
+        hash of its structure; or the `EngineError` of that URL alone (a
+        refused connection never fails the others).
+        """
+        if not urls:
+            return []
+        response = self._ask({"op": "pg-status", "urls": list(urls), "catalog": catalog, "concurrency": concurrency})
+        answers = response.get("results")
+        if not isinstance(answers, list) or len(answers) != len(urls):
+            raise WorkerError(f"malformed answer: {str(response)[:300]}")
+        return [_status(answer) for answer in answers]
 
     def pg_apply(self, url: str, migrations: Sequence[tuple[str, str]], *, ensure: bool = False) -> PgApply:
         """Apply the migrations that have no applied row, in one transaction under Prisma's advisory lock.
@@ -184,20 +204,6 @@ class MigrateWorker(NodeWorker):
             list(response.get("applied", [])), response.get("before"), response.get("after"), bool(response.get("fresh")), bool(response.get("created"))
         )
 
-    def postgres_history(self, url: str) -> list[Row] | None:
-        """`_prisma_migrations` of a PostgreSQL database (`?schema=` honoured); None when there is no such table."""
-        response = self.request({"op": "postgres-history", "url": url, "cli": str(self._cli)})
-        if not response.get("ok"):
-            raise WorkerError(f"{response.get('context', 'worker')}: {response.get('message', 'no answer')}")
-        rows = response.get("rows")
-        if rows is None:
-            return None
-        # Only what the verdict needs; timestamps stand in as markers of "set".
-        return [
-            Row("", str(row["checksum"]), "set" if row["finished"] else None, str(row["migration_name"]), None, "set" if row["rolled_back"] else None, "", 0)
-            for row in rows
-        ]
-
     def close(self) -> None:
         """Drop the shadow databases the worker kept for reuse, then stop it."""
         process = self._process
@@ -210,6 +216,13 @@ class MigrateWorker(NodeWorker):
 
     def hello(self) -> dict[str, Any]:
         return self.request({"op": "hello", "cli": str(self._cli)})
+
+
+def _status(answer: dict[str, Any]) -> PgStatus | EngineError:
+    if not answer.get("ok"):
+        return EngineError(str(answer.get("context", "database")), str(answer.get("message", "no answer")), answer.get("code"))
+    rows = answer.get("rows")
+    return PgStatus(bool(answer.get("database")), None if rows is None else [_row(row) for row in rows], answer.get("catalog"))
 
 
 def _row(row: dict[str, Any]) -> Row:

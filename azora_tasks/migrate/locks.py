@@ -23,8 +23,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import filelock
-
 from azora_tasks.atomic import write_text_atomically
 
 LOCKS_DIR = ("locks",)  # under the cache folder: .azora-cache/locks/<service>.lock
@@ -59,5 +57,7 @@ def service_lock(cache_dir: Path, service: str, timeout: float = -1) -> Iterator
     except OSError:
         yield  # a read-only tree: nothing can be written there by anyone, so nothing to protect
         return
+    import filelock  # here: a run settled before the pool (a no-op) takes no lock and skips the import
+
     with filelock.FileLock(str(path), timeout=timeout):
         yield

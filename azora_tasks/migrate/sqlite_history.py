@@ -30,7 +30,6 @@ import datetime
 import hashlib
 import sqlite3
 import urllib.parse
-import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,7 +215,7 @@ def apply_migration(database: Path, name: str, sql: str, *, require_fresh: bool 
                 connection.execute("ROLLBACK")
                 message = f"{getattr(error, 'sqlite_errorname', None) or 'SQLITE_ERROR'}: {error}"
                 return ApplyOutcome("failed", message, _record_failure(connection, name, sql, started, message))
-            row = Row(str(uuid.uuid4()), checksum(sql), prisma_timestamp(), name, None, None, started, 1)
+            row = Row(_new_id(), checksum(sql), prisma_timestamp(), name, None, None, started, 1)
             _insert(connection, row)
             connection.execute("COMMIT")
             return ApplyOutcome("applied", row=row)
@@ -231,7 +230,7 @@ def apply_migration(database: Path, name: str, sql: str, *, require_fresh: bool 
 def _record_failure(connection: sqlite3.Connection, name: str, sql: str, started: str, message: str) -> Row:
     """The row Prisma leaves after a failed script: not finished, not rolled back, the error in `logs`."""
     logs = f'{message}\n   0: azora_tasks::migrate::sqlite_history::apply_migration\n           with migration_name="{name}"\n'
-    row = Row(str(uuid.uuid4()), checksum(sql), None, name, logs, None, started, 0)
+    row = Row(_new_id(), checksum(sql), None, name, logs, None, started, 0)
     connection.execute("BEGIN IMMEDIATE")
     try:
         connection.execute(MIGRATIONS_TABLE_DDL)
@@ -242,3 +241,10 @@ def _record_failure(connection: sqlite3.Connection, name: str, sql: str, started
             connection.execute("ROLLBACK")
         raise
     return row
+
+
+def _new_id() -> str:
+    """A row id like Prisma's (a random UUID); `uuid` is imported here, off the start-up path of a no-op run."""
+    import uuid
+
+    return str(uuid.uuid4())

@@ -18,7 +18,9 @@ PostgreSQL service is migrated entirely by that worker (`_ServiceRun.server_fast
 create the database, diff from the migrations folder through a shadow database
 it always drops, apply in one transaction with Prisma's own rows); `--status`
 reads `_prisma_migrations` and a catalog hash instead of running Prisma
-(`_ServiceRun.fast_status`).
+(`_ServiceRun.fast_status`). Verdicts that need nothing but those reads are
+made before the thread pool starts, for every service at once
+(`MigrateTask.settle`: one worker, the databases read in a few requests).
 
 Every service's work holds a cross-process lock (`locks.service_lock`), so two
 runs on one tree never both write an `init`. Services sharing a Prisma
@@ -29,21 +31,23 @@ migration lock (one PostgreSQL database, one MySQL server) take turns through
 from __future__ import annotations
 
 import argparse
+import functools
+import os
 import sys
 import tempfile
 import threading
 import time
-import uuid
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from azora_tasks.cache import CACHE_DIR_NAME, schema_files, toolchain_fingerprint
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.migrate import guard, history, messages, prisma7, sqlite_history
+from azora_tasks.migrate.batchread import StatusReader
 from azora_tasks.migrate.engine import CommandResult, Diff, Engine, Transcript, applied_names
-from azora_tasks.migrate.fastpath import EngineError, MigrateWorker, PgApply, StateStore, WorkerError, fingerprint, local_checksums
+from azora_tasks.migrate.fastpath import EngineError, MigrateWorker, PgApply, PgStatus, StateStore, WorkerError, fingerprint, local_checksums
 from azora_tasks.migrate.locks import KeyedLocks, service_lock
 from azora_tasks.migrate.schemadiff import diff_to_schema
 from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
@@ -156,7 +160,7 @@ class MigrateTask(TaskHooks):
     name: str | None = None
     accept_data_loss: bool = False
     confirm: Callable[[str], bool] | None = None  # None: not interactive, the guard stops the service
-    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    run_id: str = field(default_factory=lambda: os.urandom(4).hex())
     locks: KeyedLocks = field(default_factory=KeyedLocks)
     engine_choice: str = "auto"  # "prisma": no fast paths
 
@@ -166,6 +170,8 @@ class MigrateTask(TaskHooks):
         self._worker: MigrateWorker | None = None  # the first one (kept for callers that look at it)
         self._workers: list[MigrateWorker] = []
         self._worker_of: dict[int, MigrateWorker] = {}
+        self._free_workers: list[MigrateWorker] = []  # started, owned by no thread
+        self.has_work: set[str] = set()  # services `settle` read and found not up to date (the pool skips the no-op check)
         self._worker_broken: str | None = None  # why the schema-engine worker cannot be used this run
         self._fast_lock = threading.Lock()
         self._toolchain: str | None = None
@@ -201,7 +207,9 @@ class MigrateTask(TaskHooks):
             thread = threading.get_ident()
             worker = self._worker_of.get(thread)
             if worker is None:
-                if len(self._workers) < MAX_WORKERS:
+                if self._free_workers:
+                    worker = self._free_workers.pop(0)  # the one `settle` used: the pool takes it over
+                elif len(self._workers) < MAX_WORKERS:
                     worker = MigrateWorker(self.manifest.root, self.prisma.script, processes=self.processes)
                     self._workers.append(worker)
                 else:
@@ -209,6 +217,13 @@ class MigrateTask(TaskHooks):
                 self._worker_of[thread] = worker
             self._worker = self._workers[0]
             return worker
+
+    def hand_over_worker(self) -> None:
+        """This thread is done with its worker (`settle`, before the pool): the next thread to ask gets it."""
+        with self._fast_lock:
+            worker = self._worker_of.pop(threading.get_ident(), None)
+            if worker is not None and worker not in self._worker_of.values():
+                self._free_workers.append(worker)
 
     def worker_failed(self, reason: str) -> None:
         """Stop using the worker for the rest of the run (the Prisma path takes over)."""
@@ -219,16 +234,17 @@ class MigrateTask(TaskHooks):
         with self._fast_lock:
             workers, self._workers, self._worker = self._workers, [], None
             self._worker_of.clear()
+            self._free_workers.clear()
             workers += list(self._other_workers.values())
             self._other_workers.clear()
         for worker in workers:
             worker.close()
 
-    def __call__(self, service: Service) -> ServiceResult:
+    def prepare(self, service: Service) -> _ServiceRun | ServiceResult:
+        """The service's schema, toolchain and database, or the result that says why it cannot run."""
         schema = self.manifest.schema_file(service)
         if not schema.is_file():
             return ServiceResult(service.name, Status.SKIPPED, summary=f"no schema at {schema.relative_to(self.manifest.root)} (run `generate` first)")
-        started = time.monotonic()
         text = read_schema_text(schema, self.manifest.root)
         toolchain = prisma7.toolchain_for(self.toolchains, service)
         if isinstance(toolchain, str):
@@ -251,25 +267,104 @@ class MigrateTask(TaskHooks):
         except (TargetError, prisma7.OwnConfigError) as error:
             return ServiceResult(service.name, Status.FAILED, summary=str(error).splitlines()[0], output=str(error))
         shadow_prefix = f"prisma_shadow_{self.run_id}_{zlib.crc32(service.name.encode()):08x}"
-        env = self.engine.env(target, text, shadow_prefix)
-        run = _ServiceRun(self, service, schema, target, env, shadow_prefix, seven=seven)
-        with service_lock(self.manifest.root / CACHE_DIR_NAME, service.name), self.locks.hold(target.lock_key):
+        return _ServiceRun(self, service, schema, target, shadow_prefix, seven=seven, schema_text=text)
+
+    def __call__(self, service: Service) -> ServiceResult:
+        started = time.monotonic()
+        run = self.prepare(service)
+        if isinstance(run, ServiceResult):
+            return run
+        with service_lock(self.manifest.root / CACHE_DIR_NAME, service.name), self.locks.hold(run.target.lock_key):
             try:
                 result = run.execute()
             finally:
                 if run.shadow_risk:
-                    self.engine.drop_shadows(target, schema, env, shadow_prefix)
+                    self.engine.drop_shadows(run.target, run.schema, run.env, run.shadow_prefix)
+        return self.stamp(run, result, started)
+
+    def stamp(self, run: _ServiceRun, result: ServiceResult, started: float) -> ServiceResult:
+        """What every result carries: its duration, the database it was about, the transcript."""
         result.duration = time.monotonic() - started
-        literal = literal_url(text)
+        literal = literal_url(run.schema_text)
         if literal:
             # The schema names a database itself: say which one was used.
-            where = "the schema's url" if target.source == SCHEMA_URL_SOURCE else f"{target.source}, not the schema's url"
-            result.summary = f"{result.summary} [{target.masked} from {where}]"
-        result.details.setdefault("database", target.masked)
-        result.details.setdefault("database_source", target.source)
+            where = "the schema's url" if run.target.source == SCHEMA_URL_SOURCE else f"{run.target.source}, not the schema's url"
+            result.summary = f"{result.summary} [{run.target.masked} from {where}]"
+        result.details.setdefault("database", run.target.masked)
+        result.details.setdefault("database_source", run.target.source)
         result.details.setdefault("mode", self.mode)
         result.output = run.transcript.text
         return result
+
+    # --- decided before the pool ----------------------------------------------------------------
+
+    def settle(self, services: Sequence[Service]) -> dict[str, ServiceResult]:
+        """The no-op and `--status` verdicts that need nothing but a read, for all services at once.
+
+        Called by the runner in its own thread before the pool starts. Each
+        service's database is resolved and handed to a `StatusReader`, which
+        reads the PostgreSQL ones in the worker from a background thread (one
+        connection per database, a few at a time) while the local checks run
+        here (migration checksums, the recorded fingerprint); SQLite files are
+        read with `sqlite3`. A service whose answer is "up to date" (or, with
+        `--status`, any verdict reached without a schema diff or Prisma's drift
+        check) is settled here; every other one is left to the pool, which does
+        what it always did, minus a second read for the no-op check.
+
+        Nothing here writes, so no lock is taken. A verdict compares one read
+        of the database with one read of the folder: a migration another run
+        writes or applies in between makes them differ, which is never "up to
+        date" (the pool then waits for that run's lock).
+        """
+        if not self.fast or self.mode not in (DEVELOP, DEPLOY, STATUS):
+            return {}
+        started = time.monotonic()
+        runs: list[_ServiceRun] = []
+        reader: StatusReader | None = None
+        for service in services:
+            try:
+                run = self.prepare(service)
+            except Exception:  # noqa: BLE001 - the pool reports it, isolated to its service
+                continue
+            if isinstance(run, ServiceResult) or run.seven is not None or run.target.provider not in ("sqlite", "postgresql"):
+                continue
+            run.quick = True
+            if self.mode != STATUS and not _quietly(run.has_migrations):
+                continue  # nothing applied can be "nothing to do": the pool creates the first migration
+            runs.append(run)
+            if run.target.sqlite_file is None:
+                if reader is None:
+                    worker = self.worker()
+                    if worker is None:
+                        continue
+                    reader = StatusReader(worker, catalog=self.mode == STATUS)
+                reader.add(run.target.url)  # read in the background while the next services are prepared
+        # While the databases are read: the local checks (checksums, fingerprint), no database needed.
+        candidates = [run for run in runs if self.mode == STATUS or _quietly(run.may_be_no_op)]
+        live: dict[str, PgStatus | EngineError] = {}
+        if reader is not None:
+            try:
+                live = reader.answers()
+            except WorkerError:  # the worker itself failed: the pool decides, as before
+                pass
+            finally:
+                self.hand_over_worker()
+        candidates = [run for run in candidates if run.target.sqlite_file is not None or run.target.url in live]
+        settled: dict[str, ServiceResult] = {}
+        for run in candidates:
+            answer = live.get(run.target.url) if run.target.sqlite_file is None else None
+            try:
+                result = run.fast_status(answer) if self.mode == STATUS else run.no_op(answer)
+            except Exception:  # noqa: BLE001 - the pool reports it, isolated to its service
+                continue
+            if result is not None:
+                settled[run.service.name] = self.stamp(run, result, started)
+            elif self.mode != STATUS:
+                self.has_work.add(run.service.name)
+        share = (time.monotonic() - started) / max(1, len(candidates))
+        for result in settled.values():
+            result.duration = share  # one batch for all: each service's share (what shard balancing reads)
+        return settled
 
 
 @dataclass
@@ -280,16 +375,25 @@ class _ServiceRun:
     service: Service
     schema: Path
     target: Target
-    env: dict[str, str]
     shadow_prefix: str
     transcript: Transcript = field(default_factory=Transcript)
     counts: Counts = field(default_factory=Counts)
     shadow_risk: bool = False  # a command that creates shadow databases failed
     seven: Toolchain | None = None  # a Prisma 7 service: the worker on the 7 CLI's engine, never a Prisma CLI
     worker_error: str | None = None  # why the worker gave up (Prisma 7 services report it)
+    schema_text: str = ""
+    quick: bool = False  # settled before the pool: a verdict that needs a diff or Prisma is left undecided (None)
+    _checksums: dict[str, str] | None = None
+    _fingerprint: str | None = None
+    _may_be_no_op: bool | None = None
 
     def worker(self) -> MigrateWorker | None:
         return self.task.worker(self.seven.cli.script if self.seven else None)
+
+    @functools.cached_property
+    def env(self) -> dict[str, str]:
+        """The environment of this service's Prisma commands (made only when one runs: a no-op needs none)."""
+        return self.engine.env(self.target, self.schema_text, self.shadow_prefix)
 
     @property
     def toolchain(self) -> str:
@@ -322,7 +426,8 @@ class _ServiceRun:
         if self.task.mode == STATUS:
             return (self.task.fast and self.fast_status()) or self.status()
         if self.task.fast and self.task.mode in (DEVELOP, DEPLOY):
-            nothing_to_do = self.no_op()
+            # `settle` already read this database and found work: no second read (the paths below decide anew).
+            nothing_to_do = None if self.service.name in self.task.has_work else self.no_op()
             if nothing_to_do is not None:
                 return nothing_to_do
             if self.target.provider == "postgresql":
@@ -377,41 +482,63 @@ class _ServiceRun:
     def schema_files(self) -> list[Path]:
         return schema_files(self.task.manifest, self.service)
 
-    def no_op(self) -> ServiceResult | None:
+    def checksums(self) -> dict[str, str]:
+        """Every local migration's checksum, read once per run of this service."""
+        if self._checksums is None:
+            self._checksums = local_checksums(self.migrations)
+        return self._checksums
+
+    def fingerprint(self) -> str:
+        """The fingerprint of the files as they were first read (computed once; `record_state` hashes anew)."""
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint(self.schema_files(), self.migrations, self.target, self.toolchain, self.checksums())
+        return self._fingerprint
+
+    def has_migrations(self) -> bool:
+        return bool(self.checksums())
+
+    def may_be_no_op(self) -> bool:
+        """Could there be nothing to do? Local checks only: migrations exist and (development) the fingerprint matches."""
+        if self._may_be_no_op is None:
+            if self.target.provider not in ("sqlite", "postgresql") or not self.checksums():
+                self._may_be_no_op = False
+            else:
+                self._may_be_no_op = self.task.mode != DEVELOP or self.task.state.matches(self.service.name, self.fingerprint())
+        return self._may_be_no_op
+
+    def no_op(self, live: PgStatus | EngineError | None = None) -> ServiceResult | None:
         """ "Nothing to do", decided without a Prisma process, or None to take the Prisma path.
 
         In development mode the recorded fingerprint must say that the
         migrations still produce the schema (checked first: it needs no
         database). Then `_prisma_migrations` must show every local migration
         applied with its checksum and nothing failed or unknown: read with
-        `sqlite3` on SQLite, by the run's one Node worker (`pg`) on PostgreSQL.
+        `sqlite3` on SQLite, by the worker (`pg`) on PostgreSQL, or given as
+        `live` (read for many services at once by `MigrateTask.settle`).
         """
-        if self.target.provider not in ("sqlite", "postgresql"):
+        if not self.may_be_no_op():
             return None
-        checksums = local_checksums(self.migrations)
-        if not checksums:
-            return None
-        if self.task.mode == DEVELOP:
-            current = fingerprint(self.schema_files(), self.migrations, self.target, self.toolchain, checksums)
-            if not self.task.state.matches(self.service.name, current):
-                return None
-        if not self.history_up_to_date(checksums):
+        checksums = self.checksums()
+        if not self.history_up_to_date(checksums, live):
             return None
         self.transcript.note(f"{NO_OP_SUMMARY}: schema and {len(checksums)} migration(s) unchanged since recorded; all applied per _prisma_migrations")
         return self.result(Status.OK, NO_OP_SUMMARY, state="up to date", fast_path="no-op")
 
-    def history_up_to_date(self, checksums: dict[str, str]) -> bool:
+    def history_up_to_date(self, checksums: dict[str, str], live: PgStatus | EngineError | None = None) -> bool:
         if self.target.sqlite_file is not None:
             return sqlite_history.up_to_date(self.target.sqlite_file, checksums)
-        worker = self.worker()
-        if worker is None:
+        if live is None and not self.quick:
+            worker = self.worker()
+            if worker is None:
+                return False
+            try:
+                live = worker.pg_status(self.target.url, catalog=False)
+            except WorkerError as error:  # EngineError included: the Prisma path gives the message
+                live = error if isinstance(error, EngineError) else EngineError("worker", str(error))
+        if isinstance(live, EngineError):
+            self.transcript.note(f"could not read _prisma_migrations without Prisma ({mask(live.message, (self.target.password,))}); using the Prisma CLI")
             return False
-        try:
-            rows = worker.postgres_history(self.target.url)
-        except WorkerError as error:
-            self.transcript.note(f"could not read _prisma_migrations without Prisma ({mask(str(error), (self.target.password,))}); using the Prisma CLI")
-            return False
-        return rows is not None and sqlite_history.history_up_to_date(rows, checksums)
+        return live is not None and live.rows is not None and sqlite_history.history_up_to_date(live.rows, checksums)
 
     def record_state(self, result: ServiceResult, catalog: str | None = None) -> None:
         """After a successful development run the migrations produce the schema: remember that.
@@ -559,7 +686,7 @@ class _ServiceRun:
     def connection_problem(self, worker: MigrateWorker) -> str | None:
         """Why the server cannot be reached, in the driver's words (ECONNREFUSED...), without creating anything."""
         try:
-            worker.pg_status(self.target.url)
+            worker.pg_status(self.target.url, catalog=False)
         except WorkerError as error:
             return getattr(error, "message", str(error))
         return None
@@ -630,8 +757,13 @@ class _ServiceRun:
 
     # --- --status without Prisma ---------------------------------------------------------------
 
-    def fast_status(self) -> ServiceResult | None:
-        """`--status` from `_prisma_migrations`, the recorded fingerprint and a catalog hash; None: ask Prisma."""
+    def fast_status(self, live: PgStatus | EngineError | None = None) -> ServiceResult | None:
+        """`--status` from `_prisma_migrations`, the recorded fingerprint and a catalog hash; None: ask Prisma.
+
+        `live`: the database already read (`MigrateTask.settle`); in `quick`
+        mode a verdict that needs a schema diff or Prisma's drift check is
+        left undecided (None) for the pool.
+        """
         if self.target.provider not in ("sqlite", "postgresql"):
             return None
         local = history.local_migrations(self.migrations)
@@ -640,16 +772,19 @@ class _ServiceRun:
                 return None  # the Prisma path's own message
             rows, catalog = sqlite_history.read_rows(self.target.sqlite_file), sqlite_catalog(self.target.sqlite_file)
         else:
-            worker = self.worker()
-            if worker is None:
-                return None
-            try:
-                live = worker.pg_status(self.target.url)
-            except EngineError as error:
-                return self.result(Status.FAILED, database_failure(self.target, error.message), state="error")
-            except WorkerError as error:
-                self.worker_gave_up(error)
-                return None
+            if live is None:
+                worker = None if self.quick else self.worker()
+                if worker is None:
+                    return None
+                try:
+                    live = worker.pg_status(self.target.url)
+                except EngineError as error:
+                    live = error
+                except WorkerError as error:
+                    self.worker_gave_up(error)
+                    return None
+            if isinstance(live, EngineError):
+                return self.result(Status.FAILED, database_failure(self.target, live.message), state="error")
             if not live.database:
                 self.counts.pending = list(local)
                 return self.result(Status.FAILED, f"no database yet; {len(local)} pending", state="missing database")
@@ -685,6 +820,8 @@ class _ServiceRun:
             self.transcript.note("drift not checked: the structure differs from the last recorded one, and Prisma 7's db pull needs the native engine")
             return self.result(Status.OK, f"up to date ({len(local)} applied; drift not checked)", state="up to date", drift_checked=False, **extra)
         if recorded is None or catalog != recorded:
+            if self.quick:
+                return None  # Prisma's drift check: in the pool
             if self.drifted():
                 return self.result(Status.FAILED, "drifted: the database schema differs from the migrations", state="drifted", **extra)
             self.transcript.note("no drift (checked with prisma db pull + migrate diff)")
@@ -695,11 +832,10 @@ class _ServiceRun:
         return self.result(Status.OK, f"up to date ({len(local)} applied)", state="up to date", **extra)
 
     def schema_changed(self, local: list[str]) -> bool | None:
-        """Does the schema need a migration the folder does not have? None when it cannot be told."""
-        current = fingerprint(self.schema_files(), self.migrations, self.target, self.toolchain)
-        if self.task.state.matches(self.service.name, current):
+        """Does the schema need a migration the folder does not have? None when it cannot be told (or, `quick`, not without a diff)."""
+        if self.task.state.matches(self.service.name, self.fingerprint()):
             return False
-        worker = self.worker()
+        worker = None if self.quick else self.worker()
         if worker is None or self.schema_files() != [self.schema]:
             return None
         try:
@@ -808,6 +944,14 @@ class _ServiceRun:
             if not diff.empty:
                 self.transcript.note(f"drift (migrations → database):\n{diff.sql}")
             return not diff.empty
+
+
+def _quietly(check: Callable[[], bool]) -> bool:
+    """A local check before the pool; an error there (an unreadable file) is the pool's to report."""
+    try:
+        return check()
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def _failed_migration(output: str) -> str | None:

@@ -11,7 +11,7 @@ no-op defaults of `TaskHooks`, and mypy checks every task against `Task`.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -43,6 +43,9 @@ class Task(Protocol):
     def check_selection(self, services: list[Service]) -> None:
         """Raise `ManifestError` for a selection that cannot run (before anything runs)."""
 
+    def settle(self, services: Sequence[Service]) -> Mapping[str, ServiceResult]:
+        """Results decided for many services at once, before the pool (migrate's no-op); the rest run."""
+
     def cache_key(self) -> CacheKey | None:
         """None: never cached."""
 
@@ -73,6 +76,9 @@ class TaskHooks:
 
     def check_selection(self, services: list[Service]) -> None:
         return None
+
+    def settle(self, services: Sequence[Service]) -> Mapping[str, ServiceResult]:
+        return {}
 
     def cache_key(self) -> CacheKey | None:
         return None

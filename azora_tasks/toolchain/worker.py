@@ -58,6 +58,12 @@ class NodeWorker:
                 continue
         responses.put(None)  # end of stream: the worker exited
 
+    def start(self) -> None:
+        """Start the process now, so Node boots while the caller keeps working (a request would start it anyway)."""
+        with self._lock:
+            if self._process is None or self._process.poll() is not None:
+                self._process = self._start()
+
     def close(self) -> None:
         with self._lock:
             self._stop()

@@ -5,14 +5,15 @@
 // Protocol: one JSON request per line on stdin, one JSON response per line on stdout.
 //   {"id": 1, "op": "hello", "cli": "<node_modules/prisma/build/index.js>"}
 //     -> {"id": 1, "ok": true, "engine": "<@prisma/schema-engine-wasm version>", "wasm": "<sha256>"}
-//   {"id": 3, "op": "postgres-history", "url": "postgresql://…", "cli": "..."}
-//     -> {"id": 3, "ok": true, "rows": [{"migration_name", "checksum", "finished", "rolled_back"}] | null (no table)}
 //   {"id": 4, "op": "diff", "provider": "postgresql"|"sqlite", "url": "<target URL (postgresql)>", "cli": "...",
 //    "migrations": "<migrations folder>" | null (= from empty), "files": [[path, text]]}
 //     -> {"id": 4, "ok": true, "sql": "<what `migrate diff --from-migrations|--from-empty … --to-schema-datamodel … --script` writes>"}
 //        (from a migrations folder on PostgreSQL the engine replays it into a shadow database that the
 //        adapter factory creates and always drops: see node/adapters.cjs)
-//   {"op": "pg-ensure", "url"} -> {"created": bool}; {"op": "pg-status", "url"} -> {"database": bool, "rows", "catalog"};
+//   {"op": "pg-ensure", "url"} -> {"created": bool};
+//   {"op": "pg-status", "urls": [...], "catalog": bool, "concurrency": n} -> {"results": [{"ok": true, "database": bool,
+//     "rows": [...] | null (no table), "catalog": "<hash>" | null} | {"ok": false, "context", "code", "message"}]}
+//     (every selected database read in one request, a few connections at a time; the no-op check and --status)
 //   {"op": "pg-apply", "url", "migrations": [{name, sql, checksum}]} -> {"applied": [...], "before", "after", "fresh"}
 //     (node/pg_history.cjs: Prisma's `_prisma_migrations` rows, one transaction, Prisma's advisory lock)
 //   errors: {"id": n, "ok": false, "context": "pin"|"engine"|"protocol"|"worker", "message": "..."}
@@ -227,31 +228,6 @@ async function diff(request) {
   return { ok: true, sql: result.stdout || "" };
 }
 
-// --- PostgreSQL: read `_prisma_migrations` (the no-op check) ---------------------------------------
-
-/**
- * The rows of `_prisma_migrations` in the URL's database (and `?schema=`, through the search_path the
- * migrate adapter sets too), or null when there is no such table. Read-only; one short connection.
- */
-async function postgresHistory(request) {
-  const { postgresConfig } = require("./adapters.cjs");
-  const pg = requireFor(request.cli)("pg").module;
-  const { config } = postgresConfig(request.url);
-  const client = new pg.Client({ ...config, connectionTimeoutMillis: 10000, statement_timeout: 10000 });
-  await client.connect();
-  try {
-    const result = await client.query(
-      'SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back FROM "_prisma_migrations"',
-    );
-    return { ok: true, rows: result.rows };
-  } catch (error) {
-    if (error && error.code === "42P01") return { ok: true, rows: null }; // undefined_table
-    throw error;
-  } finally {
-    await client.end();
-  }
-}
-
 async function hello(request) {
   const state = await loadEngine(request.cli);
   return { ok: true, engine: state.version, wasm: state.wasmHash, pid: process.pid };
@@ -281,7 +257,8 @@ const handlers = {
   "pg-apply": guarded(pgHistory.apply),
   // Before the worker is closed: drop the shadow databases kept for reuse (node/adapters.cjs).
   "release-shadows": guarded(async () => ({ ok: true, dropped: await require("./adapters.cjs").releaseShadows() })),
-  "postgres-history": postgresHistory, ping: async () => ({ ok: true, pid: process.pid }) };
+  ping: async () => ({ ok: true, pid: process.pid }),
+};
 
 // When stdin closes (the tool finished, or died without sending "release-shadows"), the shared server
 // exits at once: drop the shadow databases kept for reuse first.

@@ -14,11 +14,14 @@
 "use strict";
 
 const crypto = require("node:crypto");
-const { requireBeside } = require("./runtime.cjs");
+const { requireBeside, maskUrl } = require("./runtime.cjs");
 const { postgresConfig, patchPgCharType } = require("./adapters.cjs");
 
 const PRISMA_LOCK_ID = 72707369;
 const LOCK_WAIT_MS = Number(process.env.AZORA_MIGRATE_LOCK_WAIT_MS || 600000);
+// Connections a batch status read opens at once: a backend start costs the server a fork and a few
+// milliseconds of CPU, so a few overlap well; many more only queue on the server's cores.
+const DEFAULT_READ_CONCURRENCY = 16;
 // The DDL Prisma's schema engine runs on PostgreSQL for its bookkeeping table (node/sql/, one copy).
 const MIGRATIONS_TABLE_DDL = require("./adapters.cjs").readDdl("postgresql");
 
@@ -57,13 +60,15 @@ async function connect(url, database) {
   const { config, schema } = postgresConfig(url);
   const connection = new URL(config.connectionString);
   if (database !== undefined) connection.pathname = `/${database}`;
-  const client = new pg.Client({ connectionString: connection.toString(), connectionTimeoutMillis: 15000 });
+  const options = { connectionString: connection.toString(), connectionTimeoutMillis: 15000 };
+  // `?schema=` as a start-up parameter (what the migrate adapter sets too): no extra round trip.
+  if (schema && database === undefined) options.options = config.options;
+  const client = new pg.Client(options);
   try {
     await client.connect();
   } catch (error) {
     throw describeConnectError(error, config);
   }
-  if (schema && database === undefined) await client.query(`SET search_path TO ${quote(schema)}`);
   return client;
 }
 
@@ -185,23 +190,56 @@ async function connectOrCreate(url) {
   return { client: await connect(url), created };
 }
 
-/** Database present? Its `_prisma_migrations` rows and catalog hash. Read-only. */
-async function status(request) {
-  const { schema, database } = postgresConfig(request.url);
+/** One database: present? Its `_prisma_migrations` rows (null: no table) and, unless `catalog` is false, its catalog hash. */
+async function readStatus(url, catalog) {
+  const { schema } = postgresConfig(url);
   let client;
   try {
-    client = await connect(request.url);
+    client = await connect(url);
   } catch (error) {
-    if (error && error.code === "3D000") return { ok: true, database: false, rows: null }; // invalid_catalog_name
+    if (error && error.code === "3D000") return { ok: true, database: false, rows: null, catalog: null }; // invalid_catalog_name
     throw error;
   }
+  // A server that dies mid-read must reject this read, not crash the worker.
+  client.on("error", () => {});
   try {
     const rows = await readRows(client);
-    const catalog = request.catalog === false ? null : await catalogHash(client, schema || "public");
-    return { ok: true, database, rows, catalog: catalog && catalog.hash };
+    const hash = catalog === false ? null : (await catalogHash(client, schema || "public")).hash;
+    return { ok: true, database: true, rows, catalog: hash };
   } finally {
-    await client.end();
+    await client.end().catch(() => {});
   }
+}
+
+/**
+ * Read-only status of many databases in one request (`urls`), `concurrency` connections at a time: the
+ * no-op check and `--status` read every selected service's database before any per-service work starts.
+ * Each URL gets its own answer, in order: `{ok: true, database, rows, catalog}`, or `{ok: false, context,
+ * code, message}` for that URL only (a refused connection, a bad password), so one failure isolates to
+ * its service. A missing database is an answer (`database: false`), as is a missing table (`rows: null`).
+ */
+async function status(request) {
+  const urls = request.urls || [];
+  const limit = Math.max(1, Math.min(Number(request.concurrency) || DEFAULT_READ_CONCURRENCY, urls.length || 1));
+  const results = new Array(urls.length);
+  let next = 0;
+  async function lane() {
+    while (next < urls.length) {
+      const index = next++;
+      try {
+        results[index] = await readStatus(urls[index], request.catalog);
+      } catch (error) {
+        results[index] = {
+          ok: false,
+          context: (error && error.context) || "database",
+          code: (error && error.code) || null,
+          message: maskUrl(error && error.message ? error.message : String(error)),
+        };
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: limit }, lane));
+  return { ok: true, results };
 }
 
 /**
