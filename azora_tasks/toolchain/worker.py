@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from azora_tasks.process import ProcessGroup
+from azora_tasks.toolchain import warm
 
 
 class WorkerError(Exception):
@@ -42,7 +43,11 @@ class NodeWorker:
     # --- life cycle ------------------------------------------------------------
 
     def _start(self) -> subprocess.Popen[str]:
-        process = self._processes.start(["node", str(self._script), str(self._root)], cwd=self._root)
+        process = warm.take(self._script, self._root)  # `cli.main` may have started it already
+        if process is not None:
+            self._processes.adopt(process)
+        else:
+            process = self._processes.start(["node", str(self._script), str(self._root)], cwd=self._root)
         self.starts += 1
         self._responses = queue.Queue()
         threading.Thread(target=self._read, args=(process.stdout, self._responses), daemon=True).start()
