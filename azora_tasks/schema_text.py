@@ -9,6 +9,7 @@ reader with positions lives in `azora_tasks.lint`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -57,8 +58,12 @@ def read_schema_text(path: Path, root: Path | None = None) -> str:
         ) from None
 
 
+@functools.lru_cache(maxsize=64)
 def strip_comments(text: str) -> str:
-    """Remove `//` comments but keep strings (a URL may contain `//`)."""
+    """Remove `//` comments but keep strings (a URL may contain `//`).
+
+    Cached: a service's schema is asked for its provider, its datasource URL and its
+    literal URL in turn, and a 190-service no-op should strip each schema once."""
     return _COMMENT.sub(lambda match: match.group(1) or "", text)
 
 

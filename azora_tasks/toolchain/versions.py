@@ -18,6 +18,7 @@ with a message naming the file that asked for it.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -65,9 +66,14 @@ class Toolchain:
 def service_config(manifest: Manifest, service: Service) -> Path | None:
     """The service's own `prisma.config.*` (the CLI looks for it in its working directory)."""
     folder = manifest.service_dir(service)
+    try:
+        present = set(os.listdir(folder))  # one listing, not a stat per candidate name (a 190-service run asks 190 times)
+    except OSError:
+        return None
     for name in CONFIG_NAMES:
-        if (folder / name).is_file():
+        if name.split("/", 1)[0] in present and (folder / name).is_file():
             return folder / name
+    return None
     return None
 
 
@@ -78,6 +84,7 @@ class ToolchainResolver:
         self.manifest = manifest
         self._default: PrismaCli | None = None
         self._by_service: dict[str, Toolchain] = {}
+        self._by_folder: dict[Path, tuple[PrismaCli, str] | None] = {}
 
     @property
     def default(self) -> PrismaCli:
@@ -103,21 +110,38 @@ class ToolchainResolver:
         return sha256_json([str(toolchain.cli.script), toolchain.cli.version, own, url])
 
     def _resolve(self, service: Service) -> Toolchain:
-        root = self.manifest.root.resolve()
         config = service_config(self.manifest, service)
-        for folder in _folders_between(self.manifest.service_dir(service), root):
-            installed = folder / "node_modules" / "prisma" / "build" / "index.js"
-            if installed.is_file():
-                cli = cli_at(installed.resolve())
-                check_major(cli.major, f"{_display(installed, root)}: Prisma {cli.major}", "there")
-                return Toolchain(cli, _display(installed.parent.parent, root), config)
-            wanted = _major_wanted_by(folder / "package.json")
-            if wanted is not None:
-                return Toolchain(self._pinned(wanted, _display(folder / "package.json", root)), _display(folder / "package.json", root), config)
+        for folder in _folders_between(self.manifest.service_dir(service), self._root):
+            choice = self._choice_in(folder)
+            if choice is not None:
+                return Toolchain(choice[0], choice[1], config)
         if self.manifest.settings.prisma_major:
             major = self.manifest.settings.prisma_major
             return Toolchain(self._pinned(major, "settings.prisma_major"), "settings.prisma_major", config)
         return Toolchain(self.default, "monorepo (" + self.manifest.settings.prisma_cli + ")", config)
+
+    @functools.cached_property
+    def _root(self) -> Path:
+        return self.manifest.root.resolve()
+
+    def _choice_in(self, folder: Path) -> tuple[PrismaCli, str] | None:
+        """The CLI a folder's own install or package.json chooses, and where that was said; None: no say.
+        Remembered per folder: every service below a shared folder asks the same question."""
+        if folder not in self._by_folder:
+            self._by_folder[folder] = self._ask_folder(folder)
+        return self._by_folder[folder]
+
+    def _ask_folder(self, folder: Path) -> tuple[PrismaCli, str] | None:
+        root = self._root
+        installed = folder / "node_modules" / "prisma" / "build" / "index.js"
+        if installed.is_file():
+            cli = cli_at(installed.resolve())
+            check_major(cli.major, f"{_display(installed, root)}: Prisma {cli.major}", "there")
+            return cli, _display(installed.parent.parent, root)
+        wanted = _major_wanted_by(folder / "package.json")
+        if wanted is not None:
+            return self._pinned(wanted, _display(folder / "package.json", root)), _display(folder / "package.json", root)
+        return None
 
     def _pinned(self, major: int, asked_by: str) -> PrismaCli:
         """The monorepo's CLI of this major: the default one, else the `prisma<major>` alias."""
@@ -160,8 +184,8 @@ def _major_wanted_by(package_json: Path) -> int | None:
 
 
 def _folders_between(start: Path, root: Path) -> list[Path]:
-    """`start` and its parents up to, not including, the monorepo root (the root is the default)."""
-    start, root = start.resolve(), root.resolve()
+    """`start` and its parents up to, not including, the (resolved) monorepo root (the root is the default)."""
+    start = start.resolve()
     if not start.is_relative_to(root):
         return [start]
     folders = []
