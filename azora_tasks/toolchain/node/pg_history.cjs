@@ -27,9 +27,14 @@ const MIGRATIONS_TABLE_DDL = require("./adapters.cjs").readDdl("postgresql");
 
 const quote = (name) => `"${String(name).replace(/"/g, '""')}"`;
 
+let pg = null;
+/** The `pg` that @prisma/adapter-pg loads, resolved once (a batch read connects 190 times). */
 function pgModule() {
-  patchPgCharType();
-  return requireBeside("@prisma/adapter-pg", "pg");
+  if (pg === null) {
+    patchPgCharType();
+    pg = requireBeside("@prisma/adapter-pg", "pg");
+  }
+  return pg;
 }
 
 /** A tagged error the Python side turns into a one-line summary. */
@@ -56,14 +61,14 @@ function describeConnectError(error, config) {
 }
 
 async function connect(url, database) {
-  const pg = pgModule();
+  const { Client } = pgModule();
   const { config, schema } = postgresConfig(url);
   const connection = new URL(config.connectionString);
   if (database !== undefined) connection.pathname = `/${database}`;
   const options = { connectionString: connection.toString(), connectionTimeoutMillis: 15000 };
   // `?schema=` as a start-up parameter (what the migrate adapter sets too): no extra round trip.
   if (schema && database === undefined) options.options = config.options;
-  const client = new pg.Client(options);
+  const client = new Client(options);
   try {
     await client.connect();
   } catch (error) {
