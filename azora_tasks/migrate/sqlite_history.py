@@ -29,11 +29,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import sqlite3
-import urllib.parse
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from azora_tasks.database import read_only_uri
 from azora_tasks.paths import NODE_DIR
 
 MIGRATIONS_TABLE = "_prisma_migrations"
@@ -42,11 +42,6 @@ MIGRATIONS_TABLE_DDL = "\n".join(
     line for line in (NODE_DIR / "sql" / "prisma_migrations.sqlite.sql").read_text(encoding="utf-8").splitlines() if not line.startswith("--")
 ).strip()
 BUSY_TIMEOUT_SECONDS = 30.0
-
-
-def read_only_uri(database: Path) -> str:
-    """A `file:` URI opening `database` read-only; the path percent-encoded so `#`, `%`, `?` and spaces stay part of it."""
-    return "file:" + urllib.parse.quote(str(database.absolute()), safe="/") + "?mode=ro"
 
 
 def checksum(sql: str | bytes) -> str:
