@@ -264,21 +264,22 @@ def resolve_target(
     return Target(provider, url, source)
 
 
-def main(argv: Sequence[str]) -> int:
-    """`python -m azora_tasks.database URL [SCHEMA_DIR]`: the `node_env()` of a URL, as JSON.
+def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
+    """`python -m azora_tasks.database [SCHEMA_DIR]`: the `node_env()` of `$DATABASE_URL`, as JSON.
 
     For the tool's Prisma config run by hand (`prisma ... --config <it>` with
-    only `DATABASE_URL` set): node/runtime.cjs asks here instead of parsing the URL itself.
+    only `DATABASE_URL` set): node/runtime.cjs asks here instead of parsing the
+    URL itself. The URL comes through the environment, never the command line.
     """
-    if not argv or not provider_of_url(argv[0]):
-        print(f"unsupported database URL: {mask(argv[0]) if argv else '(none)'}", file=sys.stderr)
+    url = environ.get(URL_VARIABLE) or environ.get("DATABASE_URL") or ""
+    provider = provider_of_url(url)
+    if provider is None:
+        print(f"unsupported database URL: {mask(url) or '(none)'}", file=sys.stderr)
         return 2
-    url = argv[0]
-    provider = provider_of_url(url) or ""
-    folder = Path(argv[1]) if len(argv) > 1 else Path.cwd()
+    folder = Path(argv[0]) if argv else Path.cwd()
     print(json.dumps(Target(provider, anchor_sqlite(url, folder), "DATABASE_URL").node_env()))
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main(sys.argv[1:], os.environ))

@@ -14,7 +14,7 @@
 "use strict";
 
 const crypto = require("node:crypto");
-const { requireBeside, maskUrl } = require("./runtime.cjs");
+const { requireBeside } = require("./runtime.cjs");
 const { postgresConfig, patchPgCharType } = require("./adapters.cjs");
 
 const PRISMA_LOCK_ID = 72707369;
@@ -233,7 +233,7 @@ async function status(request) {
           ok: false,
           context: (error && error.context) || "database",
           code: (error && error.code) || null,
-          message: maskUrl(error && error.message ? error.message : String(error)),
+          message: error && error.message ? error.message : String(error),
         };
       }
     }
