@@ -15,10 +15,11 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from azora_tasks.console import FULL_TABLE_LIMIT
-from azora_tasks.runner import handle_termination, interrupt_signal
+from azora_tasks.toolchain import warm
 from azora_tasks.version import __version__
-from azora_tasks.workflow import COMMANDS, execute
+
+# The rest of the tool (the workflow, rich, every task) is imported inside the functions below, after
+# `main` has given the migrate worker its head start: Node boots while Python imports (toolchain/warm.py).
 
 # Options naming a file the run writes at its end: checked before the run, so a typo costs no work.
 OUTPUT_OPTIONS = {"json_path": "--json", "junit": "--junit", "sarif": "--sarif", "lint_json": "--lint-json", "output": "--output"}
@@ -91,6 +92,8 @@ def check_output_paths(options: argparse.Namespace) -> str | None:
 
 
 def run_options() -> argparse.ArgumentParser:
+    from azora_tasks.console import FULL_TABLE_LIMIT
+
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("run")
     group.add_argument("--manifest", type=Path, metavar="PATH", help="services.toml to use (default: searched upward from here)")
@@ -111,6 +114,8 @@ def run_options() -> argparse.ArgumentParser:
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The full parser; only the command named in `argv` gets its task-specific options loaded
     (each task module is imported on demand, so `--help` and cached runs start fast)."""
+    from azora_tasks.workflow import COMMANDS
+
     parser = argparse.ArgumentParser(
         prog="azora-tasks",
         description="Run Prisma schema work across every service of a monorepo, driven by services.toml.",
@@ -138,6 +143,12 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, check the output paths, run; SIGTERM is handled like Ctrl-C (exit 143 instead of 130)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    root = warm.wants_head_start(arguments)
+    if root is not None:
+        warm.prestart(warm.MIGRATE_WORKER, root)
+    from azora_tasks.runner import handle_termination, interrupt_signal
+    from azora_tasks.workflow import execute
+
     parser = build_parser(arguments)
     options = parser.parse_args(arguments)
     problem = check_output_paths(options)

@@ -79,11 +79,28 @@ class ProcessGroup:
         lines are kept for error messages (`stderr_tail`). Call `release` after it exited.
         """
         process = self._spawn(command, cwd, env, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        self._drain_stderr(process)
+        return process
+
+    def adopt(self, process: subprocess.Popen[str]) -> None:
+        """Take over a child started by `spawn_long_lived` before this group existed (the migrate
+        worker's head start, `toolchain/warm.py`): from now on it is stopped and drained like
+        one `start` made. A cancelled run stops it at once and raises `Cancelled`."""
         with self._lock:
-            tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+            cancelled = self.cancelled.is_set()
+            if not cancelled:
+                self._running.add(process)
+        if cancelled:
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
+            raise Cancelled()
+        self._drain_stderr(process)
+
+    def _drain_stderr(self, process: subprocess.Popen[str]) -> None:
+        tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+        with self._lock:
             self._stderr[process.pid] = tail
         threading.Thread(target=_drain, args=(process.stderr, tail), daemon=True).start()
-        return process
 
     def _spawn(self, command: Sequence[str], cwd: Path | None, env: Mapping[str, str] | None, *, stdin: int, stderr: int) -> subprocess.Popen[str]:
         """Start a child in its own session and register it, unless the run is already cancelled
@@ -91,16 +108,7 @@ class ProcessGroup:
         with self._lock:
             if self.cancelled.is_set():
                 raise Cancelled()
-            process = subprocess.Popen(
-                list(command),
-                cwd=cwd,
-                env=dict(env) if env is not None else None,
-                stdin=stdin,
-                stdout=subprocess.PIPE,
-                stderr=stderr,
-                text=True,
-                start_new_session=True,
-            )
+            process = _popen(command, cwd, env, stdin=stdin, stderr=stderr)
             self._running.add(process)
         return process
 
@@ -128,6 +136,26 @@ class ProcessGroup:
                 process.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 _signal_group(process, signal.SIGKILL)
+
+
+def spawn_long_lived(command: Sequence[str], *, cwd: Path, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
+    """A child that speaks on stdin/stdout, in its own session; nobody owns it until
+    `ProcessGroup.start` registers it or `ProcessGroup.adopt` takes it over."""
+    return _popen(command, cwd, env, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _popen(command: Sequence[str], cwd: Path | None, env: Mapping[str, str] | None, *, stdin: int, stderr: int) -> subprocess.Popen[str]:
+    """Every child: text pipes, its own session (a terminal's Ctrl-C reaches only us; we stop it)."""
+    return subprocess.Popen(
+        list(command),
+        cwd=cwd,
+        env=dict(env) if env is not None else None,
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def _signal_name(number: int) -> str:

@@ -148,15 +148,7 @@ def _settle(
         settled = settle(services)
     except Exception:  # noqa: BLE001 - a failed shortcut is no failure: every service runs the long way
         return list(services)
-    to_run = []
-    for service in services:
-        result = settled.get(service.name)
-        if result is None:
-            to_run.append(service)
-        else:
-            results[service.name] = result
-            progress.advance(result)
-    return to_run
+    return _record_known(services, lambda service: settled.get(service.name), results, progress)
 
 
 def _take_known(
@@ -166,10 +158,20 @@ def _take_known(
     results: dict[str, ServiceResult],
     progress: Progress,
 ) -> list[Service]:
-    """Record the results known without running; return the services left to run."""
+    """Record the results known without running (each lookup isolated); return the services left to run."""
+    return _record_known(services, lambda service: _isolated(known, service, processes), results, progress)
+
+
+def _record_known(
+    services: Sequence[Service],
+    lookup: Callable[[Service], ServiceResult | None],
+    results: dict[str, ServiceResult],
+    progress: Progress,
+) -> list[Service]:
+    """Record each service's result that `lookup` already has; return the others, in order."""
     to_run = []
     for service in services:
-        result = _isolated(known, service, processes)
+        result = lookup(service)
         if result is None:
             to_run.append(service)
         else:

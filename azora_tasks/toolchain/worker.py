@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from azora_tasks.database import mask
 from azora_tasks.process import ProcessGroup
+from azora_tasks.toolchain import warm
 
 MESSAGE_FIELDS = frozenset({"message", "error"})  # the fields of an answer that carry text from a driver or engine
 
@@ -49,7 +50,11 @@ class NodeWorker:
     # --- life cycle ------------------------------------------------------------
 
     def _start(self) -> subprocess.Popen[str]:
-        process = self._processes.start(["node", str(self._script), str(self._root)], cwd=self._root)
+        process = warm.take(self._script, self._root)  # `cli.main` may have started it already
+        if process is not None:
+            self._processes.adopt(process)
+        else:
+            process = self._processes.start(["node", str(self._script), str(self._root)], cwd=self._root)
         self.starts += 1
         self._responses = queue.Queue()
         threading.Thread(target=self._read, args=(process.stdout, self._responses), daemon=True).start()

@@ -272,3 +272,14 @@ process.exit = (code) => {
 };
 
 serve(handlers);
+// Started ahead of the run (azora_tasks/toolchain/warm.py): load `pg` while the first request is still
+// being prepared, so the first database read starts at once. A failure here is the first request's to report.
+if (process.env.AZORA_WORKER_PRELOAD === "pg") {
+  setImmediate(() => {
+    try {
+      pgHistory.preload();
+    } catch {
+      // reported by the request that needs it
+    }
+  });
+}

@@ -299,4 +299,4 @@ async function apply(request) {
   }
 }
 
-module.exports = { ensureDatabase, status, apply, MIGRATIONS_TABLE_DDL, PRISMA_LOCK_ID };
+module.exports = { ensureDatabase, status, apply, preload: pgModule, MIGRATIONS_TABLE_DDL, PRISMA_LOCK_ID };
