@@ -1,9 +1,9 @@
 // Database housekeeping the Prisma CLI does not do through driver adapters:
 //   node dbtool.cjs ensure        create the database (and ?schema=) named by AZORA_MIGRATE_DATABASE_URL if missing
-//   (the target comes from runtime.databaseTarget(): AZORA_DATABASE_PROVIDER says which kind it is)
 //   node dbtool.cjs reset         drop everything in it (PostgreSQL: the schema; MySQL: the database)
 //   node dbtool.cjs drop          drop the database itself (tests' cleanup)
 //   node dbtool.cjs drop-shadows PREFIX   drop leftover shadow databases whose name starts with PREFIX
+// The database is runtime.databaseTarget()'s: AZORA_DATABASE_PROVIDER says which kind it is.
 // Prints one JSON line: {"ok":true,"created":bool} or {"ok":false,"error":"..."}; the tool masks what it shows of it.
 "use strict";
 
