@@ -397,14 +397,6 @@ def test_prisma_timestamp_format() -> None:
     assert TIMESTAMP.match(sqlite_history.prisma_timestamp())
 
 
-def test_statements_split_like_sqlite() -> None:
-    script = '-- CreateTable\nCREATE TABLE "a" ("x" TEXT DEFAULT \';\');\n\n-- CreateIndex\nCREATE INDEX "i" ON "a"("x");\n'
-    assert [s.strip() for s in sqlite_history.statements(script)] == [
-        '-- CreateTable\nCREATE TABLE "a" ("x" TEXT DEFAULT \';\');',
-        '-- CreateIndex\nCREATE INDEX "i" ON "a"("x");',
-    ]
-
-
 def _history(db: Path, *entries: tuple[str, str, str | None, str | None]) -> None:
     with sqlite3.connect(db) as connection:
         connection.execute(sqlite_history.MIGRATIONS_TABLE_DDL)
