@@ -30,7 +30,7 @@
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
-const { serve } = require("./jsonl.cjs");
+const { serve, failure } = require("./jsonl.cjs");
 const { unrefLongTimers } = require("./runtime.cjs");
 const pgHistory = require("./pg_history.cjs");
 
@@ -208,7 +208,7 @@ async function diff(request) {
   try {
     engine = await engineFor(state, request.provider, request.url);
   } catch (error) {
-    return { ok: false, context: "connect", code: (error && error.code) || null, message: error && error.message ? error.message : String(error) };
+    return failure(error, "connect");
   }
   const files = request.files.map(([file, content]) => ({ path: file, content }));
   const from = request.migrations ? { tag: "migrations", ...readMigrations(request.migrations) } : { tag: "empty" };
@@ -223,7 +223,7 @@ async function diff(request) {
       filters: { externalTables: [], externalEnums: [] },
     });
   } catch (error) {
-    return { ok: false, context: "engine", code: (error && error.code) || null, message: error && error.message ? error.message : String(error) };
+    return failure(error, "engine");
   }
   // The CLI writes the engine's stdout to --output unchanged (nothing when it is empty).
   return { ok: true, sql: result.stdout || "" };
@@ -240,12 +240,7 @@ function guarded(fn) {
     try {
       return await fn(request);
     } catch (error) {
-      return {
-        ok: false,
-        context: (error && error.context) || "database",
-        code: (error && error.code) || null,
-        message: error && error.message ? error.message : String(error),
-      };
+      return failure(error, "database");
     }
   };
 }

@@ -14,6 +14,7 @@
 "use strict";
 
 const crypto = require("node:crypto");
+const { failure } = require("./jsonl.cjs");
 const { requireBeside } = require("./runtime.cjs");
 const { postgresConfig, patchPgCharType } = require("./adapters.cjs");
 
@@ -229,12 +230,7 @@ async function status(request) {
       try {
         results[index] = await readStatus(urls[index], request.catalog);
       } catch (error) {
-        results[index] = {
-          ok: false,
-          context: (error && error.context) || "database",
-          code: (error && error.code) || null,
-          message: error && error.message ? error.message : String(error),
-        };
+        results[index] = failure(error, "database");
       }
     }
   }
