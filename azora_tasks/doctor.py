@@ -14,8 +14,8 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from azora_tasks.database import provider_of_schema
 from azora_tasks.manifest import Manifest
-from azora_tasks.schema_text import schema_provider
 from azora_tasks.toolchain.packages import CLIENT_RUNTIME, installed_version, pinned_packages, runtime_matches
 from azora_tasks.toolchain.prisma_cli import PrismaError, find_prisma
 from azora_tasks.toolchain.versions import ToolchainResolver
@@ -143,8 +143,7 @@ def _providers(manifest: Manifest) -> set[str]:
     for service in manifest.services.values():
         schema = manifest.schema_file(service)
         if schema.is_file():
-            provider = schema_provider(schema.read_text(encoding="utf-8", errors="replace"))
-            found.add({"postgres": "postgresql", "cockroachdb": "postgresql"}.get(provider or "", provider or manifest.provider_for(service)))
+            found.add(provider_of_schema(schema.read_text(encoding="utf-8", errors="replace")) or manifest.provider_for(service))
     return {provider for provider in found if provider in ADAPTERS}
 
 

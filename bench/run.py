@@ -118,10 +118,16 @@ __bench_calls=0; __bench_failures=0
 __bench_npx() { command npx "$@"; local rc=$?; __bench_calls=$((__bench_calls + 1)); if [ $rc -ne 0 ]; then __bench_failures=$((__bench_failures + 1)); echo "bench: npx failed (exit $rc) in $PWD" >&2; fi; return $rc; }
 npx() { __bench_npx "$@"; }
 """
+# Our prisma.config.cjs takes its database as `Target.node_env()` gives it (provider, URL, SQLite file); with
+# DATABASE_URL alone it asks `python -m azora_tasks.database` (~0.2 s a call) -- our cost, not Prisma's, so the
+# instrumentation hands it over the way the tool does: SQLite's ./dev.db is the schema folder's (prisma/).
+NPX_SQLITE_TARGET = """\
+npx() { AZORA_DATABASE_PROVIDER=sqlite AZORA_MIGRATE_DATABASE_URL="file:$PWD/prisma/dev.db" AZORA_DATABASE_FILE="$PWD/prisma/dev.db" __bench_npx "$@"; }
+"""
 # PostgreSQL: each service has its own database, as a per-service `.env` would give it. The URL is set
 # per call by the same instrumentation function, from the service folder name, so the loop text stays verbatim.
 NPX_PG_URL = """\
-npx() { local __svc=${PWD##*/}; DATABASE_URL="$__bench_pg_base${__svc//[-.]/_}" __bench_npx "$@"; }
+npx() { local __svc=${PWD##*/}; local __url="$__bench_pg_base${__svc//[-.]/_}"; DATABASE_URL="$__url" AZORA_DATABASE_PROVIDER=postgresql AZORA_MIGRATE_DATABASE_URL="$__url" __bench_npx "$@"; }
 """
 NPX_REPORT = """\
 echo "bench-npx-calls=${__bench_calls} failures=${__bench_failures}" >&2
@@ -396,7 +402,8 @@ SEED_ENV_NOTE = (
     f"seed loops run with DATABASE_URL={SEED_DATABASE_URL}, PRISMA_SCHEMA_ENGINE_BINARY and PRISMA_QUERY_ENGINE_LIBRARY"
     " pointing to an existing placeholder file, CHECKPOINT_DISABLE=1, PRISMA_HIDE_UPDATE_MESSAGE=1: without DATABASE_URL"
     " `prisma validate` fails at once with P1012 on every schema, and without the engine variables Prisma tries to"
-    " download engines (no internet here), so the loops would time nothing real"
+    " download engines (no internet here), so the loops would time nothing real; each npx call also gets"
+    " AZORA_DATABASE_PROVIDER, AZORA_MIGRATE_DATABASE_URL (and AZORA_DATABASE_FILE) as the tool hands them to its Prisma config"
 )
 
 
@@ -509,7 +516,7 @@ class Bench:
             measurement.notes.append(note)
         measurement.notes.append(SEED_ENV_NOTE)
         env = seed_env(self.root)
-        script = NPX_COUNTER + loop + NPX_REPORT
+        script = NPX_COUNTER + NPX_SQLITE_TARGET + loop + NPX_REPORT
         if self.pg is not None:
             script = NPX_COUNTER + NPX_PG_URL + loop + NPX_REPORT
             env["__bench_pg_base"] = self.pg.url_base

@@ -14,7 +14,7 @@ from __future__ import annotations
 import queue
 import threading
 
-from azora_tasks.migrate.fastpath import EngineError, MigrateWorker, PgStatus, WorkerError
+from azora_tasks.toolchain.migrate_worker import EngineError, MigrateWorker, PgStatus, WorkerError
 
 CHUNK = 24  # URLs per worker request: small enough that reading starts early, large enough to keep a few connections busy
 

@@ -20,10 +20,10 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from azora_tasks.database import Target, TargetError, resolve_target, sqlite_url
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.migrate import history
 from azora_tasks.migrate.engine import Engine, Transcript
-from azora_tasks.migrate.targets import Target, TargetError, resolve_target
 from azora_tasks.schema_text import schema_provider
 
 SCRATCH_MARK = "azcheck"
@@ -47,7 +47,7 @@ class CheckOutcome:
 def scratch_target(target: Target, folder: Path, name: str) -> Target:
     """The same provider and server as `target`, another database: a file in `folder`, or `name` on the server."""
     if target.provider == "sqlite":
-        return Target("sqlite", f"file:{folder / 'check.db'}", "scratch database of migrate --check")
+        return Target("sqlite", sqlite_url(folder / "check.db"), "scratch database of migrate --check")
     parts = urllib.parse.urlsplit(target.url)
     return Target(target.provider, urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, "")), "scratch database of migrate --check")
 

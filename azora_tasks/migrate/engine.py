@@ -22,8 +22,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from azora_tasks.database import Target, mask
 from azora_tasks.manifest import Manifest
-from azora_tasks.migrate.targets import Target, mask
 from azora_tasks.paths import NODE_DIR
 from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import env_variables_used
@@ -132,7 +132,7 @@ class Engine:
                 base["PRISMA_SCHEMA_ENGINE_BINARY"] = str(native)
         env = offline_engine_env(base)
         env["AZORA_NODE_ROOT"] = str(self.manifest.root)
-        env["AZORA_MIGRATE_DATABASE_URL"] = target.url
+        env.update(target.node_env())
         env["AZORA_SHADOW_PREFIX"] = shadow_prefix
         for name in env_variables_used(schema_text) or ["DATABASE_URL"]:
             env[name] = target.url

@@ -8,7 +8,7 @@ diff`, or a migration it just created and applied), and (b) the database's
 `_prisma_migrations` shows every local migration applied with a matching
 checksum and no failed or unknown row — read with `sqlite3` on SQLite, and on
 PostgreSQL with `pg` in the migrate worker, every selected database in one go
-(`MigrateWorker.pg_statuses`, driven by `migrate/batchread.py`); no Prisma
+(`toolchain/migrate_worker.py`'s `MigrateWorker.pg_statuses`, driven by `migrate/batchread.py`); no Prisma
 process either way. Anything else falls through to the Prisma path.
 
 Fresh (SQLite): a service without migrations whose database is missing or
@@ -21,53 +21,17 @@ migration is applied by `sqlite_history.apply_migration`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from azora_tasks.cache import CacheStore, sha256_bytes, sha256_json
+from azora_tasks.database import Target
 from azora_tasks.migrate import history
-from azora_tasks.migrate.sqlite_history import Row, file_checksum
-from azora_tasks.migrate.targets import Target
-from azora_tasks.paths import NODE_DIR
-from azora_tasks.process import ProcessGroup
+from azora_tasks.migrate.sqlite_history import file_checksum
 from azora_tasks.results import ServiceResult
-from azora_tasks.toolchain.worker import NodeWorker, WorkerError
 
 STATE_TASK = "migrate-state"  # .azora-cache/migrate-state/<service>.json: private, never read as a migrate result by the report
 STATE_INPUT = "migrations produce the schema"
 CATALOG_INPUT = "database catalog"  # hash of the live structure when it matched the migrations (drift check)
-REQUEST_TIMEOUT_SECONDS = 120.0
-READ_CONCURRENCY = 16  # connections one batch status read opens at once (node/pg_history.cjs)
-
-__all__ = ["EngineError", "MigrateWorker", "PgApply", "PgStatus", "StateStore", "WorkerError", "fingerprint", "local_checksums"]
-
-
-class EngineError(WorkerError):
-    """The worker answered, but the engine or the database said no (`context`: engine, connect, create, apply, P3009, lock...)."""
-
-    def __init__(self, context: str, message: str, code: str | None = None, **extra: Any) -> None:
-        super().__init__(f"{context}: {message}")
-        self.context = context
-        self.message = message
-        self.code = code
-        self.extra = extra
-
-
-@dataclass(frozen=True)
-class PgStatus:
-    database: bool  # does the database exist at all
-    rows: list[Row] | None  # None: no `_prisma_migrations` table
-    catalog: str | None  # hash of the live schema's structure
-
-
-@dataclass(frozen=True)
-class PgApply:
-    applied: list[str]
-    before: str | None  # catalog hash before / after applying
-    after: str | None
-    fresh: bool  # the schema had no tables and no applied migration before
-    created: bool = False  # the database was created by this call
 
 
 def local_checksums(migrations: Path) -> dict[str, str]:
@@ -114,125 +78,3 @@ class StateStore:
             self.store.write(STATE_TASK, result, inputs, [])
         except OSError:
             pass  # a read-only tree only loses the fast path
-
-
-class MigrateWorker(NodeWorker):
-    """One Node process per run diffing datamodels with Prisma's WebAssembly schema engine."""
-
-    def __init__(self, root: Path, prisma_cli: Path, timeout: float = REQUEST_TIMEOUT_SECONDS, *, processes: ProcessGroup | None = None) -> None:
-        super().__init__(NODE_DIR / "migrate_worker.cjs", root, timeout, processes=processes)
-        self._cli = prisma_cli
-
-    def _ask(self, payload: dict[str, Any]) -> dict[str, Any]:
-        response = self.request({**payload, "cli": str(self._cli)})
-        if not response.get("ok"):
-            context = str(response.get("context", "worker"))
-            message = str(response.get("message", "no answer"))
-            if context in ("worker", "protocol", "pin"):
-                raise WorkerError(f"{context}: {message}")
-            extra = {key: value for key, value in response.items() if key not in ("ok", "context", "message", "code", "id")}
-            raise EngineError(context, message, response.get("code"), **extra)
-        return response
-
-    def diff(self, provider: str, files: Sequence[tuple[str, str]], *, url: str | None = None, migrations: Path | None = None) -> str:
-        """`prisma migrate diff --from-migrations <folder> (or --from-empty) --to-schema-datamodel <files> --script`.
-
-        From a folder on PostgreSQL the engine replays it into a shadow
-        database on `url`'s server, created and always dropped by the worker.
-        """
-        response = self._ask(
-            {
-                "op": "diff",
-                "provider": provider,
-                "url": url,
-                "migrations": str(migrations) if migrations else None,
-                "files": [list(pair) for pair in files],
-            }
-        )
-        sql = response.get("sql")
-        if not isinstance(sql, str):
-            raise WorkerError(f"malformed answer: {response!r}")
-        return sql
-
-    def diff_from_empty(self, provider: str, files: Sequence[tuple[str, str]]) -> str:
-        """The script `prisma migrate diff --from-empty --to-schema-datamodel <files> --script` writes."""
-        return self.diff(provider, files)
-
-    def pg_ensure(self, url: str) -> bool:
-        """Create the database (and `?schema=`) if missing; True when this call created it."""
-        return bool(self._ask({"op": "pg-ensure", "url": url}).get("created"))
-
-    def pg_status(self, url: str, *, catalog: bool = True) -> PgStatus:
-        """One database's status (see `pg_statuses`); a failure raises `EngineError`."""
-        [answer] = self.pg_statuses([url], catalog=catalog)
-        if isinstance(answer, EngineError):
-            raise answer
-        return answer
-
-    def pg_statuses(self, urls: Sequence[str], *, catalog: bool = True, concurrency: int = READ_CONCURRENCY) -> list[PgStatus | EngineError]:
-        """Many databases read in one request, `concurrency` connections at a time (read-only).
-
-        Per URL, in order: the database's presence, its `_prisma_migrations`
-        rows (None: no table; `?schema=` honoured) and, with `catalog`, the
-        hash of its structure; or the `EngineError` of that URL alone (a
-        refused connection never fails the others).
-        """
-        if not urls:
-            return []
-        response = self._ask({"op": "pg-status", "urls": list(urls), "catalog": catalog, "concurrency": concurrency})
-        answers = response.get("results")
-        if not isinstance(answers, list) or len(answers) != len(urls):
-            raise WorkerError(f"malformed answer: {str(response)[:300]}")
-        return [_status(answer) for answer in answers]
-
-    def pg_apply(self, url: str, migrations: Sequence[tuple[str, str]], *, ensure: bool = False) -> PgApply:
-        """Apply the migrations that have no applied row, in one transaction under Prisma's advisory lock.
-
-        With `ensure`, a missing database (and `?schema=`) is created first, on the same connection attempt.
-        """
-        from azora_tasks.migrate.sqlite_history import checksum
-
-        response = self._ask(
-            {
-                "op": "pg-apply",
-                "url": url,
-                "ensure": ensure,
-                "migrations": [{"name": name, "sql": sql, "checksum": checksum(sql)} for name, sql in migrations],
-            }
-        )
-        return PgApply(
-            list(response.get("applied", [])), response.get("before"), response.get("after"), bool(response.get("fresh")), bool(response.get("created"))
-        )
-
-    def close(self) -> None:
-        """Drop the shadow databases the worker kept for reuse, then stop it."""
-        process = self._process
-        if process is not None and process.poll() is None:
-            try:
-                self.request({"op": "release-shadows"})
-            except WorkerError:
-                pass  # a dead worker's shadows were dropped by its signal handler, or are the backstop's
-        super().close()
-
-    def hello(self) -> dict[str, Any]:
-        return self.request({"op": "hello", "cli": str(self._cli)})
-
-
-def _status(answer: dict[str, Any]) -> PgStatus | EngineError:
-    if not answer.get("ok"):
-        return EngineError(str(answer.get("context", "database")), str(answer.get("message", "no answer")), answer.get("code"))
-    rows = answer.get("rows")
-    return PgStatus(bool(answer.get("database")), None if rows is None else [_row(row) for row in rows], answer.get("catalog"))
-
-
-def _row(row: dict[str, Any]) -> Row:
-    return Row(
-        str(row.get("id", "")),
-        str(row["checksum"]),
-        row.get("finished_at"),
-        str(row["migration_name"]),
-        row.get("logs"),
-        row.get("rolled_back_at"),
-        str(row.get("started_at") or ""),
-        int(row.get("applied_steps_count") or 0),
-    )

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from azora_tasks.atomic import write_text_atomically
-from azora_tasks.migrate.sqlite_history import read_only_uri
+from azora_tasks.database import read_only_uri
 
 LOCK_FILE = "migration_lock.toml"
 _NAME = re.compile(r"^(\d{14})_(.+)$")

@@ -16,11 +16,11 @@ import os
 import subprocess
 from pathlib import Path
 
+from azora_tasks.database import Target, anchor_sqlite, mask, provider_of_url
 from azora_tasks.manifest import Service
 from azora_tasks.migrate import history, sqlite_history
-from azora_tasks.migrate.fastpath import PgApply
 from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
-from azora_tasks.migrate.targets import Target, mask, provider_of_url
+from azora_tasks.toolchain.migrate_worker import PgApply
 from azora_tasks.toolchain.prisma_cli import PrismaError
 from azora_tasks.toolchain.versions import Toolchain, ToolchainResolver
 
@@ -148,8 +148,4 @@ def own_config_target(toolchain: Toolchain, target: Target) -> Target:
             f"{config}: datasource.url is a {provider_of_url(url) or 'unknown'} URL ({mask(url)}) but the schema's provider is {target.provider}"
             "\n  fix: make the config read DATABASE_URL, or fix its URL"
         )
-    if target.provider == "sqlite":
-        path, _, query = url.split(":", 1)[1].partition("?")
-        path = path.removeprefix("//")
-        url = "file:" + os.path.normpath(Path(path) if Path(path).is_absolute() else config.parent / path) + (f"?{query}" if query else "")
-    return Target(target.provider, url, f"{config.name} datasource.url")
+    return Target(target.provider, anchor_sqlite(url, config.parent), f"{config.name} datasource.url")

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from azora_tasks.database import Target
 from azora_tasks.migrate import history
 from azora_tasks.migrate.engine import EMPTY_MIGRATION
-from azora_tasks.migrate.fastpath import MigrateWorker
-from azora_tasks.migrate.targets import Target
+from azora_tasks.toolchain.migrate_worker import MigrateWorker
 
 FAST_PROVIDERS = ("sqlite", "postgresql")  # the providers the WebAssembly engine has connectors for
 

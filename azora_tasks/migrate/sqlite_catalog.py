@@ -6,7 +6,7 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from azora_tasks.migrate.sqlite_history import read_only_uri
+from azora_tasks.database import read_only_uri
 
 
 def sqlite_catalog(database: Path) -> str | None:

@@ -29,11 +29,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import sqlite3
-import urllib.parse
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from azora_tasks.database import read_only_uri
 from azora_tasks.paths import NODE_DIR
 
 MIGRATIONS_TABLE = "_prisma_migrations"
@@ -42,11 +42,6 @@ MIGRATIONS_TABLE_DDL = "\n".join(
     line for line in (NODE_DIR / "sql" / "prisma_migrations.sqlite.sql").read_text(encoding="utf-8").splitlines() if not line.startswith("--")
 ).strip()
 BUSY_TIMEOUT_SECONDS = 30.0
-
-
-def read_only_uri(database: Path) -> str:
-    """A `file:` URI opening `database` read-only; the path percent-encoded so `#`, `%`, `?` and spaces stay part of it."""
-    return "file:" + urllib.parse.quote(str(database.absolute()), safe="/") + "?mode=ro"
 
 
 def checksum(sql: str | bytes) -> str:
@@ -159,18 +154,6 @@ def is_fresh(database: Path) -> bool:
         return False
 
 
-def statements(script: str) -> Iterator[str]:
-    """The script's statements in order, split by SQLite's own tokenizer (`sqlite3.complete_statement`)."""
-    buffer = ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            yield buffer
-            buffer = ""
-    if buffer.strip():
-        yield buffer
-
-
 @dataclass(frozen=True)
 class ApplyOutcome:
     status: str  # "applied", "failed", "not fresh"
@@ -198,6 +181,9 @@ def apply_migration(database: Path, name: str, sql: str, *, require_fresh: bool 
     A `sqlite3.Error` raised from here (busy, unreadable file) means nothing
     was changed.
     """
+    # The tool's one SQL splitter, imported here: a no-op run never applies anything.
+    from azora_tasks.migrate_lint.sql import parse_script
+
     database.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(database, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
     try:
@@ -209,8 +195,8 @@ def apply_migration(database: Path, name: str, sql: str, *, require_fresh: bool 
             connection.execute(MIGRATIONS_TABLE_DDL)
             started = prisma_timestamp()
             try:
-                for statement in statements(sql):
-                    connection.execute(statement)
+                for statement in parse_script(sql).statements:
+                    connection.execute(statement.source)
             except sqlite3.Error as error:
                 connection.execute("ROLLBACK")
                 message = f"{getattr(error, 'sqlite_errorname', None) or 'SQLITE_ERROR'}: {error}"

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from azora_tasks.database import canonical_provider
 from azora_tasks.migrate import history
 from azora_tasks.migrate_lint.model import Model, build_model, interpret
 from azora_tasks.migrate_lint.rules import RULES, MigrationContext, Rule, Violation
@@ -22,7 +23,6 @@ from azora_tasks.migrate_lint.suppressions import MARKER, build_index
 from azora_tasks.rulebook.findings import Finding, LintResult, Severity
 
 _LOCK_PROVIDER = re.compile(r'^\s*provider\s*=\s*"([^"]+)"', re.MULTILINE)
-_PROVIDERS = {"postgres": "postgresql", "postgresql": "postgresql", "sqlite": "sqlite", "mysql": "mysql", "mariadb": "mysql", "cockroachdb": "postgresql"}
 
 
 def _sort_key(finding: Finding) -> tuple[str, int, int, str]:
@@ -115,8 +115,7 @@ def folder_provider(folder: Path, default: str | None = None) -> str | None:
         match = _LOCK_PROVIDER.search(lock.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         match = None
-    found = match.group(1).lower() if match else default
-    return _PROVIDERS.get(found or "", found)
+    return canonical_provider(match.group(1) if match else default)
 
 
 def lint_folder(

@@ -1,11 +1,18 @@
 """Split a migration script into statements that remember where they are, and find its directives.
 
+The tool's one SQL splitter: the migration lint reads its statements, and
+`migrate/sqlite_history.py` executes their `source` one by one inside its
+transaction (Python's `executescript` would commit first). The Node side splits
+nothing: its drivers run whole scripts.
+
 Migration SQL is Prisma-generated or hand-written PostgreSQL, SQLite or MySQL:
 statements end at `;` outside quotes, `--` and `/* */` are comments. Dollar
 quoting (`$$ ... $$`, PostgreSQL function bodies) is kept intact so a `;`
-inside a function does not split it. Each statement keeps its 1-based start
-line and column and its end line, so a finding can point at it and an inline
-`-- azora-lint-ignore` comment can be attached to it.
+inside a function does not split it, and so is a `CREATE TRIGGER ... BEGIN ...
+END` body (SQLite, MySQL), whose `;` end its inner statements only. Each
+statement keeps its 1-based start line and column and its end line, so a
+finding can point at it and an inline `-- azora-lint-ignore` comment can be
+attached to it.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 
 _DOLLAR_TAG = re.compile(r"\$[A-Za-z_]*\$")
+_TRIGGER_BODY = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+|TEMPORARY\s+)?TRIGGER\b.*\bBEGIN\b", re.IGNORECASE | re.DOTALL)
+_BODY_END = re.compile(r"\bEND\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,7 @@ class Statement:
     column: int
     end_line: int
     end_column: int
+    source: str = ""  # the statement exactly as written (inner comments and literals untouched, with its `;`): what gets executed
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,7 @@ def parse_script(sql: str) -> Script:
     script = Script()
     parts: list[str] = []
     start: tuple[int, int] | None = None
+    start_at = 0  # offset of the statement's first character
     last: tuple[int, int] = (1, 1)
     line, column, i = 1, 1, 0
     line_has_code = False
@@ -62,19 +73,19 @@ def parse_script(sql: str) -> Script:
 
     def literal(chunk: str) -> None:
         """A quoted literal or dollar-quoted body: part of the statement, taken whole (a `;` in it ends nothing)."""
-        nonlocal start, last, line_has_code
+        nonlocal start, start_at, last, line_has_code
         if start is None:
-            start = (line, column)
+            start, start_at = (line, column), i
         parts.append(chunk)
         advance(chunk)
         last = (line, max(column - 1, 1))
         line_has_code = True
 
-    def flush() -> None:
+    def flush(end: int) -> None:
         nonlocal parts, start
         text = " ".join("".join(parts).split())
         if text and start is not None:
-            script.statements.append(Statement(text, start[0], start[1], last[0], last[1]))
+            script.statements.append(Statement(text, start[0], start[1], last[0], last[1], sql[start_at:end].rstrip()))
         parts, start = [], None
 
     while i < len(sql):
@@ -113,23 +124,28 @@ def parse_script(sql: str) -> Script:
             literal(sql[i:end])
             i = end
             continue
-        if ch == ";":
+        if ch == ";" and not _in_trigger_body("".join(parts)):
             last = (line, column)
             advance(ch)
             line_has_code = True
-            flush()
+            flush(i + 1)
             i += 1
             continue
         if not ch.isspace():
             if start is None:
-                start = (line, column)
+                start, start_at = (line, column), i
             last = (line, column)
             line_has_code = True
         parts.append(ch)
         advance(ch)
         i += 1
-    flush()
+    flush(len(sql))
     return script
+
+
+def _in_trigger_body(statement: str) -> bool:
+    """Inside `CREATE TRIGGER ... BEGIN` and before its `END`: a `;` there ends an inner statement only."""
+    return bool(_TRIGGER_BODY.match(statement)) and not _BODY_END.search(statement)
 
 
 def split_statements(sql: str) -> list[str]:

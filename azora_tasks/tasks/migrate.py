@@ -43,20 +43,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from azora_tasks.cache import CACHE_DIR_NAME, schema_files, toolchain_fingerprint
+from azora_tasks.database import SCHEMA_URL_SOURCE, Target, TargetError, literal_url, mask, resolve_target
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.migrate import guard, history, messages, prisma7, sqlite_history
 from azora_tasks.migrate.batchread import StatusReader
 from azora_tasks.migrate.engine import CommandResult, Diff, Engine, Transcript, applied_names
-from azora_tasks.migrate.fastpath import EngineError, MigrateWorker, PgApply, PgStatus, StateStore, WorkerError, fingerprint, local_checksums
+from azora_tasks.migrate.fastpath import StateStore, fingerprint, local_checksums
 from azora_tasks.migrate.locks import KeyedLocks, service_lock
 from azora_tasks.migrate.schemadiff import diff_to_schema
 from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
-from azora_tasks.migrate.targets import SCHEMA_URL_SOURCE, Target, TargetError, literal_url, mask, resolve_target
 from azora_tasks.results import ServiceResult, Status
 from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import read_schema_text, schema_provider
 from azora_tasks.tasks.spec import TaskHooks
+from azora_tasks.toolchain.migrate_worker import EngineError, MigrateWorker, PgApply, PgStatus, WorkerError
 from azora_tasks.toolchain.prisma_cli import PrismaCli, PrismaError, find_prisma
 from azora_tasks.toolchain.versions import Toolchain, ToolchainResolver
 

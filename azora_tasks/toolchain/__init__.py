@@ -1,12 +1,11 @@
 """The Prisma toolchain: everything that knows where Node, the Prisma CLI and its modules are, and how to run them.
 
 - `prisma_cli`: locate the pinned Prisma CLI, refuse unsupported majors, the offline engine environment and a
-  service's `DATABASE_URL`;
+  service's `env(...)` URLs (from `azora_tasks/database.py`);
 - `versions`: which Prisma (CLI + major) each service uses; `prisma_config`: the CommonJS `--config` of a
   Prisma 7 service;
 - `worker`: one long-lived Node process speaking JSON lines, started through the run's `ProcessGroup`;
-  `schema_worker` and `client_worker` are its two batch users outside migrate (migrate's is
-  `migrate.fastpath.MigrateWorker`);
+  `schema_worker`, `client_worker` and `migrate_worker` are its batch users (validate, clients, migrate);
 - `packages`: the npm packages the tool needs (pins in `node_env/package.json`, shipped in the wheel);
 - `node/`: the JavaScript side (workers, the Prisma config with driver adapters, the `_prisma_migrations` DDL).
 

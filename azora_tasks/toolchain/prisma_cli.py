@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from azora_tasks.database import database_url
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.schema_text import env_variables_used, schema_provider
 
 SUPPORTED_MAJORS = (5, 6, 7)
 PINNED = {6: "6.19.3", 7: "7.10.1"}  # the version of each major the tool is tested with (`fix:` lines name it)
-_URL_SCHEMES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "cockroachdb": "postgresql"}
 
 
 # An existing file the offline engine variables point at (Prisma only checks that it exists); a
@@ -127,21 +126,6 @@ def native_query_engine(root: Path) -> Path | None:
         for candidate in sorted(folder.glob("libquery_engine-*.so.node")) + sorted(folder.glob("libquery_engine-*.dylib.node")):
             return candidate
     return None
-
-
-def database_name(service: Service) -> str:
-    """A database name safe on every server: azora_<service> with '-' and '.' as '_'."""
-    return "azora_" + re.sub(r"[^A-Za-z0-9_]", "_", service.name)
-
-
-def database_url(manifest: Manifest, service: Service, provider: str | None = None) -> str:
-    """The service's URL: its own `database_url`, else the manifest's template for the provider."""
-    provider = _URL_SCHEMES.get(provider or manifest.provider_for(service), manifest.provider_for(service))
-    if service.database_url and (provider is None or provider == manifest.provider_for(service)):
-        template = service.database_url
-    else:
-        template = manifest.settings.database_urls[provider]
-    return template.format(service=service.name, db=database_name(service))
 
 
 def service_env(

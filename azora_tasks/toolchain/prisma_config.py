@@ -22,9 +22,9 @@ from pathlib import Path
 
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.cache import CACHE_DIR_NAME
+from azora_tasks.database import anchor_sqlite, database_url
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.schema_text import schema_provider
-from azora_tasks.toolchain.prisma_cli import database_url
 from azora_tasks.toolchain.versions import Toolchain
 
 CONFIG_DIR = "prisma-config"
@@ -53,17 +53,6 @@ def service_url(manifest: Manifest, service: Service, schema_text: str, env: Map
     return given or database_url(manifest, service, schema_provider(schema_text))
 
 
-def _anchor_sqlite(url: str, schema_folder: Path) -> str:
-    """`file:./x.db` made absolute against the schema's folder, as Prisma 6 resolves it,
-    so a service's SQLite file is the same whichever major (and config location) runs."""
-    if not url.startswith("file:"):
-        return url
-    path, _, query = url[len("file:") :].partition("?")
-    if path.startswith("/"):
-        return url
-    return "file:" + str((schema_folder / path).resolve()) + (f"?{query}" if query else "")
-
-
 def config_arguments(
     manifest: Manifest,
     service: Service,
@@ -80,7 +69,8 @@ def config_arguments(
     """
     if not toolchain.needs_config:
         return []
-    url = _anchor_sqlite(url or service_url(manifest, service, schema_text, env), schema.resolve().parent)
+    # Anchored against the schema's folder as Prisma 6 resolves it, so a service's SQLite file is the same whichever major runs.
+    url = anchor_sqlite(url or service_url(manifest, service, schema_text, env), schema.resolve().parent)
     env.setdefault(URL_VARIABLE, url)
     if toolchain.own_config is not None:
         return ["--config", str(toolchain.own_config)]

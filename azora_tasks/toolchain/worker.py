@@ -7,6 +7,10 @@ is their shared plumbing: lazy start, one request at a time across the
 runner's threads, a timeout, restart-once on a crash, clean shutdown. The process
 is started through the run's `ProcessGroup` (azora_tasks/process.py), so Ctrl-C
 stops it with every other child, and its stderr is drained there.
+
+Passwords are masked here, once, for every worker: each answer's `message` and
+`error` fields (at any depth) and a crashed worker's stderr go through
+`database.mask`, so the JavaScript side never has to know how.
 """
 
 from __future__ import annotations
@@ -20,8 +24,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from azora_tasks.database import mask
 from azora_tasks.process import ProcessGroup
 from azora_tasks.toolchain import warm
+
+MESSAGE_FIELDS = frozenset({"message", "error"})  # the fields of an answer that carry text from a driver or engine
 
 
 class WorkerError(Exception):
@@ -115,14 +122,14 @@ class NodeWorker:
                         if response is None:
                             break  # crashed mid-request
                         if response.get("id") == request_id:
-                            return response
+                            return masked_messages(response)
                 except queue.Empty:
                     self._kill()
                     raise WorkerError(f"{self._script.stem} did not answer within {self._timeout:.0f}s; it was restarted") from None
                 stderr = self._stderr()
                 self._stop()
                 if attempt == 2:
-                    raise WorkerError(f"{self._script.stem} crashed: {stderr.strip()[-2000:] or 'no output'}")
+                    raise WorkerError(f"{self._script.stem} crashed: {mask(stderr.strip()[-2000:]) or 'no output'}")
             raise WorkerError(f"{self._script.stem} could not be started")
 
     def _kill(self) -> None:
@@ -144,3 +151,16 @@ class NodeWorker:
         while self._process.stderr is not None and not self._process.stderr.closed and time.monotonic() < deadline:
             time.sleep(0.02)
         return self._processes.stderr_tail(self._process)
+
+
+def masked_messages(answer: dict[str, Any]) -> dict[str, Any]:
+    """`answer` with the passwords of every `message`/`error` text masked (nested results too)."""
+    return {key: mask(value) if key in MESSAGE_FIELDS and isinstance(value, str) else _masked(value) for key, value in answer.items()}
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, dict):
+        return masked_messages(value)
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import PRISMA_CLI
 
-from azora_tasks.migrate.fastpath import EngineError, MigrateWorker, PgStatus
 from azora_tasks.tasks import migrate as migrate_task
+from azora_tasks.toolchain.migrate_worker import EngineError, MigrateWorker, PgStatus
 from tests.servers import free_port
 
 from .conftest import dbtool, make_monorepo, migrations, pg_query, schema_for

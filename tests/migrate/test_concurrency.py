@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import PRISMA_CLI, REPO_ROOT
 
-from azora_tasks.migrate.fastpath import MigrateWorker
+from azora_tasks.toolchain.migrate_worker import MigrateWorker
 
 from .conftest import dbtool, make_monorepo, migrations, pg_query, schema_for
 

@@ -18,7 +18,7 @@ import pytest
 from conftest import PRISMA_CLI, REPO_ROOT
 
 from azora_tasks.migrate import fastpath, sqlite_history
-from azora_tasks.migrate.fastpath import MigrateWorker
+from azora_tasks.toolchain.migrate_worker import MigrateWorker, WorkerError
 
 from .conftest import make_monorepo, migrations, prisma_by_hand, schema_for
 
@@ -261,7 +261,7 @@ def test_worker_is_pinned_to_the_clis_engine(tmp_path: Path) -> None:
     fake_cli = tmp_path / "prisma" / "build" / "index.js"
     fake_cli.parent.mkdir(parents=True)
     fake_cli.write_text("")
-    with MigrateWorker(tmp_path, fake_cli) as worker, pytest.raises(fastpath.WorkerError, match="pin"):
+    with MigrateWorker(tmp_path, fake_cli) as worker, pytest.raises(WorkerError, match="pin"):
         worker.diff_from_empty("sqlite", [("schema.prisma", SCHEMAS["small"])])
 
 
@@ -397,14 +397,6 @@ def test_prisma_timestamp_format() -> None:
     assert TIMESTAMP.match(sqlite_history.prisma_timestamp())
 
 
-def test_statements_split_like_sqlite() -> None:
-    script = '-- CreateTable\nCREATE TABLE "a" ("x" TEXT DEFAULT \';\');\n\n-- CreateIndex\nCREATE INDEX "i" ON "a"("x");\n'
-    assert [s.strip() for s in sqlite_history.statements(script)] == [
-        '-- CreateTable\nCREATE TABLE "a" ("x" TEXT DEFAULT \';\');',
-        '-- CreateIndex\nCREATE INDEX "i" ON "a"("x");',
-    ]
-
-
 def _history(db: Path, *entries: tuple[str, str, str | None, str | None]) -> None:
     with sqlite3.connect(db) as connection:
         connection.execute(sqlite_history.MIGRATIONS_TABLE_DDL)
@@ -454,7 +446,7 @@ def test_apply_migration_refuses_a_database_that_is_no_longer_fresh(tmp_path: Pa
 
 
 def test_fingerprint_changes_with_every_input(tmp_path: Path) -> None:
-    from azora_tasks.migrate.targets import Target
+    from azora_tasks.database import Target
 
     schema = tmp_path / "schema.prisma"
     schema.write_text("model A { id Int @id }\n")

@@ -95,6 +95,43 @@ def test_failing_migration_on_postgres_leaves_the_rest_applied(tmp_path: Path, m
         assert status.services["auth"]["details"]["state"] == "failed"
 
 
+# A function body between `$$` and `;` inside comments: Prisma's pg adapter used to split the script on
+# every `;` (P3018 with --engine prisma); the drivers now run whole scripts, as Prisma's native engine does.
+PLPGSQL_MIGRATION = """\
+-- Lower-case every email; the trigger below calls this function.
+CREATE FUNCTION "lower_email"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW."email" := lower(NEW."email"); -- normalised; always
+  RETURN NEW;
+END;
+$$;
+
+/* one trigger; on insert and update */
+CREATE TRIGGER "User_lower_email" BEFORE INSERT OR UPDATE ON "User" FOR EACH ROW EXECUTE FUNCTION "lower_email"();
+"""
+
+
+@pytest.mark.parametrize("engine", ["auto", "prisma"])
+def test_dollar_quoted_body_and_semicolon_in_comment_apply_on_postgres(tmp_path: Path, migrate, postgres_server: str, pg_database: str, engine: str) -> None:  # type: ignore[no-untyped-def]
+    url = f"{postgres_server}/{pg_database}"
+    root = make_monorepo(tmp_path, {"auth": url}, provider="postgresql", schemas={"auth": schema_for("postgresql")})
+    assert migrate(root, "--engine", engine).code == 0
+    folder = root / "services" / "auth" / "prisma" / "migrations" / "29990101000000_lower_email"
+    folder.mkdir()
+    (folder / "migration.sql").write_text(PLPGSQL_MIGRATION)
+
+    run = migrate(root, "--deploy", "--engine", engine)
+    assert run.code == 0, run.output
+    assert run.services["auth"]["details"]["applied"] == 1
+    pg_query(postgres_server, pg_database, "INSERT INTO \"User\" (id, email) VALUES ('1', 'Mixed@Case.ORG')")
+    assert pg_query(postgres_server, pg_database, 'SELECT email FROM "User"') == [{"email": "mixed@case.org"}]
+    assert pg_query(postgres_server, pg_database, "SELECT prosrc LIKE '%normalised; always%' AS whole FROM pg_proc WHERE proname = 'lower_email'") == [
+        {"whole": True}
+    ]
+    status = migrate(root, "--status", "--engine", engine)
+    assert status.code == 0 and status.services["auth"]["details"]["state"] == "up to date", status.output
+
+
 def test_run_prefix_is_random() -> None:
     assert RUN_PREFIX.startswith(os.environ.get("AZORA_TEST_DB_PREFIX", "azt")) and len(RUN_PREFIX) == len(os.environ.get("AZORA_TEST_DB_PREFIX", "azt")) + 6
 

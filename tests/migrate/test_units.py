@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from azora_tasks.database import Target, TargetError, mask, resolve_target
 from azora_tasks.manifest import load_manifest
 from azora_tasks.migrate import guard, history
 from azora_tasks.migrate.engine import applied_names, clean_output
 from azora_tasks.migrate.statusreport import parse_status
-from azora_tasks.migrate.targets import Target, TargetError, mask, resolve_target
 
 from .conftest import make_monorepo
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from azora_tasks.cli import main
+from azora_tasks.database import Target
 from azora_tasks.manifest import load_manifest
 from azora_tasks.migrate.engine import Engine
-from azora_tasks.migrate.targets import Target
 from azora_tasks.migrate_lint import lint_folder, lint_sql
 from azora_tasks.rulebook.findings import Severity
 from azora_tasks.runner import ProcessGroup

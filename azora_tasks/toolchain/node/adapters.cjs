@@ -1,13 +1,15 @@
 // Driver adapter factories for Prisma's WebAssembly schema engine (`engine: "js"`), one per provider,
 // each with the cures for the engine/adapter bugs listed in docs/migrate.md. Nothing here needs a
 // download: the adapters and drivers are plain npm packages pinned in the monorepo's package.json.
+// SQL is never split here: every driver runs a whole script natively (libsql `executeMultiple`, `pg`'s
+// simple query protocol, `mariadb` with `multipleStatements`), so `$$` bodies and `;` in comments are safe.
 "use strict";
 
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const { pathToFileURL } = require("node:url");
-const { requireFromProject, requireBeside, providerOf, maskUrl, onShutdown } = require("./runtime.cjs");
+const { requireFromProject, requireBeside, onShutdown } = require("./runtime.cjs");
 
 // The DDL Prisma's schema engine itself uses for its bookkeeping table on SQLite: one file, Python reads it too.
 const SQLITE_MIGRATIONS_TABLE = readDdl("sqlite");
@@ -15,41 +17,6 @@ const SQLITE_MIGRATIONS_TABLE = readDdl("sqlite");
 function readDdl(provider) {
   const text = require("node:fs").readFileSync(require("node:path").join(__dirname, "sql", `prisma_migrations.${provider}.sql`), "utf8");
   return text.split("\n").filter((line) => !line.startsWith("--")).join("\n").trim();
-}
-
-/** Split SQL into statements on `;` outside quotes and comments. */
-function splitStatements(sql) {
-  const statements = [];
-  let current = "";
-  let quote = null;
-  for (let i = 0; i < sql.length; i++) {
-    const ch = sql[i];
-    if (quote) {
-      current += ch;
-      if (ch === quote) quote = null;
-      continue;
-    }
-    if (ch === "-" && sql[i + 1] === "-") {
-      const end = sql.indexOf("\n", i);
-      i = end === -1 ? sql.length : end;
-      current += "\n";
-      continue;
-    }
-    if (ch === "/" && sql[i + 1] === "*") {
-      const end = sql.indexOf("*/", i + 2);
-      i = end === -1 ? sql.length : end + 1;
-      continue;
-    }
-    if (ch === "'" || ch === '"' || ch === "`") quote = ch;
-    if (ch === ";") {
-      if (current.trim()) statements.push(current.trim());
-      current = "";
-      continue;
-    }
-    current += ch;
-  }
-  if (current.trim()) statements.push(current.trim());
-  return statements;
 }
 
 /** Wrap an adapter so some methods can be replaced while private fields keep working. */
@@ -65,29 +32,15 @@ function override(target, methods) {
 
 // --- SQLite ---------------------------------------------------------------------------------
 
-/** The schema file the CLI was given (`--schema x`), so relative SQLite paths resolve like Prisma's. */
-function schemaDirectory() {
-  const argv = process.argv;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--schema" && argv[i + 1]) return path.dirname(path.resolve(argv[i + 1]));
-    if (argv[i].startsWith("--schema=")) return path.dirname(path.resolve(argv[i].slice(9)));
-  }
-  const conventional = path.resolve("prisma", "schema.prisma");
-  return fs.existsSync(conventional) ? path.dirname(conventional) : process.cwd();
-}
-
-function sqliteFile(url) {
-  let rest = url.replace(/^(file|sqlite):/, "");
-  rest = rest.split("?")[0];
-  if (rest.startsWith("//")) rest = rest.slice(2);
-  return path.isAbsolute(rest) ? rest : path.resolve(schemaDirectory(), rest);
-}
-
-/** libsql's execute() runs only the first statement of a script: route multi-statement text to executeScript. */
+/**
+ * libsql's execute() runs only the first statement of a script, and the engine sends whole migration
+ * scripts through executeRaw (bogus drift). A raw command without arguments goes to executeScript, which
+ * runs all of it (the engine ignores the affected-row count of its argument-less commands).
+ */
 function cureSqliteScripts(adapter) {
   return override(adapter, {
     async executeRaw(query) {
-      if ((!query.args || query.args.length === 0) && splitStatements(query.sql).length > 1) {
+      if (!query.args || query.args.length === 0) {
         await adapter.executeScript(query.sql);
         return 0;
       }
@@ -111,26 +64,13 @@ function sqliteScratchFactory() {
   };
 }
 
-function sqliteFactory(url) {
+/** `file`: the absolute path Python resolved (AZORA_DATABASE_FILE), never parsed from a URL here. */
+function sqliteFactory(file) {
   const { PrismaLibSql } = requireFromProject("@prisma/adapter-libsql");
-  const file = sqliteFile(url);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // A file URL, percent-encoded: libsql parses it as a URL, so a raw `#` would start a fragment and a
   // raw `%` an escape (paths with `#`, `%` or spaces must work on every run).
   const base = new PrismaLibSql({ url: pathToFileURL(file).href });
-
-  // libsql's execute() runs only the first statement of a script; the engine sends whole scripts
-  // through executeRaw (bogus drift). Route multi-statement text to executeScript.
-  const cureScripts = (adapter) =>
-    override(adapter, {
-      async executeRaw(query) {
-        if ((!query.args || query.args.length === 0) && splitStatements(query.sql).length > 1) {
-          await adapter.executeScript(query.sql);
-          return 0;
-        }
-        return adapter.executeRaw(query);
-      },
-    });
 
   return {
     provider: "sqlite",
@@ -147,10 +87,10 @@ function sqliteFactory(url) {
       if (tables.rows.length === 0) {
         await adapter.executeScript(SQLITE_MIGRATIONS_TABLE);
       }
-      return cureScripts(adapter);
+      return cureSqliteScripts(adapter);
     },
     async connectToShadowDb() {
-      return cureScripts(await base.connectToShadowDb());
+      return cureSqliteScripts(await base.connectToShadowDb());
     },
   };
 }
@@ -234,6 +174,24 @@ async function emptyShadow(pg, connectionString, schema) {
   }
 }
 
+/**
+ * PrismaPg's executeScript splits a script on every `;`, so a `$$` function body or a `;` in a comment
+ * fails the migration (P3018). `pg` runs the whole script natively (simple query protocol), as Prisma's
+ * native engine and node/pg_history.cjs do; `extra` adds other overrides.
+ */
+function pgWholeScripts(adapter, extra = {}) {
+  return override(adapter, {
+    async executeScript(script) {
+      try {
+        await adapter.underlyingDriver().query(script);
+      } catch (error) {
+        adapter.onError(error);
+      }
+    },
+    ...extra,
+  });
+}
+
 function postgresFactory(url, { reuseShadow = false } = {}) {
   patchPgCharType();
   const pg = requireBeside("@prisma/adapter-pg", "pg");
@@ -279,14 +237,14 @@ function postgresFactory(url, { reuseShadow = false } = {}) {
   return {
     provider: base.provider,
     adapterName: base.adapterName,
-    connect: () => base.connect(),
+    connect: async () => pgWholeScripts(await base.connect()),
     // PrismaPg's own shadow factory reuses the main database and drops its shadow before closing
     // the pool. Ours creates a uniquely named database, closes the pool, then drops it WITH (FORCE),
     // also when the process is stopped; SHADOW_DATABASE_URL is used as-is where the role can't CREATEDB.
     // With `reuseShadow` the database is emptied and kept for the next diff instead (see releaseShadows).
     async connectToShadowDb() {
       if (process.env.SHADOW_DATABASE_URL) {
-        return new PrismaPg(postgresConfig(process.env.SHADOW_DATABASE_URL).config).connect();
+        return pgWholeScripts(await new PrismaPg(postgresConfig(process.env.SHADOW_DATABASE_URL).config).connect());
       }
       let shadow = null;
       if (reuseShadow) {
@@ -311,7 +269,7 @@ function postgresFactory(url, { reuseShadow = false } = {}) {
       // due to administrator command"): without a listener that error event would crash the process.
       pool.on("error", () => {});
       const adapter = await new PrismaPg(pool, { ...options, disposeExternalPool: false }).connect();
-      return override(adapter, {
+      return pgWholeScripts(adapter, {
         async dispose() {
           await adapter.dispose();
           await pool.end();
@@ -351,7 +309,7 @@ function mysqlFactory(url) {
       async executeScript(script) {
         const connection = await pool.getConnection();
         try {
-          for (const statement of splitStatements(script)) await connection.query(statement);
+          await connection.query(script); // the whole script: the pool has `multipleStatements`
         } catch (error) {
           const { DriverAdapterError } = requireFromProject("@prisma/driver-adapter-utils");
           throw new DriverAdapterError({
@@ -412,13 +370,12 @@ function mysqlFactory(url) {
   };
 }
 
-/** The adapter factory for a URL (what `prisma.config.cjs` hands to the CLI). */
-function adapterFactory(url) {
-  const provider = providerOf(url);
-  if (provider === "sqlite") return sqliteFactory(url);
-  if (provider === "postgresql") return postgresFactory(url);
-  if (provider === "mysql") return mysqlFactory(url);
-  throw new Error(`no driver adapter for ${maskUrl(url)}`);
+/** The adapter factory for a target `{provider, url, file}` from runtime.databaseTarget() (what `prisma.config.cjs` hands to the CLI). */
+function adapterFactory(target) {
+  if (target.provider === "sqlite") return sqliteFactory(target.file);
+  if (target.provider === "postgresql") return postgresFactory(target.url);
+  if (target.provider === "mysql") return mysqlFactory(target.url);
+  throw new Error(`no driver adapter for provider ${target.provider}`);
 }
 
-module.exports = { readDdl, adapterFactory, postgresFactory, releaseShadows, sqliteScratchFactory, patchPgCharType, splitStatements, sqliteFile, postgresConfig, mysqlConfig, SQLITE_MIGRATIONS_TABLE };
+module.exports = { readDdl, adapterFactory, postgresFactory, releaseShadows, sqliteScratchFactory, patchPgCharType, postgresConfig, mysqlConfig, SQLITE_MIGRATIONS_TABLE };

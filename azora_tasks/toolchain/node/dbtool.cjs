@@ -3,10 +3,11 @@
 //   node dbtool.cjs reset         drop everything in it (PostgreSQL: the schema; MySQL: the database)
 //   node dbtool.cjs drop          drop the database itself (tests' cleanup)
 //   node dbtool.cjs drop-shadows PREFIX   drop leftover shadow databases whose name starts with PREFIX
-// Prints one JSON line: {"ok":true,"created":bool} or {"ok":false,"error":"..."} (passwords masked).
+// The database is runtime.databaseTarget()'s: AZORA_DATABASE_PROVIDER says which kind it is.
+// Prints one JSON line: {"ok":true,"created":bool} or {"ok":false,"error":"..."}; the tool masks what it shows of it.
 "use strict";
 
-const { requireFromProject, databaseUrl, providerOf, maskUrl, unrefLongTimers } = require("./runtime.cjs");
+const { requireFromProject, databaseTarget, unrefLongTimers } = require("./runtime.cjs");
 const { postgresConfig, mysqlConfig } = require("./adapters.cjs");
 
 unrefLongTimers();
@@ -108,10 +109,11 @@ async function mysql(command, url, arg) {
 
 async function main() {
   const [command, arg] = process.argv.slice(2);
-  const url = databaseUrl();
-  const provider = providerOf(url);
+  const { provider, url } = databaseTarget();
   if (provider === "sqlite") return { skipped: "SQLite files are handled by the tool itself" };
-  return provider === "postgresql" ? postgres(command, url, arg) : mysql(command, url, arg);
+  if (provider === "postgresql") return postgres(command, url, arg);
+  if (provider === "mysql") return mysql(command, url, arg);
+  throw new Error(`no database housekeeping for provider ${provider}`);
 }
 
 main().then(
@@ -119,7 +121,7 @@ main().then(
     process.stdout.write(JSON.stringify({ ok: true, ...result }) + "\n");
   },
   (error) => {
-    const message = maskUrl((error && (error.message || String(error))) || "unknown error");
+    const message = (error && (error.message || String(error))) || "unknown error";
     process.stdout.write(JSON.stringify({ ok: false, error: message, code: error && error.code }) + "\n");
     process.exitCode = 1;
   },

@@ -10,6 +10,16 @@ function describe(error) {
   return { context: "worker", message: String(error && error.stack ? error.stack : error) };
 }
 
+/** The answer for a driver's or engine's error: its own context (else `fallback`), code and message (Python masks it). */
+function failure(error, fallback) {
+  return {
+    ok: false,
+    context: (error && error.context) || fallback,
+    code: (error && error.code) || null,
+    message: error && error.message ? error.message : String(error),
+  };
+}
+
 // handlers: { op: async (request) => response }; options.write replaces stdout (for workers that
 // capture what the code they call prints), options.before/after run around every request.
 function serve(handlers, { write = (text) => process.stdout.write(text), before = () => {}, after = (response) => response } = {}) {
@@ -39,4 +49,4 @@ function serve(handlers, { write = (text) => process.stdout.write(text), before 
   lines.on("close", () => queue.then(() => process.exit(0)));
 }
 
-module.exports = { serve };
+module.exports = { serve, failure };

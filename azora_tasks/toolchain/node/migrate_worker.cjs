@@ -17,6 +17,7 @@
 //   {"op": "pg-apply", "url", "migrations": [{name, sql, checksum}]} -> {"applied": [...], "before", "after", "fresh"}
 //     (node/pg_history.cjs: Prisma's `_prisma_migrations` rows, one transaction, Prisma's advisory lock)
 //   errors: {"id": n, "ok": false, "context": "pin"|"engine"|"protocol"|"worker", "message": "..."}
+//     (messages leave unmasked: azora_tasks/toolchain/worker.py masks them before anything shows them)
 //
 // Pinning (the engine's JS API is internal to Prisma): the worker loads @prisma/schema-engine-wasm
 // (a dependency of @prisma/internals) and refuses to diff unless its .wasm is byte-identical to the
@@ -29,8 +30,8 @@
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
-const { serve } = require("./jsonl.cjs");
-const { maskUrl, unrefLongTimers } = require("./runtime.cjs");
+const { serve, failure } = require("./jsonl.cjs");
+const { unrefLongTimers } = require("./runtime.cjs");
 const pgHistory = require("./pg_history.cjs");
 
 unrefLongTimers();
@@ -207,7 +208,7 @@ async function diff(request) {
   try {
     engine = await engineFor(state, request.provider, request.url);
   } catch (error) {
-    return { ok: false, context: "connect", code: (error && error.code) || null, message: maskUrl(error && error.message ? error.message : String(error)) };
+    return failure(error, "connect");
   }
   const files = request.files.map(([file, content]) => ({ path: file, content }));
   const from = request.migrations ? { tag: "migrations", ...readMigrations(request.migrations) } : { tag: "empty" };
@@ -222,7 +223,7 @@ async function diff(request) {
       filters: { externalTables: [], externalEnums: [] },
     });
   } catch (error) {
-    return { ok: false, context: "engine", code: (error && error.code) || null, message: maskUrl(error && error.message ? error.message : String(error)) };
+    return failure(error, "engine");
   }
   // The CLI writes the engine's stdout to --output unchanged (nothing when it is empty).
   return { ok: true, sql: result.stdout || "" };
@@ -233,18 +234,13 @@ async function hello(request) {
   return { ok: true, engine: state.version, wasm: state.wasmHash, pid: process.pid };
 }
 
-/** Errors from pg_history keep their context and code; passwords never leave the worker. */
+/** Errors from pg_history keep their context and code (NodeWorker.request masks every message in Python). */
 function guarded(fn) {
   return async (request) => {
     try {
       return await fn(request);
     } catch (error) {
-      return {
-        ok: false,
-        context: (error && error.context) || "database",
-        code: (error && error.code) || null,
-        message: maskUrl(error && error.message ? error.message : String(error)),
-      };
+      return failure(error, "database");
     }
   };
 }

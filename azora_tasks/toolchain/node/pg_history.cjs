@@ -14,7 +14,8 @@
 "use strict";
 
 const crypto = require("node:crypto");
-const { requireBeside, maskUrl } = require("./runtime.cjs");
+const { failure } = require("./jsonl.cjs");
+const { requireBeside } = require("./runtime.cjs");
 const { postgresConfig, patchPgCharType } = require("./adapters.cjs");
 
 const PRISMA_LOCK_ID = 72707369;
@@ -234,12 +235,7 @@ async function status(request) {
       try {
         results[index] = await readStatus(urls[index], request.catalog);
       } catch (error) {
-        results[index] = {
-          ok: false,
-          context: (error && error.context) || "database",
-          code: (error && error.code) || null,
-          message: maskUrl(error && error.message ? error.message : String(error)),
-        };
+        results[index] = failure(error, "database");
       }
     }
   }

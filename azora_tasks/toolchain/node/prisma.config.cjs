@@ -1,15 +1,16 @@
 // The Prisma config azora-tasks owns: `prisma <command> --config <this file> --schema <schema>`.
-// It runs Prisma's WebAssembly schema engine through a JavaScript driver adapter chosen from the
-// database URL (AZORA_MIGRATE_DATABASE_URL, else DATABASE_URL), so migrations need no native engine download.
+// It runs Prisma's WebAssembly schema engine through a JavaScript driver adapter for the provider the tool
+// names (runtime.databaseTarget(): AZORA_DATABASE_PROVIDER, or DATABASE_URL described by azora_tasks.database
+// when run by hand), so migrations need no native engine download.
 "use strict";
 
 const { adapterFactory } = require("./adapters.cjs");
-const { databaseUrl, unrefLongTimers } = require("./runtime.cjs");
+const { databaseTarget, unrefLongTimers } = require("./runtime.cjs");
 
 unrefLongTimers();
 
 module.exports = {
   experimental: { adapter: true },
   engine: "js",
-  adapter: async () => adapterFactory(databaseUrl()),
+  adapter: async () => adapterFactory(databaseTarget()),
 };

@@ -1,8 +1,12 @@
 // Shared plumbing for the JS side of `azora-tasks migrate`: find the monorepo's node_modules,
-// read the database URL from the environment, keep the process from lingering, mask passwords.
+// read the database target Python hands over, keep the process from lingering.
+// No URL is parsed for its provider or file here, and nothing is masked: azora_tasks/database.py does both
+// (it sets AZORA_DATABASE_PROVIDER / AZORA_MIGRATE_DATABASE_URL / AZORA_DATABASE_FILE and masks what Node says).
 "use strict";
 
+const fs = require("node:fs");
 const path = require("node:path");
+const { execFileSync } = require("node:child_process");
 const { createRequire } = require("node:module");
 
 /** Folders to resolve packages from: AZORA_NODE_ROOT, then every folder up from cwd. */
@@ -43,25 +47,36 @@ function requireBeside(owner, name) {
   return createRequire(resolveFromProject(owner))(name);
 }
 
-/** The URL the schema engine should use: the tool sets AZORA_MIGRATE_DATABASE_URL; by hand, DATABASE_URL. */
-function databaseUrl() {
-  const url = process.env.AZORA_MIGRATE_DATABASE_URL || process.env.DATABASE_URL;
-  if (!url) {
-    throw new Error("no database URL: set DATABASE_URL (or AZORA_MIGRATE_DATABASE_URL) for the Prisma config of azora-tasks");
+/** The schema file the CLI was given (`--schema x`), so a relative SQLite path resolves like Prisma's. */
+function schemaDirectory() {
+  const argv = process.argv;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--schema" && argv[i + 1]) return path.dirname(path.resolve(argv[i + 1]));
+    if (argv[i].startsWith("--schema=")) return path.dirname(path.resolve(argv[i].slice(9)));
   }
-  return url;
+  const conventional = path.resolve("prisma", "schema.prisma");
+  return fs.existsSync(conventional) ? path.dirname(conventional) : process.cwd();
 }
 
-function providerOf(url) {
-  if (url.startsWith("file:") || url.startsWith("sqlite:")) return "sqlite";
-  if (url.startsWith("postgresql:") || url.startsWith("postgres:")) return "postgresql";
-  if (url.startsWith("mysql:") || url.startsWith("mariadb:")) return "mysql";
-  throw new Error(`unsupported database URL scheme in ${maskUrl(url)}`);
-}
-
-/** Replace the password of every URL in a text with ****. */
-function maskUrl(text) {
-  return String(text).replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s/]*@/gi, "$1****@");
+/**
+ * The database to use, as `{provider, url, file}` (file: SQLite only). The tool sets it (`Target.node_env()`
+ * in azora_tasks/database.py); a person running Prisma by hand with this config sets only DATABASE_URL, and
+ * the same Python code (`python -m azora_tasks.database SCHEMA_DIR`; AZORA_PYTHON, else python3) says
+ * what it is: the provider and the file are never worked out here.
+ */
+function databaseTarget() {
+  let env = process.env;
+  if (!env.AZORA_DATABASE_PROVIDER) {
+    if (!env.AZORA_MIGRATE_DATABASE_URL && !env.DATABASE_URL) throw new Error("no database URL: set DATABASE_URL for the Prisma config of azora-tasks");
+    const python = env.AZORA_PYTHON || "python3";
+    try {
+      env = JSON.parse(execFileSync(python, ["-m", "azora_tasks.database", schemaDirectory()], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
+    } catch (error) {
+      const why = (error && error.stderr && String(error.stderr).trim()) || (error && error.message) || String(error);
+      throw new Error(`${python} -m azora_tasks.database could not describe DATABASE_URL (${why}): set AZORA_PYTHON to the Python azora-tasks is installed in`);
+    }
+  }
+  return { provider: env.AZORA_DATABASE_PROVIDER, url: env.AZORA_MIGRATE_DATABASE_URL, file: env.AZORA_DATABASE_FILE || null };
 }
 
 /**
@@ -92,7 +107,7 @@ function onShutdown(cleanup) {
       try {
         await fn();
       } catch (error) {
-        process.stderr.write(`[azora-tasks] cleanup failed: ${maskUrl(error && error.message)}\n`);
+        process.stderr.write(`[azora-tasks] cleanup failed: ${error && error.message}\n`);
       }
     }
   };
@@ -106,4 +121,4 @@ function onShutdown(cleanup) {
   });
 }
 
-module.exports = { requireFromProject, resolveFromProject, requireBeside, databaseUrl, providerOf, maskUrl, unrefLongTimers, onShutdown };
+module.exports = { requireFromProject, resolveFromProject, requireBeside, databaseTarget, unrefLongTimers, onShutdown };
