@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from typing import Protocol
 
 from azora_tasks.manifest import Service
-from azora_tasks.process import Cancelled, ProcessGroup  # also imported from here by migrate/*
+from azora_tasks.process import Cancelled, ProcessGroup
 from azora_tasks.results import RunResult, ServiceError, ServiceResult, Status
 
 # After an interrupt, how long in-process work (a lint, a Node worker request) may still finish;

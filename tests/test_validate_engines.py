@@ -13,7 +13,7 @@ import pytest
 
 from azora_tasks.cli import main
 from azora_tasks.manifest import load_manifest
-from azora_tasks.runner import ProcessGroup
+from azora_tasks.process import ProcessGroup
 from azora_tasks.tasks.validate import ValidateTask
 from azora_tasks.toolchain.prisma_cli import find_prisma
 from azora_tasks.toolchain.schema_worker import SchemaWorker

@@ -25,7 +25,7 @@ from pathlib import Path
 from azora_tasks.database import Target, mask
 from azora_tasks.manifest import Manifest
 from azora_tasks.paths import NODE_DIR
-from azora_tasks.runner import ProcessGroup
+from azora_tasks.process import ProcessGroup
 from azora_tasks.schema_text import env_variables_used
 from azora_tasks.toolchain.prisma_cli import PrismaCli, offline_engine_env
 

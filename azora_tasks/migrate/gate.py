@@ -36,8 +36,8 @@ from azora_tasks.cache import (
 from azora_tasks.console import FAILURE_OUTPUT_LINES
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.migrate import history
+from azora_tasks.process import ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, Status
-from azora_tasks.runner import ProcessGroup
 from azora_tasks.selection import changed_files
 from azora_tasks.tasks.spec import TaskHooks
 from azora_tasks.toolchain.prisma_cli import PrismaCli, PrismaError, find_prisma

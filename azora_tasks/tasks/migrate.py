@@ -53,8 +53,8 @@ from azora_tasks.migrate.locks import KeyedLocks, service_lock
 from azora_tasks.migrate.schemadiff import diff_to_schema
 from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
+from azora_tasks.process import ProcessGroup
 from azora_tasks.results import ServiceResult, Status
-from azora_tasks.runner import ProcessGroup
 from azora_tasks.schema_text import read_schema_text, schema_provider
 from azora_tasks.tasks.spec import TaskHooks
 from azora_tasks.toolchain.migrate_worker import EngineError, MigrateWorker, PgApply, PgStatus, WorkerError

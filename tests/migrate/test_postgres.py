@@ -139,7 +139,7 @@ def test_run_prefix_is_random() -> None:
 def test_mariadb_without_native_engine_says_why(tmp_path: Path, migrate, mariadb_server: str) -> None:  # type: ignore[no-untyped-def]
     from azora_tasks.manifest import load_manifest
     from azora_tasks.migrate.engine import Engine
-    from azora_tasks.runner import ProcessGroup
+    from azora_tasks.process import ProcessGroup
     from azora_tasks.toolchain.prisma_cli import find_prisma
 
     root = make_monorepo(tmp_path, {"auth": f"{mariadb_server}/{RUN_PREFIX}_auth"}, provider="mysql", schemas={"auth": schema_for("mysql")})

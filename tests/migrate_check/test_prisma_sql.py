@@ -22,8 +22,8 @@ from azora_tasks.database import Target
 from azora_tasks.manifest import load_manifest
 from azora_tasks.migrate.engine import Engine
 from azora_tasks.migrate_lint import lint_folder, lint_sql
+from azora_tasks.process import ProcessGroup
 from azora_tasks.rulebook.findings import Severity
-from azora_tasks.runner import ProcessGroup
 from azora_tasks.toolchain.prisma_cli import find_prisma
 from tests.conftest import REPO_ROOT
 from tests.migrate.conftest import dbtool
