@@ -1,8 +1,11 @@
-"""Shared fixtures: a small, valid manifest in a temporary monorepo, and the real Prisma CLI."""
+"""Shared fixtures: a small, valid manifest in a temporary monorepo, the real Prisma CLI, the wheel of this checkout."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.prerequisites import missing
+from tests.run_shared import built_once
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PRISMA_CLI = REPO_ROOT / "node_modules" / "prisma" / "build" / "index.js"
@@ -116,3 +120,40 @@ def mariadb_server() -> Iterator[str]:
 
     with mariadb() as url:
         yield url
+
+
+def _without_this_checkout() -> dict[str, str]:
+    """The environment minus what would make pip or Python see this checkout (or another venv) as installed."""
+    return {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel of this checkout, built once per run (all xdist workers) from a copy: setuptools writes build/ and
+    *.egg-info next to the sources."""
+
+    def build(folder: Path) -> None:
+        source = folder / "src"
+        ignore = shutil.ignore_patterns(".git", "node_modules", "build", ".nox", ".azora-cache", "*.egg-info", "__pycache__", "services", "bench")
+        shutil.copytree(REPO_ROOT, source, symlinks=True, ignore=ignore)
+        command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder / "dist"), str(source)]
+        done = subprocess.run(command, capture_output=True, text=True, env=_without_this_checkout(), check=False)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    [built] = (built_once(tmp_path_factory, "wheel", build) / "dist").glob("azora_tasks-*.whl")
+    return built
+
+
+@pytest.fixture(scope="session")
+def wheel_venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+    """A fresh venv holding only the wheel and its dependencies, shared read-only by the tests; returns its bin folder."""
+
+    def build(folder: Path) -> None:
+        clean = _without_this_checkout()
+        subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, capture_output=True, env=clean)
+        done = subprocess.run(
+            [str(folder / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True, env=clean, check=False
+        )
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    return built_once(tmp_path_factory, "wheel-venv", build) / "bin"
