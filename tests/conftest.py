@@ -18,6 +18,25 @@ from tests.run_shared import built_once
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PRISMA_CLI = REPO_ROOT / "node_modules" / "prisma" / "build" / "index.js"
 
+# The slowest tests (`--durations`), started first so that no worker is left with one of them at the end of the run.
+SLOW_FIRST = (
+    "tests/migrate/test_pg_parity.py",
+    "tests/test_bench.py",
+    "tests/test_wheel_monorepo.py",
+    "tests/migrate/test_wheel_install.py",
+    "tests/test_faults.py",
+    "tests/lint/test_lint_cancel.py",
+    "tests/test_runner.py::test_ctrl_c",
+    "tests/migrate_check/test_check.py",
+    "tests/test_validate_engines.py",
+    "tests/migrate/test_prisma7_migrate.py",
+    "tests/test_prisma7.py",
+    "tests/migrate/test_fast_paths.py",
+    "tests/generate/test_prisma.py",
+    "tests/migrate_check/test_prisma_sql.py",
+    "tests/migrate/test_postgres.py",
+)
+
 SMALL_MANIFEST = """\
 # a small manifest for tests
 [settings]
@@ -81,6 +100,15 @@ model User {
 
 INVALID_SCHEMA = VALID_SCHEMA.replace("email     String    @unique", "email     Strin     @unique")
 assert INVALID_SCHEMA != VALID_SCHEMA
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first (stable otherwise): xdist hands tests out in collection order."""
+
+    def rank(item: pytest.Item) -> int:
+        return next((index for index, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
+
+    items.sort(key=rank)
 
 
 def write_manifest(root: Path, text: str | None = None) -> Path:

@@ -29,7 +29,7 @@ from azora_tasks.toolchain.prisma_cli import find_prisma
 from tests.conftest import PRISMA_CLI, REPO_ROOT
 from tests.migrate.conftest import RUN_PREFIX, dbtool
 
-pytestmark = pytest.mark.prisma
+pytestmark = [pytest.mark.prisma, pytest.mark.xdist_group("repo-tree-53")]  # one worker clones and generates `repo_tree`
 
 
 @pytest.fixture(scope="module")
