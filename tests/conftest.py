@@ -22,8 +22,6 @@ PRISMA_CLI = REPO_ROOT / "node_modules" / "prisma" / "build" / "index.js"
 SLOW_FIRST = (
     "tests/migrate/test_pg_parity.py",
     "tests/test_bench.py",
-    "tests/test_wheel_monorepo.py",
-    "tests/migrate/test_wheel_install.py",
     "tests/test_faults.py",
     "tests/lint/test_lint_cancel.py",
     "tests/test_runner.py::test_ctrl_c",

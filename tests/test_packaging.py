@@ -6,9 +6,12 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO_ROOT
 
 
+@pytest.mark.xdist_group("wheel")  # with the other users of the shared wheel (tests/conftest.py)
 def test_wheel_ships_templates_and_node_files(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {

@@ -21,7 +21,7 @@ import pytest
 from tests.foreign_monorepo import foreign_schema
 from tests.migrate.test_client_runs import ROW_SCRIPT
 
-pytestmark = pytest.mark.prisma
+pytestmark = [pytest.mark.prisma, pytest.mark.xdist_group("wheel")]  # one worker builds the shared wheel venv, the others go on
 
 
 @pytest.fixture

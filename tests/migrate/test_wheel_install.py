@@ -20,7 +20,7 @@ from conftest import REPO_ROOT
 
 from .conftest import migrations, pg_query
 
-pytestmark = pytest.mark.prisma
+pytestmark = [pytest.mark.prisma, pytest.mark.xdist_group("wheel")]  # one worker builds the shared wheel venv, the others go on
 
 MANIFEST = """\
 [settings]
