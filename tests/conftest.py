@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -98,6 +99,14 @@ model User {
 
 INVALID_SCHEMA = VALID_SCHEMA.replace("email     String    @unique", "email     Strin     @unique")
 assert INVALID_SCHEMA != VALID_SCHEMA
+
+
+def pytest_configure() -> None:
+    """A run started in the background of a non-interactive shell (`cmd &`, nohup) inherits SIGINT ignored, and so would
+    every `azora-tasks` the tests start: the Ctrl-C tests would then wait for a signal that never arrives. Children
+    of a process with a handler get the default disposition back."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
