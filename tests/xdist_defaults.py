@@ -12,6 +12,7 @@ more than the test. `AZORA_TEST_WORKERS=N` sets the worker count (0: serial).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -26,7 +27,7 @@ def _chooses_itself(args: list[str]) -> bool:
             option = arg.split("=", 1)[0]
             if option in CHOSEN or (option.startswith("-n") and not option.startswith("--")):
                 return True
-        elif "::" in arg:
+        elif "::" in arg and Path(arg.split("::", 1)[0]).exists():  # not an option's value such as `-W ignore::Warning`
             return True
     return False
 
