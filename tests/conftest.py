@@ -1,8 +1,12 @@
-"""Shared fixtures: a small, valid manifest in a temporary monorepo, and the real Prisma CLI."""
+"""Shared fixtures: a small, valid manifest in a temporary monorepo, the real Prisma CLI, the wheel of this checkout."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,9 +14,27 @@ from pathlib import Path
 import pytest
 
 from tests.prerequisites import missing
+from tests.run_shared import built_once
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PRISMA_CLI = REPO_ROOT / "node_modules" / "prisma" / "build" / "index.js"
+
+# The slowest tests (`--durations`), started first so that no worker is left with one of them at the end of the run.
+SLOW_FIRST = (
+    "tests/migrate/test_pg_parity.py",
+    "tests/test_bench.py",
+    "tests/test_faults.py",
+    "tests/lint/test_lint_cancel.py",
+    "tests/test_runner.py::test_ctrl_c",
+    "tests/migrate_check/test_check.py",
+    "tests/test_validate_engines.py",
+    "tests/migrate/test_prisma7_migrate.py",
+    "tests/test_prisma7.py",
+    "tests/migrate/test_fast_paths.py",
+    "tests/generate/test_prisma.py",
+    "tests/migrate_check/test_prisma_sql.py",
+    "tests/migrate/test_postgres.py",
+)
 
 SMALL_MANIFEST = """\
 # a small manifest for tests
@@ -79,6 +101,23 @@ INVALID_SCHEMA = VALID_SCHEMA.replace("email     String    @unique", "email     
 assert INVALID_SCHEMA != VALID_SCHEMA
 
 
+def pytest_configure() -> None:
+    """A run started in the background of a non-interactive shell (`cmd &`, nohup) inherits SIGINT ignored, and so would
+    every `azora-tasks` the tests start: the Ctrl-C tests would then wait for a signal that never arrives. Children
+    of a process with a handler get the default disposition back."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first (stable otherwise): xdist hands tests out in collection order."""
+
+    def rank(item: pytest.Item) -> int:
+        return next((index for index, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
+
+    items.sort(key=rank)
+
+
 def write_manifest(root: Path, text: str | None = None) -> Path:
     path = root / "services.toml"
     path.write_text(textwrap.dedent(text) if text else SMALL_MANIFEST.format(prisma_cli=PRISMA_CLI.as_posix()), encoding="utf-8")
@@ -116,3 +155,40 @@ def mariadb_server() -> Iterator[str]:
 
     with mariadb() as url:
         yield url
+
+
+def _without_this_checkout() -> dict[str, str]:
+    """The environment minus what would make pip or Python see this checkout (or another venv) as installed."""
+    return {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel of this checkout, built once per run (all xdist workers) from a copy: setuptools writes build/ and
+    *.egg-info next to the sources."""
+
+    def build(folder: Path) -> None:
+        source = folder / "src"
+        ignore = shutil.ignore_patterns(".git", "node_modules", "build", ".nox", ".azora-cache", "*.egg-info", "__pycache__", "services", "bench")
+        shutil.copytree(REPO_ROOT, source, symlinks=True, ignore=ignore)
+        command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder / "dist"), str(source)]
+        done = subprocess.run(command, capture_output=True, text=True, env=_without_this_checkout(), check=False)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    [built] = (built_once(tmp_path_factory, "wheel", build) / "dist").glob("azora_tasks-*.whl")
+    return built
+
+
+@pytest.fixture(scope="session")
+def wheel_venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+    """A fresh venv holding only the wheel and its dependencies, shared read-only by the tests; returns its bin folder."""
+
+    def build(folder: Path) -> None:
+        clean = _without_this_checkout()
+        subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, capture_output=True, env=clean)
+        done = subprocess.run(
+            [str(folder / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True, env=clean, check=False
+        )
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    return built_once(tmp_path_factory, "wheel-venv", build) / "bin"

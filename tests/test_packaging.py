@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO_ROOT
 
 
-def test_wheel_ships_templates_and_node_files(tmp_path: Path) -> None:
-    # Build from a copy: setuptools writes build/ and *.egg-info next to the sources.
-    source = tmp_path / "src"
-    shutil.copytree(
-        REPO_ROOT,
-        source,
-        symlinks=True,
-        ignore=shutil.ignore_patterns(".git", "node_modules", "build", ".nox", ".azora-cache", "*.egg-info", "__pycache__", "services", "bench"),
-    )
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    wheel = next(tmp_path.glob("azora_tasks-*.whl"))
+@pytest.mark.xdist_group("wheel")  # with the other users of the shared wheel (tests/conftest.py)
+def test_wheel_ships_templates_and_node_files(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {
         f"azora_tasks/templates/{path.relative_to(REPO_ROOT / 'azora_tasks' / 'templates').as_posix()}"

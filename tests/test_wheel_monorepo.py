@@ -14,41 +14,22 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
 from tests.foreign_monorepo import foreign_schema
 from tests.migrate.test_client_runs import ROW_SCRIPT
 
-pytestmark = pytest.mark.prisma
+pytestmark = [pytest.mark.prisma, pytest.mark.xdist_group("wheel")]  # one worker builds the shared wheel venv, the others go on
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with the wheel built from this checkout; returns its `azora-tasks` script."""
+@pytest.fixture
+def installed(wheel_venv: Path) -> Path:
+    """The `azora-tasks` script of the shared wheel venv (tests/conftest.py); the Node side needs npm."""
     if shutil.which("npm") is None:
         pytest.fail("npm is not installed: the Node side cannot be set up")
-    work = tmp_path_factory.mktemp("wheel")
-    source = work / "src"
-    shutil.copytree(
-        REPO_ROOT,
-        source,
-        symlinks=True,
-        ignore=shutil.ignore_patterns(".git", "node_modules", "build", ".nox", ".azora-cache", "*.egg-info", "__pycache__", "services", "bench"),
-    )
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work), str(source)], check=True, capture_output=True, text=True)
-    wheel = next(work.glob("azora_tasks-*.whl"))
-    venv = work / "venv"
-    clean = _clean_env()  # PYTHONPATH would make pip see this checkout as installed already
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, env=clean)
-    completed = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True, env=clean, check=False)
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    script = venv / "bin" / "azora-tasks"
-    assert script.is_file(), completed.stdout[-2000:]
-    return script
+    return wheel_venv / "azora-tasks"
 
 
 def _clean_env() -> dict[str, str]:

@@ -24,7 +24,7 @@ from azora_tasks.toolchain.schema_worker import SchemaWorker, Verdict
 from tests.lint import wasm_tools
 from tests.prerequisites import missing
 
-pytestmark = pytest.mark.prisma
+pytestmark = [pytest.mark.prisma, pytest.mark.xdist_group("generate-prisma")]  # one worker builds `results` for them all
 RENDERED = {provider: render_all(provider) for provider in PROVIDERS}
 CASES = [(provider, name) for provider in PROVIDERS for name in RENDERED[provider]]
 SPOT_CHECKS = [(provider, sorted(RENDERED[provider])[index]) for provider in PROVIDERS for index in (0, -1)]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from conftest import REPO_ROOT
 
 from .conftest import migrations, pg_query
 
-pytestmark = pytest.mark.prisma
+pytestmark = [pytest.mark.prisma, pytest.mark.xdist_group("wheel")]  # one worker builds the shared wheel venv, the others go on
 
 MANIFEST = """\
 [settings]
@@ -60,25 +59,10 @@ def _run(command: list[str], cwd: Path, env: dict[str, str], timeout: int = 600)
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`pip wheel` of this checkout installed into a fresh venv; returns the venv's bin folder."""
-    base = tmp_path_factory.mktemp("wheel")
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(base / "dist"), str(REPO_ROOT)], base, env)
-    assert built.returncode == 0, built.stdout + built.stderr
-    [wheel] = list((base / "dist").glob("azora_tasks-*.whl"))
-    venv = base / "venv"
-    assert _run([sys.executable, "-m", "venv", str(venv)], base, env).returncode == 0
-    done = _run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)], base, env)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return venv / "bin"
-
-
-def test_wheel_in_a_fresh_venv_migrates_postgres_twice(installed: Path, tmp_path: Path, postgres_server: str, pg_database: str) -> None:
+def test_wheel_in_a_fresh_venv_migrates_postgres_twice(wheel_venv: Path, tmp_path: Path, postgres_server: str, pg_database: str) -> None:
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "AZORA_NODE_ROOT")}
-    where = _run([str(installed / "python"), "-c", "import azora_tasks; print(azora_tasks.__file__)"], tmp_path, env)
-    assert str(installed.parent) in where.stdout, where.stdout  # the wheel, not this checkout
+    where = _run([str(wheel_venv / "python"), "-c", "import azora_tasks; print(azora_tasks.__file__)"], tmp_path, env)
+    assert str(wheel_venv.parent) in where.stdout, where.stdout  # the wheel, not this checkout
 
     root = tmp_path / "monorepo"
     (root / "services" / "orders" / "prisma").mkdir(parents=True)
@@ -90,7 +74,7 @@ def test_wheel_in_a_fresh_venv_migrates_postgres_twice(installed: Path, tmp_path
 
     def migrate(*args: str) -> dict:
         out = root / "results.json"
-        done = _run([str(installed / "azora-tasks"), "migrate", *args, "--json", str(out), "--no-color"], root, env)
+        done = _run([str(wheel_venv / "azora-tasks"), "migrate", *args, "--json", str(out), "--no-color"], root, env)
         assert out.is_file(), done.stdout + done.stderr
         entry = json.loads(out.read_text())["runs"][0]["services"][0]
         assert done.returncode == 0, entry

@@ -2,17 +2,17 @@
 
 The services' schemas are the repository's (9 hand-kept, 44 written by
 `generate`); the SQL is what Prisma's schema engine writes for them: on SQLite
-by `migrate` itself (their `init` migrations), on PostgreSQL by
-`prisma migrate diff --from-empty` through the same engine driver the tool
-uses, against one scratch database that is dropped afterwards.
+by `migrate` itself (their `init` migrations), on PostgreSQL by the schema
+engine `migrate` runs in its worker (`migrate diff --from-empty` in one Node
+process for all 53), with two of them also diffed by the Prisma CLI, through
+the same engine driver the tool uses, against one scratch database that is
+dropped afterwards: the CLI must write the very same SQL.
 """
 
 from __future__ import annotations
 
-import secrets
 import shutil
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -24,11 +24,12 @@ from azora_tasks.migrate.engine import Engine
 from azora_tasks.migrate_lint import lint_folder, lint_sql
 from azora_tasks.process import ProcessGroup
 from azora_tasks.rulebook.findings import Severity
+from azora_tasks.toolchain.migrate_worker import MigrateWorker
 from azora_tasks.toolchain.prisma_cli import find_prisma
-from tests.conftest import REPO_ROOT
-from tests.migrate.conftest import dbtool
+from tests.conftest import PRISMA_CLI, REPO_ROOT
+from tests.migrate.conftest import RUN_PREFIX, dbtool
 
-pytestmark = pytest.mark.prisma
+pytestmark = [pytest.mark.prisma, pytest.mark.xdist_group("repo-tree-53")]  # one worker clones and generates `repo_tree`
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +68,6 @@ def test_sqlite_init_migrations_of_all_53_services_lint_without_errors(repo_tree
 
 def test_postgres_sql_of_all_53_services_lints_without_errors(repo_tree: Path, postgres_server: str) -> None:
     manifest = load_manifest(repo_tree / "services.toml")
-    engine = Engine(manifest, find_prisma(manifest), ProcessGroup())
-    scratch = Target("postgresql", f"{postgres_server}/i14_prisma_sql_{secrets.token_hex(3)}", "test")
-    env = engine.env(scratch, "", "i14_prisma_sql_shadow")
     schemas = []
     for service in manifest.services.values():
         schema = manifest.schema_file(service)
@@ -79,13 +77,20 @@ def test_postgres_sql_of_all_53_services_lints_without_errors(repo_tree: Path, p
             copy.write_text(schema.read_text().replace('provider = "sqlite"', 'provider = "postgresql"'))
             schemas.append((service.name, copy))
     assert len(schemas) == 53
+    engine = Engine(manifest, find_prisma(manifest), ProcessGroup())
+    name = f"{RUN_PREFIX}_prisma_sql"  # unique per run and xdist worker: parallel runs share the server
+    scratch = Target("postgresql", f"{postgres_server}/{name}", "test")
+    env = engine.env(scratch, "", f"{name}_shadow")
     try:
         assert engine.ensure_database(scratch, schemas[0][1], env)[0].ok
-        with ThreadPoolExecutor(2) as pool:
-            diffs = list(pool.map(lambda item: (item[0], engine.diff(scratch, item[1], env, None)), schemas))
+        with MigrateWorker(repo_tree, PRISMA_CLI) as worker:
+            sql = {name: worker.diff("postgresql", [(str(copy), copy.read_text())], url=scratch.url) for name, copy in schemas}
+        for name, copy in (schemas[0], schemas[-1]):  # spot checks: the Prisma CLI writes what the worker wrote
+            diff = engine.diff(scratch, copy, env, None)
+            assert diff.result.ok and diff.sql == sql[name], (name, diff.result.output[-500:])
     finally:
         dbtool(scratch.url, "drop")
-    for name, diff in diffs:
-        assert diff.result.ok and "CREATE TABLE" in diff.sql, (name, diff.result.output[-500:])
-        result = lint_sql(diff.sql, f"{name}/migration.sql", provider="postgresql")
+    for name, script in sql.items():
+        assert "CREATE TABLE" in script, (name, script[-500:])
+        result = lint_sql(script, f"{name}/migration.sql", provider="postgresql")
         assert _errors(result) == [] and result.findings == [], (name, result.findings)
