@@ -28,7 +28,6 @@ from azora_tasks.process import spawn_long_lived
 
 MIGRATE_WORKER = NODE_DIR / "migrate_worker.cjs"
 PRELOAD_ENV = "AZORA_WORKER_PRELOAD"  # the worker loads `pg` while it waits for its first request
-MANIFEST_NAME = "services.toml"
 
 _lock = threading.Lock()
 _waiting: dict[tuple[Path, Path], subprocess.Popen[str]] = {}
@@ -76,22 +75,25 @@ def stop_unclaimed() -> None:
 def wants_head_start(arguments: Sequence[str], cwd: Path | None = None) -> Path | None:
     """The monorepo root when `arguments` are a `migrate` run that will likely read PostgreSQL.
 
-    A guess from the raw arguments and the manifest's text, made before argparse and
-    tomllib are even imported: `migrate` is the command, the fast paths are on (no
+    A guess from the raw arguments and the manifest's text, made before the workflow,
+    rich and the tasks are imported: `migrate` is the command, the fast paths are on (no
     `--engine prisma`), no `--help`, and the manifest or the environment mentions PostgreSQL.
     """
     words = list(arguments)
     command = next((word for word in words if not word.startswith("-")), None)
     if command != "migrate" or {"-h", "--help", "--explain"} & set(words) or _option(words, "--engine") == "prisma":
         return None
+    from azora_tasks.database import ENV_TEMPLATE  # here: only a migrate run pays for these imports this early
+    from azora_tasks.manifest import ManifestError, find_manifest
+
     given = _option(words, "--manifest")
-    manifest = Path(given) if given else _find_manifest((cwd or Path.cwd()).resolve())
     try:
-        text = manifest.read_text(encoding="utf-8") if manifest is not None else ""
-    except OSError:
-        return None
-    mentioned = "postgres" in text or any(value.startswith("postgres") for key, value in os.environ.items() if key.startswith("AZORA_DATABASE_URL"))
-    return manifest.resolve().parent if manifest is not None and mentioned else None
+        manifest = Path(given) if given else find_manifest(cwd)
+        text = manifest.read_text(encoding="utf-8")
+    except (ManifestError, OSError):
+        return None  # the run itself reports a missing manifest
+    mentioned = "postgres" in text or any(value.startswith("postgres") for key, value in os.environ.items() if key.startswith(ENV_TEMPLATE))
+    return manifest.resolve().parent if mentioned else None
 
 
 def _option(words: list[str], name: str) -> str | None:
@@ -100,11 +102,4 @@ def _option(words: list[str], name: str) -> str | None:
             return words[index + 1]
         if word.startswith(name + "="):
             return word.split("=", 1)[1]
-    return None
-
-
-def _find_manifest(start: Path) -> Path | None:
-    for folder in (start, *start.parents):
-        if (folder / MANIFEST_NAME).is_file():
-            return folder / MANIFEST_NAME
     return None

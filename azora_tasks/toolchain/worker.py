@@ -73,8 +73,13 @@ class NodeWorker:
     def start(self) -> None:
         """Start the process now, so Node boots while the caller keeps working (a request would start it anyway)."""
         with self._lock:
-            if self._process is None or self._process.poll() is not None:
-                self._process = self._start()
+            self._ensure_started()
+
+    def _ensure_started(self) -> subprocess.Popen[str]:
+        """The running process, started (again) if there is none; called under the lock."""
+        if self._process is None or self._process.poll() is not None:
+            self._process = self._start()
+        return self._process
 
     def close(self) -> None:
         with self._lock:
@@ -105,14 +110,13 @@ class NodeWorker:
         """Send one request and wait for its answer; restart the worker once if it died."""
         with self._lock:
             for attempt in (1, 2):
-                if self._process is None or self._process.poll() is not None:
-                    self._process = self._start()
+                process = self._ensure_started()
                 self._next_id += 1
                 request_id = self._next_id
                 try:
-                    assert self._process.stdin is not None
-                    self._process.stdin.write(json.dumps({**payload, "id": request_id}) + "\n")
-                    self._process.stdin.flush()
+                    assert process.stdin is not None
+                    process.stdin.write(json.dumps({**payload, "id": request_id}) + "\n")
+                    process.stdin.flush()
                 except (BrokenPipeError, OSError):
                     self._stop()
                     continue

@@ -192,9 +192,18 @@ function pgWholeScripts(adapter, extra = {}) {
   });
 }
 
+let pgCopy = null;
+/** The `pg` that @prisma/adapter-pg loads, `"char"` patched, resolved once per process (a batch read connects 190 times). */
+function pgDriver() {
+  if (pgCopy === null) {
+    patchPgCharType();
+    pgCopy = requireBeside("@prisma/adapter-pg", "pg");
+  }
+  return pgCopy;
+}
+
 function postgresFactory(url, { reuseShadow = false } = {}) {
-  patchPgCharType();
-  const pg = requireBeside("@prisma/adapter-pg", "pg");
+  const pg = pgDriver();
   const { PrismaPg } = requireFromProject("@prisma/adapter-pg");
   const { config, schema } = postgresConfig(url);
   const options = schema ? { schema } : undefined;
@@ -378,4 +387,4 @@ function adapterFactory(target) {
   throw new Error(`no driver adapter for provider ${target.provider}`);
 }
 
-module.exports = { readDdl, adapterFactory, postgresFactory, releaseShadows, sqliteScratchFactory, patchPgCharType, postgresConfig, mysqlConfig, SQLITE_MIGRATIONS_TABLE };
+module.exports = { readDdl, adapterFactory, postgresFactory, releaseShadows, sqliteScratchFactory, patchPgCharType, pgDriver, postgresConfig, mysqlConfig, SQLITE_MIGRATIONS_TABLE };

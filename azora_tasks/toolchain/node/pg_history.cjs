@@ -15,8 +15,7 @@
 
 const crypto = require("node:crypto");
 const { failure } = require("./jsonl.cjs");
-const { requireBeside } = require("./runtime.cjs");
-const { postgresConfig, patchPgCharType } = require("./adapters.cjs");
+const { postgresConfig, pgDriver } = require("./adapters.cjs");
 
 const PRISMA_LOCK_ID = 72707369;
 const LOCK_WAIT_MS = Number(process.env.AZORA_MIGRATE_LOCK_WAIT_MS || 600000);
@@ -27,16 +26,6 @@ const DEFAULT_READ_CONCURRENCY = 16;
 const MIGRATIONS_TABLE_DDL = require("./adapters.cjs").readDdl("postgresql");
 
 const quote = (name) => `"${String(name).replace(/"/g, '""')}"`;
-
-let pg = null;
-/** The `pg` that @prisma/adapter-pg loads, resolved once (a batch read connects 190 times). */
-function pgModule() {
-  if (pg === null) {
-    patchPgCharType();
-    pg = requireBeside("@prisma/adapter-pg", "pg");
-  }
-  return pg;
-}
 
 /** A tagged error the Python side turns into a one-line summary. */
 function fail(context, message, extra = {}) {
@@ -62,7 +51,7 @@ function describeConnectError(error, config) {
 }
 
 async function connect(url, database) {
-  const { Client } = pgModule();
+  const { Client } = pgDriver();
   const { config, schema } = postgresConfig(url);
   const connection = new URL(config.connectionString);
   if (database !== undefined) connection.pathname = `/${database}`;
@@ -300,4 +289,4 @@ async function apply(request) {
   }
 }
 
-module.exports = { ensureDatabase, status, apply, preload: pgModule, MIGRATIONS_TABLE_DDL, PRISMA_LOCK_ID };
+module.exports = { ensureDatabase, status, apply, preload: pgDriver, MIGRATIONS_TABLE_DDL, PRISMA_LOCK_ID };
