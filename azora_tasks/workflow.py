@@ -173,9 +173,9 @@ def task_command(spec: TaskSpec) -> Callable[[argparse.Namespace, Manifest, Cons
             if getattr(options, "explain", False):
                 return explain_step(name, services, work, console)
             result = run_step(name, options, manifest, services, work, processes, console, progress, settle=task.settle)
+            result = task.finish(result, options, console)  # after the run, workers still up (lint baseline, migrate's positions)
         finally:
             task.close()
-        result = task.finish(result, options, console)  # re-judge results after the run (lint baseline)
         for path in task.write_reports(result, options):
             console.print(f"report written to {escape(str(path))}")
         code = summarise_step(options, result, console)

@@ -38,28 +38,33 @@ import tempfile
 import threading
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from azora_tasks.cache import CACHE_DIR_NAME, schema_files, toolchain_fingerprint
 from azora_tasks.database import SCHEMA_URL_SOURCE, Target, TargetError, literal_url, mask, resolve_target
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.migrate import guard, history, messages, prisma7, sqlite_history
-from azora_tasks.migrate.batchread import StatusReader
+from azora_tasks.migrate.batchread import UNCHANGED, StatusReader
 from azora_tasks.migrate.engine import CommandResult, Diff, Engine, Transcript, applied_names
 from azora_tasks.migrate.fastpath import StateStore, fingerprint, local_checksums
 from azora_tasks.migrate.locks import KeyedLocks, service_lock
+from azora_tasks.migrate.positions import PositionBook, history_digest, server_of
 from azora_tasks.migrate.schemadiff import diff_to_schema
 from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
 from azora_tasks.migrate.statusreport import MigrationStatus, parse_status
 from azora_tasks.process import ProcessGroup
-from azora_tasks.results import ServiceResult, Status
+from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.schema_text import read_schema_text, schema_provider
 from azora_tasks.tasks.spec import TaskHooks
 from azora_tasks.toolchain.migrate_worker import EngineError, MigrateWorker, PgApply, PgStatus, WorkerError
 from azora_tasks.toolchain.prisma_cli import PrismaCli, PrismaError, find_prisma
 from azora_tasks.toolchain.versions import Toolchain, ToolchainResolver
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 DEVELOP, DEPLOY, STATUS, RESET = "dev", "deploy", "status", "reset"
 DEFAULT_NAME_LATER = "update"
@@ -168,6 +173,9 @@ class MigrateTask(TaskHooks):
     def __post_init__(self) -> None:
         self.engine = Engine(self.manifest, self.prisma, self.processes)
         self.state = StateStore(self.manifest.root)
+        self.positions = PositionBook(self.manifest.root / CACHE_DIR_NAME)
+        self._server_runs: dict[str, _ServiceRun] = {}  # PostgreSQL services of this run (6 toolchain), by name
+        self._pool_wrote_server = False  # the pool did more than a no-op on a PostgreSQL service
         self._worker: MigrateWorker | None = None  # the first one (kept for callers that look at it)
         self._workers: list[MigrateWorker] = []
         self._worker_of: dict[int, MigrateWorker] = {}
@@ -281,7 +289,15 @@ class MigrateTask(TaskHooks):
             finally:
                 if run.shadow_risk:
                     self.engine.drop_shadows(run.target, run.schema, run.env, run.shadow_prefix)
+        if self.on_server(run):
+            with self._fast_lock:
+                self._server_runs[service.name] = run
+                self._pool_wrote_server |= result.details.get("fast_path") != "no-op"
         return self.stamp(run, result, started)
+
+    def on_server(self, run: _ServiceRun) -> bool:
+        """A PostgreSQL service on the run's own toolchain (what `PositionBook` entries are about)."""
+        return run.seven is None and run.target.provider == "postgresql" and run.target.sqlite_file is None
 
     def stamp(self, run: _ServiceRun, result: ServiceResult, started: float) -> ServiceResult:
         """What every result carries: its duration, the database it was about, the transcript."""
@@ -330,6 +346,8 @@ class MigrateTask(TaskHooks):
             if isinstance(run, ServiceResult) or run.seven is not None or run.target.provider not in ("sqlite", "postgresql"):
                 continue
             run.quick = True
+            if self.on_server(run):
+                self._server_runs[service.name] = run  # what `finish` may verify, unless the pool runs it again
             if self.mode != STATUS and not _quietly(run.has_migrations):
                 continue  # nothing applied can be "nothing to do": the pool creates the first migration
             runs.append(run)
@@ -338,8 +356,9 @@ class MigrateTask(TaskHooks):
                     worker = self.worker()
                     if worker is None:
                         continue
-                    reader = StatusReader(worker, catalog=self.mode == STATUS)
-                reader.add(run.target.url)  # read in the background while the next services are prepared
+                    reader = StatusReader(worker, catalog=self.mode == STATUS, positions=None if self.mode == STATUS else self.positions)
+                digest = None if self.mode == STATUS else history_digest(run.target.url, run.checksums())
+                reader.add(run.target.url, digest)  # read in the background while the next services are prepared
         # While the databases are read: the local checks (checksums, fingerprint), no database needed.
         candidates = [run for run in runs if self.mode == STATUS or _quietly(run.may_be_no_op)]
         live: dict[str, PgStatus | EngineError] = {}
@@ -365,7 +384,59 @@ class MigrateTask(TaskHooks):
         share = (time.monotonic() - started) / max(1, len(candidates))
         for result in settled.values():
             result.duration = share  # one batch for all: each service's share (what shard balancing reads)
+        if reader is not None and self.mode != STATUS:
+            self.record_positions(reader.positions, [run for run in candidates if run.service.name in settled and self.on_server(run)])
         return settled
+
+    def record_positions(self, positions: Mapping[str, str | None], runs: Sequence[_ServiceRun]) -> None:
+        """Remember, per server, the databases found up to date after its position was read."""
+        by_server: dict[str, dict[str, str]] = {}
+        for run in runs:
+            by_server.setdefault(server_of(run.target.url), {})[run.target.url] = history_digest(run.target.url, run.checksums())
+        for server, digests in by_server.items():
+            position = positions.get(server)
+            if position is not None:
+                self.positions.record(server, position, digests)
+
+    def finish(self, run: RunResult, options: argparse.Namespace, console: Console) -> RunResult:
+        """After a run that wrote to PostgreSQL: verify every database anew, so the next no-op needs no reads."""
+        if self.fast and self.mode in (DEVELOP, DEPLOY) and self._pool_wrote_server and not run.interrupted:
+            ok = {result.service for result in run.results if result.status == Status.OK}
+            self.verify_servers([server_run for name, server_run in self._server_runs.items() if name in ok])
+        return run
+
+    def verify_servers(self, runs: Sequence[_ServiceRun]) -> None:
+        """Read each server's position, then every database's history; record those that match the local migrations.
+
+        The shadow databases kept for reuse are dropped first (dropping writes
+        WAL, which would move the position at once). Costs one connection per
+        database, about what the next no-op saves; a failure only loses the shortcut.
+        """
+        if not runs or not self._workers:
+            return
+        worker = self._workers[0]
+        for each in [*self._workers, *self._other_workers.values()]:
+            each.release_shadows()
+        by_server: dict[str, dict[str, _ServiceRun]] = {}
+        for run in runs:
+            by_server.setdefault(server_of(run.target.url), {})[run.target.url] = run
+        for server, group in by_server.items():
+            urls = list(group)
+            try:
+                position = worker.pg_position(urls[0])
+                answers = worker.pg_statuses(urls, catalog=False) if position is not None else []
+            except WorkerError:
+                continue  # this server only loses the shortcut
+            digests: dict[str, str] = {}
+            for url, answer in zip(urls, answers, strict=False):
+                try:
+                    checksums = local_checksums(group[url].migrations)  # read anew: this run wrote migrations
+                except OSError:
+                    continue
+                if isinstance(answer, PgStatus) and answer.rows is not None and checksums and sqlite_history.history_up_to_date(answer.rows, checksums):
+                    digests[url] = history_digest(url, checksums)
+            if position is not None:
+                self.positions.record(server, position, digests)
 
 
 @dataclass
@@ -536,6 +607,9 @@ class _ServiceRun:
                 live = worker.pg_status(self.target.url, catalog=False)
             except WorkerError as error:  # EngineError included: the Prisma path gives the message
                 live = error if isinstance(error, EngineError) else EngineError("worker", str(error))
+        if live is UNCHANGED:
+            self.transcript.note("the server's write position is the one recorded when this history last matched: not read again")
+            return True
         if isinstance(live, EngineError):
             self.transcript.note(f"could not read _prisma_migrations without Prisma ({mask(live.message, (self.target.password,))}); using the Prisma CLI")
             return False

@@ -59,7 +59,7 @@ class Task(Protocol):
         """Stop what the task started (its Node worker)."""
 
     def finish(self, run: RunResult, options: argparse.Namespace, console: Console) -> RunResult:
-        """Re-judge results after the run (the lint baseline)."""
+        """Re-judge or complete results after the run, before `close` (the lint baseline; migrate records server positions)."""
 
     def write_reports(self, run: RunResult, options: argparse.Namespace) -> list[Path]:
         """Write report files (JUnit/SARIF); returns their paths."""

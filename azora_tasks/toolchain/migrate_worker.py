@@ -122,6 +122,15 @@ class MigrateWorker(NodeWorker):
             raise WorkerError(f"malformed answer: {str(response)[:300]}")
         return [_status(answer) for answer in answers]
 
+    def pg_position(self, url: str) -> str | None:
+        """The server's position (identity, start time, transaction snapshot), read on `url`'s database.
+
+        None when the server cannot tell (a standby, a role without the functions).
+        A failed connection raises `EngineError`.
+        """
+        position = self._ask({"op": "pg-position", "url": url}).get("position")
+        return position if isinstance(position, str) and position else None
+
     def pg_apply(self, url: str, migrations: Sequence[tuple[str, str]], *, ensure: bool = False) -> PgApply:
         """Apply the migrations that have no applied row, in one transaction under Prisma's advisory lock.
 
@@ -139,14 +148,18 @@ class MigrateWorker(NodeWorker):
             list(response.get("applied", [])), response.get("before"), response.get("after"), bool(response.get("fresh")), bool(response.get("created"))
         )
 
-    def close(self) -> None:
-        """Drop the shadow databases the worker kept for reuse, then stop it."""
+    def release_shadows(self) -> None:
+        """Drop the shadow databases the worker kept for reuse (it keeps running)."""
         process = self._process
         if process is not None and process.poll() is None:
             try:
                 self.request({"op": "release-shadows"})
             except WorkerError:
                 pass  # a dead worker's shadows were dropped by its signal handler, or are the backstop's
+
+    def close(self) -> None:
+        """Drop the shadow databases the worker kept for reuse, then stop it."""
+        self.release_shadows()
         super().close()
 
     def hello(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ names get a random prefix per test run and are dropped afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
@@ -147,6 +148,13 @@ def postgres_server() -> Iterator[str]:
     if reachable("127.0.0.1", 5432) and os.environ.get("AZORA_TEST_THROWAWAY_PG") != "1":
         yield "postgresql://postgres@127.0.0.1:5432"
         return
+    with throwaway_postgres() as server:
+        yield server
+
+
+@contextlib.contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """A PostgreSQL server of our own on a free port (initdb + pg_ctl), stopped and deleted afterwards."""
     binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     initdb = shutil.which("initdb") or (binaries[-1] if binaries else None)
     if not initdb:

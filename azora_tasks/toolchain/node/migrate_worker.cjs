@@ -14,6 +14,8 @@
 //   {"op": "pg-status", "urls": [...], "catalog": bool, "concurrency": n} -> {"results": [{"ok": true, "database": bool,
 //     "rows": [...] | null (no table), "catalog": "<hash>" | null} | {"ok": false, "context", "code", "message"}]}
 //     (every selected database read in one request, a few connections at a time; the no-op check and --status)
+//   {"op": "pg-position", "url"} -> {"position": "<system id>/<start time>/<transaction snapshot>" | null}
+//     (equal positions: no transaction wrote on the server in between; migrate/positions.py)
 //   {"op": "pg-apply", "url", "migrations": [{name, sql, checksum}]} -> {"applied": [...], "before", "after", "fresh"}
 //     (node/pg_history.cjs: Prisma's `_prisma_migrations` rows, one transaction, Prisma's advisory lock)
 //   errors: {"id": n, "ok": false, "context": "pin"|"engine"|"protocol"|"worker", "message": "..."}
@@ -251,6 +253,7 @@ const handlers = {
   "pg-ensure": guarded(pgHistory.ensureDatabase),
   "pg-status": guarded(pgHistory.status),
   "pg-apply": guarded(pgHistory.apply),
+  "pg-position": guarded(pgHistory.position),
   // Before the worker is closed: drop the shadow databases kept for reuse (node/adapters.cjs).
   "release-shadows": guarded(async () => ({ ok: true, dropped: await require("./adapters.cjs").releaseShadows() })),
   ping: async () => ({ ok: true, pid: process.pid }),

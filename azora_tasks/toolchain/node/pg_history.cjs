@@ -233,6 +233,32 @@ async function status(request) {
 }
 
 /**
+ * The server's position: its identity, start time and current transaction snapshot (xmin:xmax:in-progress).
+ * Every transaction that writes anything, in any database (rows, DDL, databases created or dropped), takes a
+ * transaction id, which moves xmax; one that was in progress and ends leaves the list. So two equal positions
+ * mean every database's committed state is the same at both reads. Background WAL (checkpoints, standby
+ * snapshots, hint bits) takes no transaction id and leaves the position alone. A role that may not call the
+ * functions answers null.
+ */
+async function position(request) {
+  const client = await connect(request.url);
+  client.on("error", () => {});
+  try {
+    const result = await client.query(
+      `SELECT (SELECT system_identifier FROM pg_control_system())::text AS system,
+              pg_postmaster_start_time()::text AS started, pg_current_snapshot()::text AS snapshot`,
+    );
+    const row = result.rows[0];
+    return { ok: true, position: `${row.system}/${row.started}/${row.snapshot}` };
+  } catch (error) {
+    if (error && typeof error.code === "string" && error.code.length === 5) return { ok: true, position: null }; // an SQL error, not a lost connection
+    throw error;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
  * Apply every given migration that has no applied row, in name order, in one transaction, under
  * Prisma's advisory lock. `migrations`: [{name, sql, checksum}]. Refuses (P3009) when a failed row exists.
  */
@@ -289,4 +315,4 @@ async function apply(request) {
   }
 }
 
-module.exports = { ensureDatabase, status, apply, preload: pgDriver, MIGRATIONS_TABLE_DDL, PRISMA_LOCK_ID };
+module.exports = { ensureDatabase, status, apply, position, preload: pgDriver, MIGRATIONS_TABLE_DDL, PRISMA_LOCK_ID };

@@ -1,0 +1,110 @@
+"""Verified server positions (migrate/positions.py): a no-op skips reading databases only while nothing was written.
+
+The shortcut is judged on a PostgreSQL server of the test's own: on the shared
+one, other tests write all the time, so its position never stays put.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from azora_tasks.migrate.positions import PositionBook, history_digest, server_of, url_key
+from azora_tasks.tasks import migrate as migrate_task
+from azora_tasks.toolchain.migrate_worker import MigrateWorker
+from tests.migrate.conftest import make_monorepo, migrations, pg_query, schema_for, throwaway_postgres
+
+NOT_READ = "not read again"
+
+
+# --- the book itself ---------------------------------------------------------------------------
+
+
+def test_a_moved_position_verifies_nothing_and_a_new_one_replaces_the_old(tmp_path: Path) -> None:
+    book = PositionBook(tmp_path)
+    server = server_of("postgresql://u:secret@DB.example:6543/one")
+    assert server == "db.example:6543"
+    one, two = "postgresql://u:secret@db.example:6543/one", "postgresql://u:secret@db.example:6543/two"
+    book.record(server, "sys/start/0/10", {one: "d1"})
+    book.record(server, "sys/start/0/10", {two: "d2"})  # same position: both kept
+    assert book.verified(server, "sys/start/0/10") == {url_key(one): "d1", url_key(two): "d2"}
+    assert book.verified(server, "sys/start/0/11") == {}  # the server wrote something since
+    assert book.verified(server, None) == {}  # the server could not tell
+    book.record(server, "sys/start/0/11", {two: "d2"})  # a new position: what was verified at the old one is gone
+    assert book.verified(server, "sys/start/0/11") == {url_key(two): "d2"}
+    assert "secret" not in next(book.folder.iterdir()).read_text()  # URLs are kept as hashes
+
+
+def test_a_corrupt_or_foreign_file_is_a_miss(tmp_path: Path) -> None:
+    book = PositionBook(tmp_path)
+    book.record("h:5432", "p", {"postgresql://h/db": "d"})
+    [path] = book.folder.iterdir()
+    for text in ("{not json", json.dumps([1, 2]), json.dumps({"position": 3, "databases": {}})):
+        path.write_text(text)
+        assert book.verified("h:5432", "p") == {}
+    assert history_digest("u", {"a": "1"}) != history_digest("u", {"a": "2"}) != history_digest("v", {"a": "2"})
+
+
+# --- on a server of our own --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def own_server() -> Iterator[str]:
+    with throwaway_postgres() as server:
+        yield server
+
+
+def test_no_op_skips_reads_until_the_server_or_the_folder_changes(  # type: ignore[no-untyped-def]
+    tmp_path: Path, migrate, own_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = ["alpha", "beta", "gamma"]
+    services = {name: f"{own_server}/pos_{name}" for name in names}
+    root = make_monorepo(tmp_path, services, provider="postgresql", schemas={name: schema_for("postgresql") for name in names})
+    requests: list[list[str]] = []  # each pg_statuses call: the run's first is the no-op check, a last one verifies after writing
+    real_statuses = MigrateWorker.pg_statuses
+
+    def counting(self: MigrateWorker, urls, **kwargs):  # type: ignore[no-untyped-def]
+        requests.append(list(urls))
+        return real_statuses(self, urls, **kwargs)
+
+    monkeypatch.setattr(MigrateWorker, "pg_statuses", counting)
+
+    fresh = migrate(root)
+    assert fresh.code == 0, fresh.output
+    assert [sorted(urls) for urls in requests] == [sorted(services.values())]  # nothing to check before; after writing, all read once
+    book = PositionBook(root / ".azora-cache")
+    [entry] = [json.loads(path.read_text()) for path in book.folder.iterdir()]
+    assert sorted(entry["databases"]) == sorted(url_key(url) for url in services.values())
+
+    requests.clear()
+    again = migrate(root)
+    assert again.code == 0
+    assert requests == []  # the server has not moved: no database was read
+    for name in names:
+        assert again.services[name]["summary"] == migrate_task.NO_OP_SUMMARY
+        assert NOT_READ in again.services[name]["output"]
+
+    # Someone else marks beta's migration rolled back (a write, so the position moves): beta is not up to date any more.
+    pg_query(own_server, "pos_beta", "UPDATE _prisma_migrations SET rolled_back_at = now()")
+    requests.clear()
+    moved = migrate(root)
+    assert sorted(requests[0]) == sorted(services.values())  # the position moved: every database is read again
+    assert moved.services["beta"]["summary"] != migrate_task.NO_OP_SUMMARY
+    assert moved.services["alpha"]["summary"] == migrate_task.NO_OP_SUMMARY
+    assert NOT_READ not in moved.services["alpha"]["output"]
+
+    # The server stays put but a migration is added to gamma's folder by hand: gamma is read (and applied), the others are not.
+    settled = migrate(root)  # whatever beta needed is done; this run records a position again
+    assert settled.code in (0, 1)
+    folder = root / "services" / "gamma" / "prisma" / "migrations" / "29990101000000_by_hand"
+    folder.mkdir()
+    (folder / "migration.sql").write_text('CREATE TABLE "ByHand" ("id" TEXT PRIMARY KEY);\n')
+    requests.clear()
+    by_hand = migrate(root, "--deploy")
+    assert services["gamma"] in requests[0] and services["alpha"] not in requests[0]
+    assert by_hand.services["gamma"]["summary"] == "applied 1"
+    assert migrations(root, "gamma")[-1] == "29990101000000_by_hand"
+    assert pg_query(own_server, "pos_gamma", "SELECT count(*)::int AS n FROM \"ByHand\"") == [{"n": 0}]
