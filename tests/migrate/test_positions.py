@@ -107,4 +107,4 @@ def test_no_op_skips_reads_until_the_server_or_the_folder_changes(  # type: igno
     assert services["gamma"] in requests[0] and services["alpha"] not in requests[0]
     assert by_hand.services["gamma"]["summary"] == "applied 1"
     assert migrations(root, "gamma")[-1] == "29990101000000_by_hand"
-    assert pg_query(own_server, "pos_gamma", "SELECT count(*)::int AS n FROM \"ByHand\"") == [{"n": 0}]
+    assert pg_query(own_server, "pos_gamma", 'SELECT count(*)::int AS n FROM "ByHand"') == [{"n": 0}]
