@@ -402,7 +402,10 @@ class MigrateTask(TaskHooks):
         """After a run that wrote to PostgreSQL: verify every database anew, so the next no-op needs no reads."""
         if self.fast and self.mode in (DEVELOP, DEPLOY) and self._pool_wrote_server and not run.interrupted:
             ok = {result.service for result in run.results if result.status == Status.OK}
-            self.verify_servers([server_run for name, server_run in self._server_runs.items() if name in ok])
+            try:
+                self.verify_servers([server_run for name, server_run in self._server_runs.items() if name in ok])
+            except KeyboardInterrupt:
+                run.interrupted = True  # the run's work is done and gets its summary; only the next no-op's shortcut is lost
         return run
 
     def verify_servers(self, runs: Sequence[_ServiceRun]) -> None:

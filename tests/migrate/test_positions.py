@@ -7,10 +7,12 @@ one, other tests write all the time, so its position never stays put.
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT
 
 from azora_tasks.migrate.positions import PositionBook, history_digest, server_of, url_key
 from azora_tasks.tasks import migrate as migrate_task
@@ -18,6 +20,10 @@ from azora_tasks.toolchain.migrate_worker import MigrateWorker
 from tests.migrate.conftest import make_monorepo, migrations, pg_query, schema_for, throwaway_postgres
 
 NOT_READ = "not read again"
+UNKNOWN_ROW = (  # a migration applied by someone else, unknown to the folder: never "up to date"
+    "INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, applied_steps_count)"
+    " VALUES ('by-someone-else', 'x', '29990101000000_elsewhere', now(), now(), 1)"
+)
 
 
 # --- the book itself ---------------------------------------------------------------------------
@@ -108,3 +114,47 @@ def test_no_op_skips_reads_until_the_server_or_the_folder_changes(  # type: igno
     assert by_hand.services["gamma"]["summary"] == "applied 1"
     assert migrations(root, "gamma")[-1] == "29990101000000_by_hand"
     assert pg_query(own_server, "pos_gamma", 'SELECT count(*)::int AS n FROM "ByHand"') == [{"n": 0}]
+
+
+HOLD_OPEN = """
+const {Client} = require('pg');
+const c = new Client({connectionString: process.argv[1]});
+(async () => {
+  await c.connect();
+  await c.query('BEGIN');
+  await c.query(process.argv[2]);
+  console.log('ready');
+  process.stdin.once('data', async () => { await c.query('COMMIT'); await c.end(); console.log('committed'); });
+})();
+"""
+
+
+def test_a_write_still_in_progress_is_seen_once_it_commits(  # type: ignore[no-untyped-def]
+    tmp_path: Path, migrate, own_server: str
+) -> None:
+    """A transaction open across the no-op is invisible to it; when it commits, the position moves and the next run sees it."""
+    services = {"delta": f"{own_server}/pos_delta"}
+    root = make_monorepo(tmp_path, services, provider="postgresql", schemas={"delta": schema_for("postgresql")})
+    assert migrate(root).code == 0
+    holder = subprocess.Popen(
+        ["node", "-e", HOLD_OPEN, services["delta"], UNKNOWN_ROW],
+        cwd=REPO_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdin is not None
+        assert holder.stdout.readline().strip() == "ready"
+        during = migrate(root)
+        assert during.services["delta"]["summary"] == migrate_task.NO_OP_SUMMARY  # uncommitted: not there yet, for anyone
+        assert NOT_READ in during.services["delta"]["output"]  # a running transaction alone does not move the position
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "committed"
+    finally:
+        holder.kill() if holder.poll() is None else None
+        holder.wait(timeout=30)
+    after = migrate(root)
+    assert after.services["delta"]["summary"] != migrate_task.NO_OP_SUMMARY
+    assert NOT_READ not in after.services["delta"]["output"]
