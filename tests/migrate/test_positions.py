@@ -158,3 +158,17 @@ def test_a_write_still_in_progress_is_seen_once_it_commits(  # type: ignore[no-u
     after = migrate(root)
     assert after.services["delta"]["summary"] != migrate_task.NO_OP_SUMMARY
     assert NOT_READ not in after.services["delta"]["output"]
+
+
+def test_the_position_moves_with_a_write_and_only_then(own_server: str, prisma_cli: Path) -> None:
+    worker = MigrateWorker(REPO_ROOT, prisma_cli)
+    try:
+        first = worker.pg_position(f"{own_server}/postgres")
+        assert first is not None and first.count("/") >= 2  # system id / start time / snapshot
+        assert worker.pg_position(f"{own_server}/no_such_database") == first  # any database of the server tells the same
+        pg_query(own_server, "postgres", "SELECT count(*) FROM pg_class")  # reads move nothing
+        assert worker.pg_position(f"{own_server}/postgres") == first
+        pg_query(own_server, "postgres", "CREATE TABLE IF NOT EXISTS moved (id int)")
+        assert worker.pg_position(f"{own_server}/postgres") != first
+    finally:
+        worker.close()

@@ -241,7 +241,13 @@ async function status(request) {
  * functions answers null.
  */
 async function position(request) {
-  const client = await connect(request.url);
+  let client;
+  try {
+    client = await connect(request.url);
+  } catch (error) {
+    if (!error || error.code !== "3D000") throw error; // no such database: any other one on the server tells the same
+    client = await connect(request.url, process.env.AZORA_MAINTENANCE_DB || "postgres");
+  }
   client.on("error", () => {});
   try {
     const result = await client.query(
