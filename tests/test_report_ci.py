@@ -44,6 +44,10 @@ def planned_repo(monorepo: Path) -> Path:
         + "\n[[weeks]]\nweek = 1\ntarget = 2\n\n[[weeks]]\nweek = 2\ntarget = 2\n\n[[weeks]]\nweek = 3\ntarget = 1\n"
     )
     _git(monorepo, "init", "-q")
+    # A hoisted install (kept out of git), as in a real monorepo: validate takes its batch path, one Node
+    # worker per run instead of one Prisma CLI per service (the CLI path is tested in test_validate.py).
+    (monorepo / "node_modules").symlink_to(REPO_ROOT / "node_modules")
+    (monorepo / ".git" / "info" / "exclude").write_text("node_modules\n")
     write_schema(monorepo, "auth")
     write_schema(monorepo, "user-service")
     _commit(monorepo, "week 1", "2025-01-07")
