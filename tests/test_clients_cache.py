@@ -41,12 +41,22 @@ def ran(services: dict[str, dict]) -> set[str]:
 
 
 def test_clients_generate_per_service_then_cache_dry_run_and_each_invalidation_rule(clients_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """One generated tree for every cache rule: all cached on a second run, a dry run that records nothing, then each invalidation."""
+    """One generated tree for every cache rule: all cached on a second run, a dry run that records nothing, then each invalidation.
+
+    The first run (nothing cached) also warns about library-engine clients after the summary and writes no placeholder engine.
+    """
+    capsys.readouterr()
     code, services = run(clients_repo, "clients")
     assert code == 0
     assert ran(services) == {"auth", "user-service", "course-service", "search-service"}
     for name in services:
         assert (clients_repo / "services" / name / "generated" / "client" / "index.js").is_file()
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-2].startswith("warning: 4 clients use the library engine and cannot run here") and 'engine_type = "client"' in out[-1]
+    placeholder = ENGINE_PLACEHOLDER.read_bytes()
+    for name in services:
+        folder = clients_repo / "services" / name / "generated" / "client"
+        assert not [p for p in folder.rglob("*") if p.is_file() and p.read_bytes() == placeholder]
 
     code, services = run(clients_repo, "clients")
     assert code == 0
@@ -111,18 +121,6 @@ def test_client_settings_apply_without_editing_schemas(clients_repo: Path) -> No
     assert (clients_repo / "services" / "user-service" / "client-user-service" / "index.js").is_file()
     assert (clients_repo / "services" / "course-service" / "generated" / "client" / "index.js").is_file()  # its own output wins
     assert (clients_repo / "services" / "auth" / "prisma" / "schema.prisma").read_text() == NO_OUTPUT_SCHEMA
-
-
-def test_library_engine_clients_warn_after_the_summary_and_carry_no_placeholder(clients_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    capsys.readouterr()
-    assert main(["clients", "--no-cache", "--no-color", "--manifest", str(clients_repo / "services.toml")]) == 0
-    out = capsys.readouterr().out.strip().splitlines()
-    assert out[-2].startswith("warning: 4 clients use the library engine and cannot run here") and 'engine_type = "client"' in out[-1]
-    placeholder = ENGINE_PLACEHOLDER.read_bytes()
-    for name in ("auth", "user-service"):
-        folder = clients_repo / "services" / name / "generated" / "client"
-        assert (folder / "index.js").is_file()
-        assert not [p for p in folder.rglob("*") if p.is_file() and p.read_bytes() == placeholder]
 
 
 def test_switching_to_the_client_engine_removes_stale_engine_files(clients_repo: Path) -> None:
