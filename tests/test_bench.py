@@ -1,6 +1,9 @@
-"""Smoke test of bench/run.py: it runs end to end on 3 services and writes a well-formed record.
+"""Smoke test of bench/run.py: it runs end to end on a tiny monorepo and writes a well-formed record.
 
-No timing is asserted here (speed is measured by the bench itself, never by a unit test).
+No timing is asserted here (speed is measured by the bench itself, never by a unit test), so the
+monorepos are as small as the assertions allow: 2 services for the SQLite record (enough to see
+per-service counts add up), 1 for PostgreSQL (every migrate step and the drop, each seed loop's
+`npx prisma migrate dev` being the expensive part).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from migrate.conftest import RUN_PREFIX, pg_databases, postgres_server  # noqa: 
 pytestmark = pytest.mark.prisma
 
 BENCH = REPO_ROOT / "bench" / "run.py"
+SERVICES = 2  # the SQLite record's monorepo
+PG_SERVICES = 1  # the PostgreSQL run's
 
 
 def _positive(value: object) -> bool:
@@ -39,7 +44,7 @@ def test_unknown_scenario_is_a_usage_error() -> None:
 def test_bench_writes_a_complete_record(tmp_path: Path) -> None:
     output = tmp_path / "record.json"
     completed = subprocess.run(
-        [sys.executable, str(BENCH), "--services", "3", "--repeat", "1", "--seed-repeat", "1", "--scenarios", "validate", "--output", str(output)],
+        [sys.executable, str(BENCH), "--services", str(SERVICES), "--repeat", "1", "--seed-repeat", "1", "--scenarios", "validate", "--output", str(output)],
         capture_output=True,
         text=True,
         timeout=600,
@@ -49,7 +54,7 @@ def test_bench_writes_a_complete_record(tmp_path: Path) -> None:
 
     record = json.loads(output.read_text(encoding="utf-8"))
     assert record["format"] == "azora-tasks-bench/1"
-    assert record["config"]["services"] == 3
+    assert record["config"]["services"] == SERVICES
     assert record["config"]["scenarios"] == ["validate"]
     assert _positive(record["machine"]["cpu_count"])
     for key in ("python", "node", "prisma"):
@@ -67,17 +72,17 @@ def test_bench_writes_a_complete_record(tmp_path: Path) -> None:
         for sample in measurement["samples"]:
             assert _positive(sample["seconds"]) and _positive(sample["peak_rss_bytes"])
             assert sample["exit_code"] == 0
-            assert sample["services_run"] == 3  # 3 npx calls in the seed loop, 3 services in ours
+            assert sample["services_run"] == SERVICES  # one npx call per service in the seed loop, every service in ours
     assert measurements["seed validate loop"]["ratio_vs_seed"] is None
     for name in ("validate cold", "validate warm", "validate --engine cli"):
         assert _positive(measurements[name]["ratio_vs_seed"]), name
-    assert measurements["validate warm"]["samples"][0]["cached"] == 3  # the warm run really replayed the cache
+    assert measurements["validate warm"]["samples"][0]["cached"] == SERVICES  # the warm run really replayed the cache
 
     targets = {(t["measurement"], t["kind"], t["services"]): t for t in record["targets"]}
     assert len(targets) == 14  # 8 of issue #5, 6 of issue #11 (--provider postgresql)
-    # Every target is for N >= 190: at N = 3 none may claim PASS or MISS, and each says why.
+    # Every target is for N >= 190: at this N none may claim PASS or MISS, and each says why.
     for key, target in targets.items():
-        assert target["services"] != 3, key
+        assert target["services"] != SERVICES, key
         assert target["status"] == "n/a", (key, target)
         if target["measurement"] in measurements:  # validate's, with the seed loop in the same run
             assert target["value"] is not None and target["note"] == f"target is for N={target['services']}", (key, target)
@@ -85,11 +90,11 @@ def test_bench_writes_a_complete_record(tmp_path: Path) -> None:
             assert target["value"] is None and target["note"] == "not measured in this run", (key, target)
 
     summary = subprocess.run([sys.executable, str(REPO_ROOT / "bench" / "summary.py"), str(output)], capture_output=True, text=True, check=True)
-    assert "| `validate cold` |" in summary.stdout and "N = 3" in summary.stdout
+    assert "| `validate cold` |" in summary.stdout and f"N = {SERVICES}" in summary.stdout
 
 
 def test_postgres_bench_measures_every_migrate_step_and_drops_its_databases(tmp_path: Path, postgres_server: str) -> None:  # noqa: F811
-    """`--provider postgresql` on 2 services: seed loops, fresh, no-op, --status, second migration; nothing left behind."""
+    """`--provider postgresql`: seed loops, fresh, no-op, --status, second migration; nothing left behind."""
     server = postgres_server
     prefix = f"{RUN_PREFIX}_bench"
     output = tmp_path / "record.json"
@@ -98,7 +103,7 @@ def test_postgres_bench_measures_every_migrate_step_and_drops_its_databases(tmp_
             sys.executable,
             str(BENCH),
             "--services",
-            "2",
+            str(PG_SERVICES),
             "--repeat",
             "1",
             "--provider",
@@ -118,7 +123,7 @@ def test_postgres_bench_measures_every_migrate_step_and_drops_its_databases(tmp_
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     record = json.loads(output.read_text(encoding="utf-8"))
-    assert record["config"]["provider"] == "postgresql" and record["config"]["postgresql"]["databases"] == 2
+    assert record["config"]["provider"] == "postgresql" and record["config"]["postgresql"]["databases"] == PG_SERVICES
     measurements = {m["name"]: m for m in record["measurements"]}
     assert set(measurements) == {
         "pg seed migrate loop",

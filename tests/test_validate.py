@@ -11,12 +11,18 @@ from pathlib import Path
 import pytest
 
 from azora_tasks.cli import main
-from tests.conftest import INVALID_SCHEMA, VALID_SCHEMA, write_schema
+from tests.conftest import INVALID_SCHEMA, REPO_ROOT, VALID_SCHEMA, write_schema
 
 pytestmark = pytest.mark.prisma
 
 POSTGRES_SCHEMA = VALID_SCHEMA.replace('provider = "sqlite"', 'provider = "postgresql"')
 MYSQL_SCHEMA = VALID_SCHEMA.replace('provider = "sqlite"', 'provider = "mysql"')
+
+
+def _hoisted_install(root: Path) -> None:
+    """node_modules at the tree's root, as in a real monorepo: validate's default engine is then the batch path
+    (one Node worker per run). Without it (test_valid_invalid_and_missing) the default is one Prisma CLI per service."""
+    (root / "node_modules").symlink_to(REPO_ROOT / "node_modules")
 
 
 def _results(path: Path) -> dict[str, str]:
@@ -25,6 +31,7 @@ def _results(path: Path) -> dict[str, str]:
 
 
 def test_valid_invalid_and_missing(monorepo: Path, prisma_cli: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """No node_modules in the tree: the CLI path (one `prisma validate` per service) with its messages."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     write_schema(monorepo, "auth", VALID_SCHEMA)
     write_schema(monorepo, "user-service", POSTGRES_SCHEMA)  # needs a postgresql:// DATABASE_URL from the template
@@ -42,12 +49,14 @@ def test_valid_invalid_and_missing(monorepo: Path, prisma_cli: Path, capsys: pyt
 
 def test_all_valid_exits_zero_for_every_provider(monorepo: Path, prisma_cli: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    _hoisted_install(monorepo)
     for service, schema in (("auth", VALID_SCHEMA), ("user-service", POSTGRES_SCHEMA), ("course-service", MYSQL_SCHEMA), ("search-service", VALID_SCHEMA)):
         write_schema(monorepo, service, schema)
     assert main(["validate", "--manifest", str(monorepo / "services.toml"), "-j", "2"]) == 0
 
 
 def test_selection_applies_to_validate(monorepo: Path, prisma_cli: Path) -> None:
+    _hoisted_install(monorepo)
     write_schema(monorepo, "auth", VALID_SCHEMA)
     write_schema(monorepo, "course-service", INVALID_SCHEMA)
     results = monorepo / "r.json"
@@ -93,6 +102,7 @@ def _nox(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_real_nox_lists_and_runs_validate(monorepo: Path, prisma_cli: Path) -> None:
     (monorepo / "noxfile.py").write_text(NOXFILE)
+    _hoisted_install(monorepo)
     listed = _nox(monorepo, "-l")
     assert listed.returncode == 0, listed.stderr
     assert "validate" in listed.stdout and "discover" in listed.stdout

@@ -98,7 +98,14 @@ def _run(root: Path, *args: str) -> tuple[int, dict]:
     return code, {e["service"]: e for e in json.loads(results.read_text())["runs"][0]["services"]}
 
 
+def _hoisted_install(root: Path) -> None:
+    """node_modules at the tree's root: validate's default engine is then the batch path (one Node worker per run).
+    The lint is the same on either engine; the CLI path runs in the corpus test above and in test_validate.py."""
+    (root / "node_modules").symlink_to(REPO_ROOT / "node_modules")
+
+
 def test_lint_findings_fail_validate_and_reach_junit_and_sarif(monorepo: Path, prisma_cli: Path) -> None:
+    _hoisted_install(monorepo)
     write_schema(monorepo, "auth", LINT_BAD)
     code, results = _run(monorepo, "auth", "--junit", str(monorepo / "lint.xml"), "--sarif", str(monorepo / "lint.sarif"))
     assert code == 1
@@ -116,6 +123,7 @@ def test_lint_findings_fail_validate_and_reach_junit_and_sarif(monorepo: Path, p
 
 
 def test_manifest_lint_config_and_lint_only(monorepo: Path, prisma_cli: Path) -> None:
+    _hoisted_install(monorepo)
     write_schema(monorepo, "auth", LINT_BAD)
     manifest = monorepo / "services.toml"
     manifest.write_text(manifest.read_text().replace("[services.auth]\n", '[services.auth]\nlint = { money-decimal = "off" }\n'))

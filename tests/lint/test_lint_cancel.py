@@ -68,7 +68,13 @@ def test_ctrl_c_cancels_a_running_validate(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    time.sleep(3.0)  # start-up and reading are done; the lint of 8 MB is under way
+    # Until the runner's pool thread exists (start-up and reading are done; Python starts no other thread
+    # before the run), then a moment more: the lint of 8 MB is under way.
+    deadline = time.monotonic() + 60
+    while len(os.listdir(f"/proc/{process.pid}/task")) < 2:
+        assert process.poll() is None and time.monotonic() < deadline, "the run did not start"
+        time.sleep(0.02)
+    time.sleep(0.5)
     assert process.poll() is None, process.communicate()[0]
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=60)
