@@ -182,18 +182,20 @@ def spawned(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 
 @pytest.mark.prisma
 def test_fresh_fast_path_writes_prismas_sql_and_rows_and_status_agrees(tmp_path: Path, migrate) -> None:  # type: ignore[no-untyped-def]
-    services = {name: None for name in SCHEMAS}
+    # "small" is left out: every feature of it (uuid default, @unique, now()) is in "enums-relations" too.
+    compared = {name: text for name, text in SCHEMAS.items() if name != "small"}
+    services = {name: None for name in compared}
     (tmp_path / "fast").mkdir()
     (tmp_path / "prisma").mkdir()
-    fast_root = make_monorepo(tmp_path / "fast", services, schemas=SCHEMAS)
-    prisma_root = make_monorepo(tmp_path / "prisma", services, schemas=SCHEMAS)
+    fast_root = make_monorepo(tmp_path / "fast", services, schemas=compared)
+    prisma_root = make_monorepo(tmp_path / "prisma", services, schemas=compared)
 
     fast = migrate(fast_root)
     assert fast.code == 0, fast.output
     slow = migrate(prisma_root, "--engine", "prisma")
     assert slow.code == 0, slow.output
 
-    for service in SCHEMAS:
+    for service in compared:
         assert fast.services[service]["details"].get("fast_path") == "fresh", fast.services[service]
         assert fast.services[service]["summary"].endswith("applied 1 (without Prisma)")
         assert "fast_path" not in slow.services[service]["details"]
@@ -212,8 +214,10 @@ def test_fresh_fast_path_writes_prismas_sql_and_rows_and_status_agrees(tmp_path:
             assert row["migration_name"] == sql_file.parent.name and row["checksum"] == sqlite_history.file_checksum(sql_file)
         assert fast_row["checksum"] == slow_row["checksum"]
 
-        by_hand = status_by_hand(fast_root, service)
-        assert by_hand.returncode == 0 and "Database schema is up to date!" in by_hand.stdout, by_hand.stdout + by_hand.stderr
+    # `prisma migrate status` by hand reads only `_prisma_migrations` and the folder, both asserted equal to Prisma's own
+    # for every service above: one spot-check on the richest schema shows Prisma accepts what the fast path wrote.
+    by_hand = status_by_hand(fast_root, "enums-relations")
+    assert by_hand.returncode == 0 and "Database schema is up to date!" in by_hand.stdout, by_hand.stdout + by_hand.stderr
 
 
 @pytest.mark.prisma

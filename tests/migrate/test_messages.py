@@ -97,21 +97,29 @@ def test_literal_sqlite_url_is_used_and_named(tmp_path: Path, migrate) -> None: 
     assert again.services["auth"]["summary"] == f"up to date (checked without Prisma) [file:{auth_db} from the schema's url]"
 
 
-@pytest.mark.parametrize("name", ["with space.db", "hash#1.db", "pct%41.db", "all of #them%20.db"])
-def test_sqlite_paths_with_hash_percent_and_spaces_work_on_every_run(tmp_path: Path, migrate, name: str) -> None:  # type: ignore[no-untyped-def]
-    root = make_monorepo(tmp_path, {"auth": f"file:./data dir/{name}"})
-    database = root / "services" / "auth" / "prisma" / "data dir" / name
-    assert migrate(root).code == 0
-    assert database.is_file() and len(list(database.parent.iterdir())) == 1
-    schema = root / "services" / "auth" / "prisma" / "schema.prisma"
-    schema.write_text(schema.read_text() + "\nmodel Note {\n  id String @id\n}\n")
+# One service per awkward file name, all in one monorepo: every run below covers the four paths at once.
+AWKWARD_PATHS = {"space": "with space.db", "hash": "hash#1.db", "percent": "pct%41.db", "all": "all of #them%20.db"}
+
+
+def test_sqlite_paths_with_hash_percent_and_spaces_work_on_every_run(tmp_path: Path, migrate) -> None:  # type: ignore[no-untyped-def]
+    root = make_monorepo(tmp_path, {service: f"file:./data dir/{name}" for service, name in AWKWARD_PATHS.items()})
+    databases = {service: root / "services" / service / "prisma" / "data dir" / name for service, name in AWKWARD_PATHS.items()}
+    first = migrate(root)
+    assert first.code == 0, first.output
+    for service, database in databases.items():
+        assert database.is_file() and len(list(database.parent.iterdir())) == 1, service
+        schema = root / "services" / service / "prisma" / "schema.prisma"
+        schema.write_text(schema.read_text() + "\nmodel Note {\n  id String @id\n}\n")
     second = migrate(root, "--name", "notes")  # the Prisma CLI path (libsql parses the URL)
     assert second.code == 0, second.output
-    assert second.services["auth"]["summary"].endswith("_notes, applied 1")
-    assert migrate(root).services["auth"]["summary"] == "up to date (checked without Prisma)"
+    third = migrate(root)
     status = migrate(root, "--status")
-    assert status.code == 0 and status.services["auth"]["summary"] == "up to date (2 applied)", status.output
-    assert sorted(path.name for path in database.parent.iterdir()) == [name]
+    assert status.code == 0, status.output
+    for service, database in databases.items():
+        assert second.services[service]["summary"].endswith("_notes, applied 1"), service
+        assert third.services[service]["summary"] == "up to date (checked without Prisma)", service
+        assert status.services[service]["summary"] == "up to date (2 applied)", service
+        assert sorted(path.name for path in database.parent.iterdir()) == [database.name], service
 
 
 def test_failed_deploy_summary_names_migration_and_reason(tmp_path: Path, migrate) -> None:  # type: ignore[no-untyped-def]
