@@ -9,7 +9,7 @@ starts and the first databases are read while Python is still busy with the
 later services. Answers are per URL; a failed read is that URL's `EngineError`.
 
 With a `PositionBook` (the no-op check), the reading thread first reads each
-server's write position, then answers `UNCHANGED` without a connection for
+server's position, then answers `UNCHANGED` without a connection for
 every database the book verified at that same position with the same digest
 (`migrate/positions.py`); the positions read are kept for the caller to record.
 """

@@ -41,7 +41,7 @@ POSITIONS_DIR = "migrate-positions"  # .azora-cache/migrate-positions/<server ha
 
 
 def server_of(url: str) -> str:
-    """The server a URL points at (host and port): one WAL, one position."""
+    """The server a URL points at (host and port): one transaction history, one position."""
     parts = urlsplit(url)
     return f"{(parts.hostname or 'localhost').lower()}:{parts.port or 5432}"
 
@@ -70,9 +70,6 @@ class PositionBook:
             return None, {}
         return position, {str(key): str(value) for key, value in databases.items()}
 
-    def has(self, server: str) -> bool:
-        return self._load(server)[0] is not None
-
     def verified(self, server: str, position: str | None) -> dict[str, str]:
         """URL hash → digest of the databases known to match at `position` (empty when it has moved)."""
         recorded, databases = self._load(server)
@@ -92,9 +89,6 @@ class PositionBook:
             write_text_atomically(self._path(server), json.dumps({"server": server, "position": position, "databases": merged}, sort_keys=True, indent=1))
         except OSError:
             pass  # a read-only tree only loses the shortcut
-
-    def forget(self, server: str) -> None:
-        self._path(server).unlink(missing_ok=True)
 
 
 def url_key(url: str) -> str:

@@ -390,13 +390,10 @@ class MigrateTask(TaskHooks):
 
     def record_positions(self, positions: Mapping[str, str | None], runs: Sequence[_ServiceRun]) -> None:
         """Remember, per server, the databases found up to date after its position was read."""
-        by_server: dict[str, dict[str, str]] = {}
-        for run in runs:
-            by_server.setdefault(server_of(run.target.url), {})[run.target.url] = history_digest(run.target.url, run.checksums())
-        for server, digests in by_server.items():
+        for server, group in _by_server(runs).items():
             position = positions.get(server)
             if position is not None:
-                self.positions.record(server, position, digests)
+                self.positions.record(server, position, {url: history_digest(url, run.checksums()) for url, run in group.items()})
 
     def finish(self, run: RunResult, options: argparse.Namespace, console: Console) -> RunResult:
         """After a run that wrote to PostgreSQL: verify every database anew, so the next no-op needs no reads."""
@@ -411,8 +408,8 @@ class MigrateTask(TaskHooks):
     def verify_servers(self, runs: Sequence[_ServiceRun]) -> None:
         """Read each server's position, then every database's history; record those that match the local migrations.
 
-        The shadow databases kept for reuse are dropped first (dropping writes
-        WAL, which would move the position at once). Costs one connection per
+        The shadow databases kept for reuse are dropped first (a `DROP DATABASE`
+        is a write, which would move the position at once). Costs one connection per
         database, about what the next no-op saves; a failure only loses the shortcut.
         """
         if not runs or not self._workers:
@@ -420,10 +417,7 @@ class MigrateTask(TaskHooks):
         worker = self._workers[0]
         for each in [*self._workers, *self._other_workers.values()]:
             each.release_shadows()
-        by_server: dict[str, dict[str, _ServiceRun]] = {}
-        for run in runs:
-            by_server.setdefault(server_of(run.target.url), {})[run.target.url] = run
-        for server, group in by_server.items():
+        for server, group in _by_server(runs).items():
             urls = list(group)
             try:
                 position = worker.pg_position(urls[0])
@@ -611,7 +605,7 @@ class _ServiceRun:
             except WorkerError as error:  # EngineError included: the Prisma path gives the message
                 live = error if isinstance(error, EngineError) else EngineError("worker", str(error))
         if live is UNCHANGED:
-            self.transcript.note("the server's write position is the one recorded when this history last matched: not read again")
+            self.transcript.note("the server's position is the one recorded when this history last matched: not read again")
             return True
         if isinstance(live, EngineError):
             self.transcript.note(f"could not read _prisma_migrations without Prisma ({mask(live.message, (self.target.password,))}); using the Prisma CLI")
@@ -1022,6 +1016,14 @@ class _ServiceRun:
             if not diff.empty:
                 self.transcript.note(f"drift (migrations → database):\n{diff.sql}")
             return not diff.empty
+
+
+def _by_server(runs: Sequence[_ServiceRun]) -> dict[str, dict[str, _ServiceRun]]:
+    """Runs grouped by the server their database is on (one position each), then by URL."""
+    grouped: dict[str, dict[str, _ServiceRun]] = {}
+    for run in runs:
+        grouped.setdefault(server_of(run.target.url), {})[run.target.url] = run
+    return grouped
 
 
 def _quietly(check: Callable[[], bool]) -> bool:
