@@ -14,9 +14,10 @@ Fast paths (`--engine auto`, the default; `--engine prisma` turns them off):
 a service with nothing to do is recognised without any Prisma process; a
 fresh SQLite service gets its `init` from one long-lived schema-engine worker
 and is applied through `sqlite3` (see `azora_tasks.migrate.fastpath`); a
-PostgreSQL service is migrated entirely by that worker (`_ServiceRun.server_fast`:
-create the database, diff from the migrations folder through a shadow database
-it always drops, apply in one transaction with Prisma's own rows); `--status`
+PostgreSQL service, and a SQLite service with migrations and a clean history, is
+migrated entirely by that worker (`_ServiceRun.server_fast`: create the
+database, diff from the migrations folder through a shadow database it always
+drops, apply with Prisma's own rows); `--status`
 reads `_prisma_migrations` and a catalog hash instead of running Prisma
 (`_ServiceRun.fast_status`). Verdicts that need nothing but those reads are
 made before the thread pool starts, for every service at once
@@ -499,7 +500,7 @@ class _ServiceRun:
             nothing_to_do = None if self.service.name in self.task.has_work else self.no_op()
             if nothing_to_do is not None:
                 return nothing_to_do
-            if self.target.provider == "postgresql":
+            if self.target.provider == "postgresql" or self.sqlite_history_is_clean():
                 done = self.server_fast()
                 if done is not None:
                     return done
@@ -520,8 +521,8 @@ class _ServiceRun:
             verb = "reset, applied" if self.task.mode == RESET else "applied"
             return self.result(Status.OK, f"{verb} {len(self.counts.applied)}" if self.counts.applied or self.task.mode == RESET else "up to date")
         result = self.develop()
-        if self.task.fast and result.status == Status.OK:
-            self.record_state(result)
+        if self.task.fast and result.status == Status.OK and "fast_path" not in result.details:
+            self.record_state(result)  # the Prisma path's verdict; `fresh` recorded its own, with the structure's hash
         return result
 
     def execute_on_worker(self) -> ServiceResult:
@@ -728,28 +729,38 @@ class _ServiceRun:
             self.record_state(result, applied.after if clean else None)
         return result
 
+    def sqlite_history_is_clean(self) -> bool:
+        """May this SQLite service with migrations take the worker path (`server_fast`)?
+
+        Yes when its database is missing or empty, or when `_prisma_migrations`
+        holds no failed row and every applied row is a local migration with its
+        checksum: then applying what is pending is all `prisma migrate deploy`
+        would do. Anything else (tables without `_prisma_migrations`, a failed,
+        edited or unknown migration) takes the Prisma path, whose messages
+        (P3005, P3009, ...) are Prisma's own.
+        """
+        database = self.target.sqlite_file
+        if database is None or not self.has_migrations():
+            return False  # a service without migrations gets its `init` from `fresh` (development)
+        if sqlite_history.is_fresh(database):
+            return True
+        rows = sqlite_history.read_rows(database)
+        if rows is None:
+            return False
+        checksums = self.checksums()
+        return not any(row.failed for row in rows) and all(checksums.get(row.migration_name) == row.checksum for row in rows if row.applied)
+
     def apply_sqlite(self, local: list[str]) -> PgApply | ServiceResult:
-        """Prisma 7 on SQLite: pending migrations applied with sqlite3 and Prisma's rows (prisma7.apply_sqlite)."""
+        """SQLite (Prisma 6 or 7): pending migrations applied with sqlite3 and Prisma's rows (prisma7.apply_sqlite)."""
         assert self.target.sqlite_file is not None
         try:
             outcome = prisma7.apply_sqlite(self.target.sqlite_file, self.migrations, local)
         except prisma7.Sqlite7Failure as failure:
             self.counts.pending = [name for name in local if name >= failure.name]
             self.transcript.note(f"{failure.code} in {failure.name}:\n{failure.message}")
-            if failure.code == "P3009":
-                return self.result(
-                    Status.FAILED,
-                    f"P3009: failed migration {failure.name} in the database blocks this service (fix it, then `prisma migrate resolve --rolled-back <name>`)",
-                    error_code="P3009",
-                    failed_migration=failure.name,
-                )
-            return self.result(
-                Status.FAILED,
-                f"P3018: {failure.name} failed: {messages.first_meaningful_line(failure.message, 160)}"
-                " (rolled back and recorded as failed like Prisma does; fix it, then `prisma migrate resolve --rolled-back`)",
-                error_code="P3018",
-                failed_migration=failure.name,
-            )
+            # Worded as the Prisma path words a failed `migrate deploy`, so the summary does not depend on the path.
+            summary = messages.deploy_failure(failure.message, failure.code, failure.name)
+            return self.result(Status.FAILED, summary, error_code=failure.code, failed_migration=failure.name)
         self.counts.applied.extend(outcome.applied)
         if outcome.applied:
             self.transcript.note(f"applied {', '.join(outcome.applied)} with sqlite3 (Prisma's _prisma_migrations rows)")

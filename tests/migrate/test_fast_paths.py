@@ -214,8 +214,29 @@ def test_fresh_fast_path_writes_prismas_sql_and_rows_and_status_agrees(tmp_path:
             assert row["migration_name"] == sql_file.parent.name and row["checksum"] == sqlite_history.file_checksum(sql_file)
         assert fast_row["checksum"] == slow_row["checksum"]
 
+    # A second migration (the worker path: diff from the migrations folder, applied with sqlite3) against the Prisma
+    # path, on a change SQLite can only make by redefining a referenced table, with rows in it that must survive.
+    for root in (fast_root, prisma_root):
+        with sqlite3.connect(db_file(root, "enums-relations")) as connection:
+            connection.execute("INSERT INTO users (id, email, updatedAt) VALUES ('u1', 'a@b.c', 0)")
+            connection.execute("INSERT INTO sessions (id, user_id, tokenHash, expiresAt) VALUES ('s1', 'u1', 'h', 0)")
+        schema = root / "services" / "enums-relations" / "prisma" / "schema.prisma"
+        schema.write_text(schema.read_text().replace("  expiresAt DateTime\n", '  expiresAt DateTime?\n  ip        String   @default("")\n'))
+    fast = migrate(fast_root, "--name", "optional expiry")
+    slow = migrate(prisma_root, "enums-relations", "--engine", "prisma", "--name", "optional expiry")
+    assert fast.code == 0 and slow.code == 0, fast.output + slow.output
+    assert fast.services["enums-relations"]["details"].get("fast_path") == "worker"
+    fast_sql, slow_sql = migration_files(fast_root, "enums-relations")[1], migration_files(prisma_root, "enums-relations")[1]
+    assert "RedefineTables" in fast_sql.read_text() and fast_sql.read_bytes() == slow_sql.read_bytes()
+    assert database_objects(fast_root, "enums-relations") == database_objects(prisma_root, "enums-relations")
+    assert [row["checksum"] for row in rows(fast_root, "enums-relations")] == [row["checksum"] for row in rows(prisma_root, "enums-relations")]
+    for root in (fast_root, prisma_root):
+        with sqlite3.connect(db_file(root, "enums-relations")) as connection:
+            assert connection.execute("SELECT id, user_id, ip FROM sessions").fetchall() == [("s1", "u1", "")]
+            assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+
     # `prisma migrate status` by hand reads only `_prisma_migrations` and the folder, both asserted equal to Prisma's own
-    # for every service above: one spot-check on the richest schema shows Prisma accepts what the fast path wrote.
+    # above: one spot-check on the richest schema (two migrations) shows Prisma accepts what the fast paths wrote.
     by_hand = status_by_hand(fast_root, "enums-relations")
     assert by_hand.returncode == 0 and "Database schema is up to date!" in by_hand.stdout, by_hand.stdout + by_hand.stderr
 
@@ -298,7 +319,7 @@ def test_no_op_starts_no_node_process(tmp_path: Path, migrate, spawned: list[lis
 
 
 @pytest.mark.prisma
-def test_changed_schema_falls_through_to_prisma_and_creates_exactly_one_migration(tmp_path: Path, migrate, spawned: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
+def test_changed_schema_goes_through_the_worker_and_creates_exactly_one_migration(tmp_path: Path, migrate, spawned: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
     root = make_monorepo(tmp_path, {"auth": None, "user-service": None})
     assert migrate(root).code == 0
     schema = root / "services" / "auth" / "prisma" / "schema.prisma"
@@ -309,20 +330,22 @@ def test_changed_schema_falls_through_to_prisma_and_creates_exactly_one_migratio
     assert run.code == 0, run.output
     auth = migrations(root, "auth")
     assert len(auth) == 2 and auth[1].endswith("_add_sessions")
-    assert run.services["auth"]["summary"] == f"created {auth[1]}, applied 1"  # the Prisma path
+    assert run.services["auth"]["summary"] == f"created {auth[1]}, applied 1"
+    assert run.services["auth"]["details"]["fast_path"] == "worker"  # SQL parity with the Prisma path: the test above
     assert run.services["user-service"]["summary"] == "up to date (checked without Prisma)"
     assert len(migrations(root, "user-service")) == 1
-    assert any(str(PRISMA_CLI.resolve()) in " ".join(args) for args in spawned)
+    assert not any(str(PRISMA_CLI.resolve()) in " ".join(args) for args in spawned)
     assert [row["migration_name"] for row in rows(root, "auth")] == auth
 
     spawned.clear()
     after = migrate(root)
-    assert after.code == 0 and spawned == []  # the Prisma path recorded its result too
-    assert status_by_hand(root, "auth").returncode == 0
+    assert after.code == 0 and spawned == []  # the worker path recorded its result too
+    status = migrate(root, "--status", "auth")  # and the structure's hash: no Prisma drift check either
+    assert status.services["auth"]["summary"] == "up to date (2 applied)" and spawned == [], status.services["auth"]
 
 
 @pytest.mark.prisma
-def test_corrupt_state_or_history_falls_back_to_prisma(tmp_path: Path, migrate, spawned: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
+def test_corrupt_state_is_rechecked_and_a_disagreeing_history_goes_to_prisma(tmp_path: Path, migrate, spawned: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
     root = make_monorepo(tmp_path, {"auth": None, "user-service": None})
     assert migrate(root).code == 0
     state = root / ".azora-cache" / "migrate-state" / "auth.json"
@@ -334,9 +357,10 @@ def test_corrupt_state_or_history_falls_back_to_prisma(tmp_path: Path, migrate, 
     run = migrate(root)
     assert run.code == 0, run.output
     for service in ("auth", "user-service"):
-        assert run.services[service]["summary"] == "up to date"  # Prisma's diff decided
+        assert run.services[service]["summary"] == "up to date"  # not the no-op: the worker's diff decided
+        assert run.services[service]["details"]["fast_path"] == "worker"
         assert len(migrations(root, service)) == 1
-    assert any(str(PRISMA_CLI.resolve()) in " ".join(args) for args in spawned)
+    assert any("migrate_worker.cjs" in " ".join(args) for args in spawned)
     json.loads(state.read_text())  # rewritten
 
     # A database whose history disagrees with the folder (edited checksum) is Prisma's to judge, too.

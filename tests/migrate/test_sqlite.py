@@ -131,11 +131,17 @@ def test_failing_migration_fails_only_that_service_and_reports_p3009_state(tmp_p
     run = migrate(root)
     assert run.code == 1
     assert run.services["auth"]["status"] == "failed"
-    assert run.services["auth"]["details"]["error_code"] in ("P3018", "P3009")
+    # Development diffs from the migrations first, as `prisma migrate dev` does: the broken script fails in the
+    # shadow database (P3006) and the real one is left alone.
+    assert run.services["auth"]["details"]["error_code"] == "P3006"
+    assert "29990101000000_broken" in run.services["auth"]["summary"]
     assert run.services["user-service"]["status"] == "ok"  # the other service still migrated
     assert run.services["user-service"]["details"]["created"] == 1
 
-    again = migrate(root, "--deploy", "auth")
+    deployed = migrate(root, "--deploy", "auth")  # applied for real: rolled back, recorded as failed like Prisma does
+    assert deployed.services["auth"]["details"]["error_code"] == "P3018"
+    assert deployed.services["auth"]["summary"].endswith("(fix it, then `prisma migrate resolve --rolled-back 29990101000000_broken`)")
+    again = migrate(root, "--deploy", "auth")  # the failed row now blocks (Prisma's own P3009)
     assert again.services["auth"]["details"]["error_code"] == "P3009"
     status = migrate(root, "--status", "auth")
     assert status.code == 1
