@@ -196,7 +196,7 @@ def test_sqlite_deploy_on_7_records_a_failed_script_like_prisma(tmp_path: Path, 
     finally:
         connection.close()
     again = migrate(root, "seven", "--deploy")
-    assert again.code == 1 and again.services["seven"]["summary"].startswith("P3009: failed migration 29990101000000_broken")
+    assert again.code == 1 and again.services["seven"]["summary"].startswith("P3009: a failed migration 29990101000000_broken in the database blocks")
     status = migrate(root, "seven", "--status")
     assert status.code == 1 and status.services["seven"]["details"]["state"] == "failed"
 
