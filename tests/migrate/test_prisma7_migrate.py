@@ -110,7 +110,7 @@ def test_sqlite_fresh_second_migration_and_status_match_prisma_6(tmp_path: Path,
     assert sql_of(root, "seven") == sql_of(root, "six") and 'CREATE TABLE "Post"' in sql_of(root, "seven")[0]
 
     change_models(root)
-    second = migrate(root, "--name", "bio_and_tags")  # six: the Prisma 6 CLI path (a non-empty database)
+    second = migrate(root, "--name", "bio_and_tags")  # six: the 6 worker path (against the 6 CLI: test_fast_paths.py)
     assert second.code == 0, second.output
     assert [name.split("_", 1)[1] for name in migrations(root, "seven")] == ["init", "bio_and_tags"]
     assert sql_of(root, "seven") == sql_of(root, "six") and 'CREATE TABLE "Tag"' in sql_of(root, "seven")[1]
