@@ -1,5 +1,12 @@
 """`migrate --check`: does the committed migrations folder produce the schema? Asked of a scratch database only.
 
+On SQLite and PostgreSQL (single-file schemas) the run's migrate worker answers
+(`schemadiff.diff_to_schema`: Prisma's own WebAssembly engine, the SQL
+`prisma migrate diff` prints): the folder is replayed into an in-memory
+database, or into a shadow database on the service's server that the worker
+creates and always drops; no Prisma CLI process, and the service's own
+database is not opened. Otherwise, or when the worker is unusable:
+
 `prisma migrate diff --from-migrations <folder> --to-schema-datamodel <schema>`
 needs a database to connect to even though it only diffs (the driver adapter
 connects, and the engine replays the migrations into a shadow database). That
@@ -20,11 +27,14 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from azora_tasks.database import Target, TargetError, resolve_target, sqlite_url
+from azora_tasks.cache import schema_files
+from azora_tasks.database import Target, TargetError, mask, resolve_target, sqlite_url
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.migrate import history
+from azora_tasks.migrate import history, messages
 from azora_tasks.migrate.engine import Engine, Transcript
+from azora_tasks.migrate.schemadiff import FAST_PROVIDERS, diff_to_schema
 from azora_tasks.schema_text import schema_provider
+from azora_tasks.toolchain.migrate_worker import EngineError, MigrateWorker, WorkerError
 
 SCRATCH_MARK = "azcheck"
 
@@ -58,7 +68,7 @@ def scratch_name(real: Target, run_id: str, service: str) -> str:
     return f"{stem}_{SCRATCH_MARK}_{run_id[:8]}_{zlib.crc32(service.encode()):08x}"
 
 
-def check_service(engine: Engine, manifest: Manifest, service: Service, schema: Path, run_id: str) -> CheckOutcome:
+def check_service(engine: Engine, manifest: Manifest, service: Service, schema: Path, run_id: str, worker: MigrateWorker | None = None) -> CheckOutcome:
     """Diff the committed migrations against the schema on a scratch database; never the real one."""
     outcome = CheckOutcome()
     text = schema.read_text(encoding="utf-8")
@@ -78,9 +88,12 @@ def check_service(engine: Engine, manifest: Manifest, service: Service, schema: 
     outcome.migrations = len(names)
     name = scratch_name(real, run_id, service.name)
     with tempfile.TemporaryDirectory(prefix="azora-check-") as folder:
+        source = _with_lock_file(migrations, Path(folder), real.provider) if names else None
+        if worker is not None and real.provider in FAST_PROVIDERS and schema_files(manifest, service) == [schema]:
+            if _check_on_worker(worker, real, schema, source, outcome):
+                return outcome
         scratch = scratch_target(real, Path(folder), name)
         outcome.scratch = scratch.masked
-        source = _with_lock_file(migrations, Path(folder), real.provider) if names else None
         env = engine.env(scratch, text, f"{name}_shadow")
         try:
             if scratch.provider != "sqlite":
@@ -101,6 +114,30 @@ def check_service(engine: Engine, manifest: Manifest, service: Service, schema: 
                 engine.dbtool(scratch, schema, env, "drop")
                 engine.drop_shadows(scratch, schema, env, f"{name}_shadow")
     return outcome
+
+
+def _check_on_worker(worker: MigrateWorker, real: Target, schema: Path, migrations: Path | None, outcome: CheckOutcome) -> bool:
+    """The check in the migrate worker; False when the worker is unusable (the CLI path then answers)."""
+    outcome.scratch = "in memory (migrate worker)" if real.provider == "sqlite" else f"a shadow database on {_server(real)} (migrate worker, always dropped)"
+    step = f"migrate diff --from-{'migrations' if migrations else 'empty'} (schema-engine worker, {outcome.scratch})"
+    try:
+        outcome.sql = diff_to_schema(worker, real, [schema], migrations)
+    except EngineError as error:
+        message = mask(error.message, (real.password,))
+        outcome.transcript.note(f"{step}: {message}")
+        outcome.error = f"{error.code or 'migrate diff failed'}: {messages.first_meaningful_line(message, 300) or error.context}"
+        return True
+    except WorkerError as error:
+        outcome.transcript.note(f"{step}: the worker is unusable ({mask(str(error), (real.password,))}); using the Prisma CLI")
+        return False
+    outcome.transcript.note(f"{step}: {'changes' if outcome.sql else 'no change'}")
+    return True
+
+
+def _server(target: Target) -> str:
+    """`host:port` of a server target, without credentials or database."""
+    parts = urllib.parse.urlsplit(target.url)
+    return parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else "the server"
 
 
 def _with_lock_file(migrations: Path, scratch: Path, provider: str) -> Path:

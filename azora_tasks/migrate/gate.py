@@ -40,6 +40,7 @@ from azora_tasks.process import ProcessGroup
 from azora_tasks.results import RunResult, ServiceResult, Status
 from azora_tasks.selection import changed_files
 from azora_tasks.tasks.spec import TaskHooks
+from azora_tasks.toolchain.migrate_worker import MigrateWorker
 from azora_tasks.toolchain.prisma_cli import PrismaCli, PrismaError, find_prisma
 
 CACHE_TASK = "migrate-gate"
@@ -90,6 +91,7 @@ def build_gate(manifest: Manifest, processes: ProcessGroup, options: argparse.Na
         base_ref=ref,
         changed=changed,
         use_cache=not getattr(options, "no_cache", False),
+        use_worker=getattr(options, "migrate_engine", "auto") != "prisma",
     )
 
 
@@ -111,9 +113,11 @@ class GateTask(TaskHooks):
     base_ref: str | None = None
     changed: set[str] | None = None  # files changed since base_ref; None: lint every migration
     use_cache: bool = True
+    use_worker: bool = True  # `--engine prisma`: every check through the Prisma CLI on a scratch database
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     _base_folders: dict[str, list[str]] | None = field(default=None, init=False, repr=False)  # migrations folder -> names on base_ref
     _base_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _worker: MigrateWorker | None = field(default=None, init=False, repr=False)  # one per run, shared (its requests are serialised)
 
     def __post_init__(self) -> None:
         from azora_tasks.migrate.engine import Engine
@@ -121,6 +125,22 @@ class GateTask(TaskHooks):
         self.engine = Engine(self.manifest, self.prisma, self.processes) if self.prisma is not None else None
         self.store = CacheStore(self.manifest.root)
         self._toolchain = toolchain_fingerprint(self.manifest, self.prisma.version if self.prisma else "not used")
+
+    def worker(self) -> MigrateWorker | None:
+        """The run's migrate worker for `--check` (started on first use); None with `--lint` alone or `--engine prisma`."""
+        if self.prisma is None or not self.use_worker:
+            return None
+        with self._base_lock:
+            if self._worker is None:
+                self._worker = MigrateWorker(self.manifest.root, self.prisma.script, processes=self.processes)
+            return self._worker
+
+    def close(self) -> None:
+        """Stop the worker: it drops the shadow databases it kept."""
+        with self._base_lock:
+            worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.close()
 
     # --- what a service's verdict depends on ---------------------------------------------------
 
@@ -203,7 +223,7 @@ class GateTask(TaskHooks):
             from azora_tasks.migrate.check import check_service
 
             assert self.engine is not None
-            outcome = check_service(self.engine, self.manifest, service, schema, self.run_id)
+            outcome = check_service(self.engine, self.manifest, service, schema, self.run_id, self.worker())
             details["check"] = {
                 "covered": outcome.covered,
                 "sql": outcome.sql,

@@ -96,8 +96,8 @@ def add_migrate_arguments(parser: argparse.ArgumentParser) -> None:
         choices=ENGINES,
         default="auto",
         dest="migrate_engine",
-        help="auto: decide 'nothing to do' without Prisma and create a fresh SQLite service's init in one schema-engine worker;"
-        " prisma: every step through the Prisma CLI",
+        help="auto: decide 'nothing to do' without Prisma and create, diff (--check too) and apply migrations in one"
+        " schema-engine worker where it can; prisma: every step through the Prisma CLI",
     )
     # --- CI gate (--check / --lint): azora_tasks.migrate.gate --------------------------------------
     from azora_tasks.migrate.gate import add_gate_arguments

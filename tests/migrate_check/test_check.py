@@ -66,7 +66,7 @@ def test_sqlite_check_names_only_the_changed_service_and_never_touches_its_datab
     assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "services/auth/prisma/schema.prisma"
 
     _commit_migration(root, "auth", "20990101000000_add_name", sql)  # committed, not applied anywhere
-    again = migrate(root, "--check")
+    again = migrate(root, "--check", "--engine", "prisma")  # the Prisma CLI path agrees (a scratch SQLite file)
     assert again.code == 0, again.output
     assert again.services["auth"]["details"]["check"]["covered"] is True
     assert _sqlite_state(root, "auth") == before["auth"]
@@ -134,22 +134,23 @@ def test_postgres_check_uses_a_scratch_database_and_leaves_the_real_one_alone(pg
 
     schema = _schema(root, "user-service")
     schema.write_text(schema.read_text().replace(*ADD_NAME))
-    # Only the changed service is checked here (each check is a scratch database and a Prisma diff); that a check
+    # Only the changed service is checked here (each check replays the folder into a shadow database); that a check
     # over several services names only the changed one is asserted on SQLite above. All three databases are compared.
     run = migrate(root, "--check", "user-service")
     assert run.code == 1, run.output
     assert [(name, entry["status"]) for name, entry in run.services.items()] == [("user-service", "failed")]
     check = run.services["user-service"]["details"]["check"]
     assert 'ALTER TABLE "User" ADD COLUMN "name" TEXT' in " ".join(check["sql"].split())
-    assert "_azcheck_" in check["scratch_database"] and urls["user-service"].rsplit("/", 1)[1] != check["scratch_database"].rsplit("/", 1)[1]
+    assert check["scratch_database"].startswith("a shadow database on ") and check["scratch_database"].endswith("(migrate worker, always dropped)")
     assert {service: pg_query(server, url.rsplit("/", 1)[1], query) for service, url in urls.items()} == before
     columns = pg_query(server, urls["user-service"].rsplit("/", 1)[1], "SELECT column_name FROM information_schema.columns WHERE table_name = 'User'")
     assert {"column_name": "name"} not in columns
     assert ours() == databases_before  # scratch and shadow databases (named after the real one) dropped
 
     _commit_migration(root, "user-service", "20990101000000_add_name", check["sql"])
-    again = migrate(root, "--check", "user-service")
+    again = migrate(root, "--check", "user-service", "--engine", "prisma")  # the Prisma CLI on a scratch database
     assert again.code == 0, again.output
+    assert "_azcheck_" in again.services["user-service"]["details"]["check"]["scratch_database"]
     assert {service: pg_query(server, url.rsplit("/", 1)[1], query) for service, url in urls.items()} == before
     assert ours() == databases_before
 
