@@ -1,10 +1,14 @@
 """The fault matrix: every fault a user (or CI) can cause gives one clear error, the right exit code, and loses nothing.
 
-Each test runs the real `azora-tasks` command in a subprocess (`python -m
-azora_tasks.cli`, with this checkout first on PYTHONPATH) and asserts three
-things: the exit code, the message text, and that no file was lost or
-half-written (schemas, migrations, cache entries, the results JSON, the
-progress page). docs/faults.md is the same table in prose.
+Each test runs the `azora-tasks` command and asserts three things: the exit
+code, the message text, and that no file was lost or half-written (schemas,
+migrations, cache entries, the results JSON, the progress page). docs/faults.md
+is the same table in prose. Rows with a signal, a killed child, a terminal or
+nox run the real command in a subprocess (`python -m azora_tasks.cli`, with this
+checkout first on PYTHONPATH), as does the manifest-folder row (a usage error
+through the real entry point); the other rows run the same `main()` in this
+process (`azora_here`: its environment, working folder, stdout and stderr, exit
+code), where a subprocess would add only a Python start.
 
 Where a child process must still be running when the signal arrives, the
 Prisma CLI is replaced by a stand-in (`slow_cli`) that records its pid and
@@ -15,6 +19,8 @@ is the real code path.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import signal
@@ -27,6 +33,7 @@ from pathlib import Path
 import pytest
 from migrate.conftest import postgres_server  # noqa: F401 - the fixture: local PostgreSQL, or a throwaway one
 
+from azora_tasks.cli import main
 from tests.conftest import PRISMA_CLI, REPO_ROOT, VALID_SCHEMA, write_manifest, write_schema
 
 SERVICES = ("auth", "user-service", "course-service", "search-service")
@@ -46,6 +53,28 @@ def azora(root: Path, *args: str, env: dict[str, str] | None = None, timeout: fl
     """`azora-tasks ARGS --manifest ROOT/services.toml`, output captured (stdout and stderr together)."""
     command = [sys.executable, "-m", "azora_tasks.cli", *args, "--manifest", str(manifest or root / "services.toml")]
     return subprocess.run(command, cwd=root, env=env or azora_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout, check=False)
+
+
+def azora_here(root: Path, *args: str, env: dict[str, str] | None = None, manifest: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`azora` in this process: the same arguments, environment and working folder, stdout and stderr together,
+    the exit code (argparse's usage errors exit through SystemExit)."""
+    command = [*args, "--manifest", str(manifest or root / "services.toml")]
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    output = io.StringIO()
+    os.environ.clear()
+    os.environ.update(env or azora_env())
+    os.chdir(root)
+    try:
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            try:
+                code = main(command)
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(["azora-tasks", *command], code, output.getvalue())
 
 
 def start(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
@@ -197,7 +226,7 @@ def test_unwritable_cache_folder_warns_once_and_reports_correct_results(tmp_path
     (root / ".azora-cache").write_text("not a folder\n")
     before = snapshot(root)
     out = root / "results.json"
-    completed = azora(root, "validate", "--lint-only", "--json", str(out))
+    completed = azora_here(root, "validate", "--lint-only", "--json", str(out))
     assert completed.returncode == 0, completed.stdout
     assert completed.stdout.count("warning: cache not updated") == 1, completed.stdout
     assert {entry["status"] for entry in results(out).values()} == {"ok"}
@@ -208,13 +237,13 @@ def test_unwritable_cache_folder_warns_once_and_reports_correct_results(tmp_path
 def test_cache_entry_with_an_unknown_status_is_a_miss(tmp_path: Path) -> None:
     """Row 'a cache entry that is valid JSON with an unknown status'."""
     root = make_repo(tmp_path, {"auth": VALID_SCHEMA})
-    assert azora(root, "validate", "auth", "--lint-only").returncode == 0
+    assert azora_here(root, "validate", "auth", "--lint-only").returncode == 0
     entry_path = root / ".azora-cache" / "validate-lint" / "auth.json"  # --lint-only results are cached apart from Prisma verdicts
     entry = json.loads(entry_path.read_text())
     entry["result"]["status"] = "exploded"
     entry_path.write_text(json.dumps(entry))
     out = root / "results.json"
-    completed = azora(root, "validate", "auth", "--lint-only", "--json", str(out))
+    completed = azora_here(root, "validate", "auth", "--lint-only", "--json", str(out))
     assert completed.returncode == 0, completed.stdout
     no_traceback(completed.stdout)
     assert results(out)["auth"]["status"] == "ok" and results(out)["auth"]["cached"] is False
@@ -238,7 +267,7 @@ def test_a_non_utf8_schema_fails_only_its_service(tmp_path: Path, command: list[
     (root / "node_modules").symlink_to(REPO_ROOT / "node_modules")  # clients resolves @prisma/client from the tree
     before = snapshot(root)
     out = root / "results.json"
-    completed = azora(root, *command, "auth", "user-service", "--json", str(out))
+    completed = azora_here(root, *command, "auth", "user-service", "--json", str(out))
     assert completed.returncode == 1, completed.stdout
     assert "services/auth/prisma/schema.prisma is not UTF-8 (byte 0xE9 at line 1, column 7)" in completed.stdout, completed.stdout
     no_traceback(completed.stdout)
@@ -257,7 +286,7 @@ def test_a_non_utf8_manifest_is_one_clear_error(tmp_path: Path) -> None:
     manifest = root / "services.toml"
     manifest.write_bytes(manifest.read_bytes().replace(b"# a small manifest for tests", b"# caf\xe9 manifest"))
     before = snapshot(root)
-    completed = azora(root, "validate", "--lint-only")
+    completed = azora_here(root, "validate", "--lint-only")
     assert completed.returncode == 2, completed.stdout
     assert f"{manifest}:1: encoding: not UTF-8 (byte 0xE9 at line 1)" in completed.stdout, completed.stdout
     assert "fix: re-save the file as UTF-8" in completed.stdout
@@ -282,7 +311,7 @@ def test_node_missing_is_one_message_before_any_service_runs(tmp_path: Path) -> 
     before = snapshot(root)
     empty = tmp_path / "empty-bin"
     empty.mkdir()
-    completed = azora(root, "validate", "--engine", "cli", env=azora_env(PATH=str(empty)))
+    completed = azora_here(root, "validate", "--engine", "cli", env=azora_env(PATH=str(empty)))
     assert completed.returncode == 2, completed.stdout
     assert completed.stdout.count("Node.js (`node`) is not on PATH") == 1, completed.stdout
     assert "install Node.js" in completed.stdout
@@ -296,7 +325,7 @@ def test_json_pointing_at_a_folder_is_refused_before_the_run(tmp_path: Path) -> 
     root = valid_repo(tmp_path)
     (root / "results").mkdir()
     before = snapshot(root)
-    completed = azora(root, "validate", "--lint-only", "--json", str(root / "results"))
+    completed = azora_here(root, "validate", "--lint-only", "--json", str(root / "results"))
     assert completed.returncode == 2, completed.stdout
     assert f"--json: {root / 'results'} is a folder" in completed.stdout, completed.stdout
     assert "[1/4]" not in completed.stdout, "nothing may run"
@@ -312,7 +341,7 @@ def test_a_service_name_with_a_control_character_is_rejected_like_a_path(tmp_pat
     manifest = root / "services.toml"
     manifest.write_text(manifest.read_text() + f'\n[services."{name}"]\ncategory = "core"\n')
     before = snapshot(root)
-    completed = azora(root, "generate")
+    completed = azora_here(root, "generate")
     assert completed.returncode == 2, completed.stdout
     assert "is not a safe directory name" in completed.stdout, completed.stdout
     assert "fix: use letters, digits" in completed.stdout
@@ -326,7 +355,7 @@ def test_a_bad_job_count_is_rejected(tmp_path: Path, jobs: str) -> None:
     """Row '-j -3'."""
     root = valid_repo(tmp_path)
     before = snapshot(root)
-    completed = azora(root, "validate", "--lint-only", "-j", jobs)
+    completed = azora_here(root, "validate", "--lint-only", "-j", jobs)
     assert completed.returncode == 2, completed.stdout
     assert "argument -j/--jobs:" in completed.stdout, completed.stdout
     assert "[1/4]" not in completed.stdout
@@ -342,7 +371,7 @@ def test_an_empty_manifest_is_an_error_and_the_page_is_not_overwritten(tmp_path:
     page.parent.mkdir()
     page.write_text("# Schema progress\n\n12/190 implemented\n")
     before = snapshot(root)
-    completed = azora(root, *command)
+    completed = azora_here(root, *command)
     assert completed.returncode == 2, completed.stdout
     assert "no services are declared" in completed.stdout and "manifest discover" in completed.stdout, completed.stdout
     no_traceback(completed.stdout)
@@ -353,7 +382,7 @@ def test_an_empty_manifest_can_still_be_filled_by_discover(tmp_path: Path) -> No
     """The one command an empty manifest needs keeps working."""
     (tmp_path / "services.toml").write_text('[settings]\nprovider = "sqlite"\ndefault_category = "core"\n\n[categories.core]\ntitle = "Core"\ntarget = 1\n')
     (tmp_path / "services" / "auth").mkdir(parents=True)
-    completed = azora(tmp_path, "manifest", "discover")
+    completed = azora_here(tmp_path, "manifest", "discover")
     assert completed.returncode == 0, completed.stdout
     assert "[services.auth]" in (tmp_path / "services.toml").read_text()
 
@@ -426,7 +455,7 @@ def test_the_migrate_prompt_pauses_the_live_bar(tmp_path: Path) -> None:
     import select
 
     root = make_repo(tmp_path, {"auth": VALID_SCHEMA})
-    assert azora(root, "migrate").returncode == 0
+    assert azora_here(root, "migrate").returncode == 0
     schema = root / "services/auth/prisma/schema.prisma"
     schema.write_text(VALID_SCHEMA.replace("  deletedAt DateTime?\n", ""))  # dropping a column: the guard asks
     before = snapshot(root)
@@ -499,7 +528,7 @@ def test_malformed_toml_names_file_line_and_fix(tmp_path: Path) -> None:
     manifest = root / "services.toml"
     manifest.write_text(manifest.read_text().replace('title = "Core"', 'title = "Core'))
     before = snapshot(root)
-    completed = azora(root, "validate", "--lint-only")
+    completed = azora_here(root, "validate", "--lint-only")
     assert completed.returncode == 2, completed.stdout
     assert f"{manifest}:9: syntax:" in completed.stdout and "fix: fix the TOML syntax" in completed.stdout, completed.stdout
     no_traceback(completed.stdout)
@@ -513,7 +542,7 @@ def test_unknown_key_names_the_key_and_line(tmp_path: Path) -> None:
     manifest.write_text(text)
     line = text.splitlines().index('descripton = "Authentication"') + 1
     before = snapshot(root)
-    completed = azora(root, "validate", "--lint-only")
+    completed = azora_here(root, "validate", "--lint-only")
     assert completed.returncode == 2, completed.stdout
     assert f"services.toml:{line}: services.auth.descripton: unknown key 'descripton'" in completed.stdout, completed.stdout
     assert "fix: remove it or use one of: category, description" in completed.stdout
@@ -533,7 +562,7 @@ def test_bad_selection_is_exit_2_and_runs_nothing(tmp_path: Path, args: list[str
     root = valid_repo(tmp_path)
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     before = snapshot(root)
-    completed = azora(root, "validate", "--lint-only", *args)
+    completed = azora_here(root, "validate", "--lint-only", *args)
     assert completed.returncode == 2, completed.stdout
     assert "error:" in completed.stdout and message in completed.stdout, completed.stdout
     assert "[1/" not in completed.stdout
@@ -563,7 +592,7 @@ def test_database_connection_faults_fail_the_service_with_the_reason(tmp_path: P
     manifest.write_text(manifest.read_text().replace('description = "Authentication"', f'description = "Authentication"\ndatabase_url = "{url}"'))
     before = snapshot(root)
     out = root / "results.json"
-    completed = azora(root, "migrate", "auth", "--json", str(out))
+    completed = azora_here(root, "migrate", "auth", "--json", str(out))
     assert completed.returncode == 1, completed.stdout
     assert message in completed.stdout, completed.stdout
     no_traceback(completed.stdout)
@@ -578,11 +607,11 @@ def test_database_connection_faults_fail_the_service_with_the_reason(tmp_path: P
 @needs_node
 def test_status_of_a_missing_database_fails_and_creates_nothing(tmp_path: Path) -> None:
     root = make_repo(tmp_path, {"auth": VALID_SCHEMA})
-    assert azora(root, "migrate").returncode == 0
+    assert azora_here(root, "migrate").returncode == 0
     (root / "services/auth/prisma/auth.db").unlink()
     before = snapshot(root)
     out = root / "results.json"
-    completed = azora(root, "migrate", "--status", "--json", str(out))
+    completed = azora_here(root, "migrate", "--status", "--json", str(out))
     assert completed.returncode == 1, completed.stdout
     assert "no database yet; 1 pending" in completed.stdout, completed.stdout
     assert not (root / "services/auth/prisma/auth.db").exists()
@@ -593,10 +622,10 @@ def test_status_of_a_missing_database_fails_and_creates_nothing(tmp_path: Path) 
 @needs_node
 def test_a_destructive_change_is_blocked_when_nobody_can_be_asked(tmp_path: Path) -> None:
     root = make_repo(tmp_path, {"auth": VALID_SCHEMA})
-    assert azora(root, "migrate").returncode == 0
+    assert azora_here(root, "migrate").returncode == 0
     (root / "services/auth/prisma/schema.prisma").write_text(VALID_SCHEMA.replace("  deletedAt DateTime?\n", ""))
     before = snapshot(root)
-    completed = azora(root, "migrate")
+    completed = azora_here(root, "migrate")
     assert completed.returncode == 1, completed.stdout
     assert "blocked" in completed.stdout and "--accept-data-loss" in completed.stdout, completed.stdout
     migrations = sorted(p.name for p in (root / "services/auth/prisma/migrations").iterdir() if p.is_dir())
@@ -646,7 +675,7 @@ def test_ctrl_c_in_generate_leaves_every_schema_whole(tmp_path: Path) -> None:
     assert process.returncode in (0, 130), output  # 0 only if it finished before the signal landed
     written = sorted((tmp_path / "services").glob("*/prisma/schema.prisma"))
     assert written, output
-    reference = azora(tmp_path, "generate", "--dry-run", names[0])
+    reference = azora_here(tmp_path, "generate", "--dry-run", names[0])
     assert reference.returncode == 0
     for path in written:
         text = path.read_text()

@@ -167,6 +167,9 @@ def test_mixed_tree_validate_clients_and_a_7_client_runs(tmp_path: Path, node_mo
     # broken: a Prisma 7 service that still has `url` in its schema (P1012 on 7)
     (tmp_path / "node_modules" / "@prisma").mkdir(parents=True)
     (tmp_path / "node_modules" / "@prisma" / "client").symlink_to(node_modules / "@prisma" / "client")
+    # the hoisted schema wasm: legacy (6) takes validate's batch path (its parity with `prisma validate` 6 is
+    # tests/test_validate_engines.py); the 7 services still get their own 7 CLI in the same command
+    (tmp_path / "node_modules" / "@prisma" / "prisma-schema-wasm").symlink_to(node_modules / "@prisma" / "prisma-schema-wasm")
     modern_modules = tmp_path / "services" / "modern" / "node_modules" / "@prisma"
     modern_modules.mkdir(parents=True)
     (modern_modules / "client").symlink_to(node_modules / "@prisma" / "client7")  # the service's own 7 runtime
@@ -191,8 +194,10 @@ def test_mixed_tree_validate_clients_and_a_7_client_runs(tmp_path: Path, node_mo
     assert (tmp_path / "services" / "legacy" / "generated" / "client" / "index.js").is_file()
 
     # generate writes a Prisma 7 schema for a service that asks for 7 and has none; migrate then takes the
-    # 6 service, the 7 service with its own config and the generated one in one command (6: its worker and
-    # Prisma 6's engine; 7: the worker on the 7 CLI's engine), and --status agrees
+    # 7 service with its own config (a TypeScript config reading the URL the tool sets) and the generated one
+    # in one command (the worker on the 7 CLI's engine), and --status agrees. A 6 service next to a 7 one in
+    # one migrate and one --status (with the 6 drift check, two Prisma 6 CLI calls) is
+    # tests/migrate/test_prisma7_migrate.py::test_sqlite_fresh_second_migration_and_status_match_prisma_6.
     with manifest.open("a", encoding="utf-8") as handle:
         handle.write('[services.fresh7]\nphase = 1\ncategory = "core-infrastructure"\n')
     (tmp_path / "services" / "fresh7").mkdir()
@@ -201,14 +206,16 @@ def test_mixed_tree_validate_clients_and_a_7_client_runs(tmp_path: Path, node_mo
     generated7 = (tmp_path / "services" / "fresh7" / "prisma" / "schema.prisma").read_text()
     assert "url" not in generated7.split("generator")[0] and 'provider = "prisma-client"' in generated7
     migrated = tmp_path / "migrate.json"
-    assert main(["migrate", "--manifest", str(manifest), "--json", str(migrated), "legacy", "modern", "fresh7"]) == 0
+    assert main(["migrate", "--manifest", str(manifest), "--json", str(migrated), "modern", "fresh7"]) == 0
     states = {r["service"]: r for r in json.loads(migrated.read_text())["runs"][0]["services"]}
-    for name in ("legacy", "modern", "fresh7"):
+    for name in ("modern", "fresh7"):
         assert states[name]["status"] == "ok", states[name]
         assert len(list((tmp_path / f"services/{name}/prisma/migrations").glob("*_init/migration.sql"))) == 1
     assert (tmp_path / "services/modern/prisma/modern.db").is_file()  # the same per-service URL a 6 schema gets
     status = tmp_path / "status.json"
-    assert main(["migrate", "--status", "--manifest", str(manifest), "--json", str(status), "legacy", "modern", "fresh7"]) == 0
+    assert main(["migrate", "--status", "--manifest", str(manifest), "--json", str(status), "modern", "fresh7"]) == 0
+    states = {r["service"]: r["details"]["state"] for r in json.loads(status.read_text())["runs"][0]["services"]}
+    assert states == {"modern": "up to date", "fresh7": "up to date"}
     assert main(["report", "--manifest", str(manifest)]) == 0
 
     script = textwrap.dedent(f"""
