@@ -19,6 +19,7 @@ from pathlib import Path
 from azora_tasks.database import database_url
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.schema_text import env_variables_used, schema_provider
+from azora_tasks.toolchain.node_command import node_command
 
 SUPPORTED_MAJORS = (5, 6, 7)
 PINNED = {6: "6.19.3", 7: "7.10.1"}  # the version of each major the tool is tested with (`fix:` lines name it)
@@ -43,7 +44,7 @@ class PrismaCli:
         return int(self.version.split(".")[0])
 
     def command(self, *args: str) -> list[str]:
-        return ["node", str(self.script), *args]
+        return node_command(str(self.script), *args)
 
 
 def find_prisma(manifest: Manifest) -> PrismaCli:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from azora_tasks.paths import NODE_DIR
 from azora_tasks.process import spawn_long_lived
+from azora_tasks.toolchain.node_command import node_command
 
 MIGRATE_WORKER = NODE_DIR / "migrate_worker.cjs"
 PRELOAD_ENV = "AZORA_WORKER_PRELOAD"  # the worker loads `pg` while it waits for its first request
@@ -40,7 +41,7 @@ def prestart(script: Path, root: Path) -> None:
         if key in _waiting:
             return
         try:
-            process = spawn_long_lived(["node", str(script), str(root)], cwd=root, env={**os.environ, PRELOAD_ENV: "pg"})
+            process = spawn_long_lived(node_command(str(script), str(root)), cwd=root, env={**os.environ, PRELOAD_ENV: "pg"})
         except OSError:
             return  # no Node: the worker reports it, with the fix, when it is really needed
         if not _waiting:

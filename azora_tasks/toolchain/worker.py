@@ -27,6 +27,7 @@ from typing import IO, Any
 from azora_tasks.database import mask
 from azora_tasks.process import ProcessGroup
 from azora_tasks.toolchain import warm
+from azora_tasks.toolchain.node_command import node_command
 
 MESSAGE_FIELDS = frozenset({"message", "error"})  # the fields of an answer that carry text from a driver or engine
 
@@ -54,7 +55,7 @@ class NodeWorker:
         if process is not None:
             self._processes.adopt(process)
         else:
-            process = self._processes.start(["node", str(self._script), str(self._root)], cwd=self._root)
+            process = self._processes.start(node_command(str(self._script), str(self._root)), cwd=self._root)
         self.starts += 1
         self._responses = queue.Queue()
         threading.Thread(target=self._read, args=(process.stdout, self._responses), daemon=True).start()
