@@ -53,7 +53,8 @@ def add_gate_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         dest="gate_check",
         help="exit 1 naming each service whose schema has changes no committed migration covers, with the SQL a new"
-        " migration would contain; runs on a throw-away scratch database, never the service's own",
+        " migration would contain; diffs in the migrate worker (in memory, or a shadow database it drops) or on a throw-away"
+        " scratch database (--engine prisma), never the service's own",
     )
     group.add_argument(
         "--lint",

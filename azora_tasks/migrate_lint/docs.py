@@ -27,11 +27,15 @@ nox -s migrate -- --check --lint --sarif results/migrations.sarif --junit result
 
 ## `migrate --check`
 
-For each selected service, `prisma migrate diff --from-migrations <committed folder>
---to-schema-datamodel <schema>` runs against a **throw-away scratch database**: a temporary
-SQLite file, or for PostgreSQL (and MySQL with a native engine) a database `<db>_azcheck_<run>_<hash>`
-created on the configured server and always dropped afterwards (the engine's own shadow database
-is dropped too). The service's real database is never opened. A service whose schema has changes
+For each selected service, the SQL of `prisma migrate diff --from-migrations <committed folder>
+--to-schema-datamodel <schema>` is computed against a **throw-away database**. On SQLite and
+PostgreSQL (single-file schemas) the run's one migrate worker does it with Prisma's own WebAssembly
+schema engine, without a Prisma CLI process: the folder is replayed into an in-memory SQLite
+database, or into a shadow database the worker creates on the service's PostgreSQL server and always
+drops. Otherwise (multi-file schemas, MySQL with a native engine, `--engine prisma`, a worker that
+cannot start) the Prisma CLI runs against a temporary SQLite file, or a database
+`<db>_azcheck_<run>_<hash>` created on the configured server and always dropped afterwards (the
+engine's own shadow database is dropped too). The service's real database is never opened. A service whose schema has changes
 that no migration covers fails, and its output is the SQL a new migration would contain; a service
 with no migrations folder at all fails with its whole `init`. Exit 0 when every selected service is
 covered, 1 otherwise, 2 for bad input. `--json` keeps the SQL per service (`details.check.sql`),
