@@ -158,21 +158,32 @@ def mariadb_server() -> Iterator[str]:
 
 
 def _without_this_checkout() -> dict[str, str]:
-    """The environment minus what would make pip or Python see this checkout (or another venv) as installed."""
+    """The environment minus what would make pip, uv or Python see this checkout (or another venv) as installed."""
     return {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
+def _uv() -> str:
+    """The `uv` binary of the [test] extra: it builds and installs the wheel in about a tenth of pip's CPU time (no
+    ensurepip, no bytecode compiling, a cached isolated build environment)."""
+    try:
+        from uv import find_uv_bin
+    except ImportError:
+        pytest.fail("uv is not installed: python -m pip install -e '.[test]'")
+    return find_uv_bin()
 
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel of this checkout, built once per run (all xdist workers) from a copy: setuptools writes build/ and
-    *.egg-info next to the sources."""
+    *.egg-info next to the sources. Built in an isolated environment (the build-system requirements of
+    pyproject.toml), as pip and `python -m build` would."""
 
     def build(folder: Path) -> None:
         source = folder / "src"
         ignore = shutil.ignore_patterns(".git", "node_modules", "build", ".nox", ".azora-cache", "*.egg-info", "__pycache__", "services", "bench")
         shutil.copytree(REPO_ROOT, source, symlinks=True, ignore=ignore)
-        command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder / "dist"), str(source)]
-        done = subprocess.run(command, capture_output=True, text=True, env=_without_this_checkout(), check=False)
+        command = [_uv(), "build", "--wheel", "--no-config", "--python", sys.executable, "--out-dir", str(folder / "dist"), str(source)]
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, env=_without_this_checkout(), check=False)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
 
     [built] = (built_once(tmp_path_factory, "wheel", build) / "dist").glob("azora_tasks-*.whl")
@@ -181,14 +192,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def wheel_venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
-    """A fresh venv holding only the wheel and its dependencies, shared read-only by the tests; returns its bin folder."""
+    """A fresh venv holding only the wheel and the dependencies its metadata declares (not even pip or setuptools),
+    shared read-only by the tests; returns its bin folder."""
 
     def build(folder: Path) -> None:
         clean = _without_this_checkout()
-        subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, capture_output=True, env=clean)
-        done = subprocess.run(
-            [str(folder / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True, env=clean, check=False
-        )
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, capture_output=True, env=clean)
+        command = [_uv(), "pip", "install", "--no-config", "--python", str(folder / "bin" / "python"), str(wheel)]
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, env=clean, check=False)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
 
     return built_once(tmp_path_factory, "wheel-venv", build) / "bin"

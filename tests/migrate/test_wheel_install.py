@@ -61,8 +61,11 @@ def _run(command: list[str], cwd: Path, env: dict[str, str], timeout: int = 600)
 
 def test_wheel_in_a_fresh_venv_migrates_postgres_twice(wheel_venv: Path, tmp_path: Path, postgres_server: str, pg_database: str) -> None:
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "AZORA_NODE_ROOT")}
-    where = _run([str(wheel_venv / "python"), "-c", "import azora_tasks; print(azora_tasks.__file__)"], tmp_path, env)
+    show = "import azora_tasks, importlib.metadata as m; print(azora_tasks.__file__); print(' '.join(sorted(d.metadata['Name'].lower() for d in m.distributions())))"
+    where = _run([str(wheel_venv / "python"), "-c", show], tmp_path, env)
     assert str(wheel_venv.parent) in where.stdout, where.stdout  # the wheel, not this checkout
+    installed = set(where.stdout.split())
+    assert {"azora-tasks", "nox", "jinja2"} <= installed and not {"pip", "setuptools"} & installed, installed  # nothing that could hide a missing dependency
 
     root = tmp_path / "monorepo"
     (root / "services" / "orders" / "prisma").mkdir(parents=True)
