@@ -199,11 +199,14 @@ class MigrateTask(TaskHooks):
                 self._toolchain = toolchain_fingerprint(self.manifest, self.prisma.version)
             return self._toolchain
 
-    def worker(self, cli: Path | None = None) -> MigrateWorker | None:
+    def worker(self, cli: Path | None = None, *, shared: bool = False) -> MigrateWorker | None:
         """This thread's schema-engine worker (a few per run, so database round trips overlap), or None.
 
         `cli`: another Prisma CLI than the run's (a Prisma 7 service): its own worker, whose engine is
         that CLI's wasm; a failure there does not take the run's 6 services off their fast paths.
+        `shared` (SQLite): any worker already running will do. Its requests are serialised, but on
+        SQLite the engine's work is milliseconds and the apply is `sqlite3`'s, so a second Node process
+        (about 0.6 s of CPU to start) would buy nothing.
         """
         if cli is not None and cli != self.prisma.script:
             with self._fast_lock:
@@ -216,6 +219,8 @@ class MigrateTask(TaskHooks):
                 return None
             thread = threading.get_ident()
             worker = self._worker_of.get(thread)
+            if worker is None and shared and self._workers:
+                return self._workers[0]
             if worker is None:
                 if self._free_workers:
                     worker = self._free_workers.pop(0)  # the one `settle` used: the pool takes it over
@@ -458,7 +463,7 @@ class _ServiceRun:
     _may_be_no_op: bool | None = None
 
     def worker(self) -> MigrateWorker | None:
-        return self.task.worker(self.seven.cli.script if self.seven else None)
+        return self.task.worker(self.seven.cli.script if self.seven else None, shared=self.target.sqlite_file is not None)
 
     @functools.cached_property
     def env(self) -> dict[str, str]:
