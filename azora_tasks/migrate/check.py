@@ -32,6 +32,7 @@ from azora_tasks.database import Target, TargetError, mask, resolve_target, sqli
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.migrate import history, messages
 from azora_tasks.migrate.engine import Engine, Transcript
+from azora_tasks.migrate.positions import server_of
 from azora_tasks.migrate.schemadiff import FAST_PROVIDERS, diff_to_schema
 from azora_tasks.schema_text import schema_provider
 from azora_tasks.toolchain.migrate_worker import EngineError, MigrateWorker, WorkerError
@@ -118,7 +119,9 @@ def check_service(engine: Engine, manifest: Manifest, service: Service, schema: 
 
 def _check_on_worker(worker: MigrateWorker, real: Target, schema: Path, migrations: Path | None, outcome: CheckOutcome) -> bool:
     """The check in the migrate worker; False when the worker is unusable (the CLI path then answers)."""
-    outcome.scratch = "in memory (migrate worker)" if real.provider == "sqlite" else f"a shadow database on {_server(real)} (migrate worker, always dropped)"
+    outcome.scratch = (
+        "in memory (migrate worker)" if real.provider == "sqlite" else f"a shadow database on {server_of(real.url)} (migrate worker, always dropped)"
+    )
     step = f"migrate diff --from-{'migrations' if migrations else 'empty'} (schema-engine worker, {outcome.scratch})"
     try:
         outcome.sql = diff_to_schema(worker, real, [schema], migrations)
@@ -132,12 +135,6 @@ def _check_on_worker(worker: MigrateWorker, real: Target, schema: Path, migratio
         return False
     outcome.transcript.note(f"{step}: {'changes' if outcome.sql else 'no change'}")
     return True
-
-
-def _server(target: Target) -> str:
-    """`host:port` of a server target, without credentials or database."""
-    parts = urllib.parse.urlsplit(target.url)
-    return parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else "the server"
 
 
 def _with_lock_file(migrations: Path, scratch: Path, provider: str) -> Path:
