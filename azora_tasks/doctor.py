@@ -9,13 +9,13 @@ same lookups the tasks themselves do.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from azora_tasks.database import provider_of_schema
 from azora_tasks.manifest import Manifest
+from azora_tasks.toolchain.node_command import node_available
 from azora_tasks.toolchain.packages import CLIENT_RUNTIME, installed_version, pinned_packages, runtime_matches
 from azora_tasks.toolchain.prisma_cli import PrismaError, find_prisma
 from azora_tasks.toolchain.versions import ToolchainResolver
@@ -38,8 +38,8 @@ class Check:
     note: str = ""
 
 
-def _node() -> Check:
-    node = shutil.which("node")
+def _node(root: Path) -> Check:
+    node = node_available(root)  # the project's pinned node_modules/.bin/node, else PATH
     if node is None:
         return Check("all", "node", None, "-", "missing", "install Node.js 20 or newer")
     version = subprocess.run([node, "--version"], capture_output=True, text=True, check=False).stdout.strip().lstrip("v")
@@ -58,7 +58,7 @@ def _package(task: str, root: Path, name: str, note: str = "") -> Check:
 
 
 def collect(root: Path, manifest: Manifest | None) -> list[Check]:
-    checks = [_node()]
+    checks = [_node(root)]
     cli_version = None
     if manifest is not None:
         try:

@@ -306,8 +306,9 @@ def test_a_manifest_path_that_is_a_folder_is_one_clear_error(tmp_path: Path) -> 
 
 
 def test_node_missing_is_one_message_before_any_service_runs(tmp_path: Path) -> None:
-    """Row '`node` not on PATH'."""
+    """Row '`node` not on PATH', for a CLI with no pinned Node above it (no node_modules/.bin/node)."""
     root = valid_repo(tmp_path)
+    slow_cli(root)  # a CLI in <root>/fakeprisma: no node_modules anywhere above it
     before = snapshot(root)
     empty = tmp_path / "empty-bin"
     empty.mkdir()
@@ -318,6 +319,17 @@ def test_node_missing_is_one_message_before_any_service_runs(tmp_path: Path) -> 
     assert "[1/4]" not in completed.stdout, "no service may run"
     no_traceback(completed.stdout)
     assert_nothing_lost(root, before)
+
+
+def test_a_pinned_node_runs_without_node_on_path(tmp_path: Path) -> None:
+    """The repository pins Node in package.json: its node_modules/.bin/node runs the CLI with an empty PATH."""
+    assert (PRISMA_CLI.parents[2] / ".bin" / "node").is_file(), "package.json pins `node`: run `npm ci`"
+    root = valid_repo(tmp_path)
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    completed = azora_here(root, "validate", "--engine", "cli", env=azora_env(PATH=str(empty)))
+    assert completed.returncode == 0, completed.stdout
+    assert "4 ok" in completed.stdout, completed.stdout
 
 
 def test_json_pointing_at_a_folder_is_refused_before_the_run(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from azora_tasks.manifest import Manifest
 from azora_tasks.paths import NODE_DIR
 from azora_tasks.process import ProcessGroup
 from azora_tasks.schema_text import env_variables_used
+from azora_tasks.toolchain.node_command import node_command
 from azora_tasks.toolchain.prisma_cli import PrismaCli, offline_engine_env
 
 CONFIG = NODE_DIR / "prisma.config.cjs"
@@ -147,7 +148,7 @@ class Engine:
         return self._run(self.prisma.command(*args, *config), target, schema, env)
 
     def dbtool(self, target: Target, schema: Path, env: dict[str, str], *args: str) -> tuple[CommandResult, dict[str, object]]:
-        result = self._run(["node", str(DBTOOL), *args], target, schema, env)
+        result = self._run(node_command(str(DBTOOL), *args, project=self.manifest.root), target, schema, env)
         try:
             payload = json.loads(result.output.strip().splitlines()[-1])
         except (ValueError, IndexError):
@@ -185,7 +186,7 @@ class Engine:
             return
         try:
             subprocess.run(
-                ["node", str(DBTOOL), "drop-shadows", prefix],
+                node_command(str(DBTOOL), "drop-shadows", prefix, project=self.manifest.root),
                 env=env,
                 cwd=schema.parent,
                 timeout=20,

@@ -21,6 +21,7 @@ from azora_tasks.manifest import Service
 from azora_tasks.migrate import history, sqlite_history
 from azora_tasks.migrate.sqlite_catalog import sqlite_catalog
 from azora_tasks.toolchain.migrate_worker import PgApply
+from azora_tasks.toolchain.node_command import node_executable
 from azora_tasks.toolchain.prisma_cli import PrismaError
 from azora_tasks.toolchain.versions import Toolchain, ToolchainResolver
 
@@ -126,7 +127,7 @@ def own_config_target(toolchain: Toolchain, target: Target) -> Target:
     env = {**os.environ, "DATABASE_URL": target.url, "CHECKPOINT_DISABLE": "1"}
     try:
         run = subprocess.run(
-            ["node", "-e", _READ_CONFIG, str(toolchain.cli.script), str(config), str(config.parent)],
+            [node_executable(toolchain.cli.script.parent), "-e", _READ_CONFIG, str(toolchain.cli.script), str(config), str(config.parent)],
             env=env,
             capture_output=True,
             text=True,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 from azora_tasks.database import database_url
 from azora_tasks.manifest import Manifest, Service
 from azora_tasks.schema_text import env_variables_used, schema_provider
-from azora_tasks.toolchain.node_command import node_command
+from azora_tasks.toolchain.node_command import node_available, node_command
 
 SUPPORTED_MAJORS = (5, 6, 7)
 PINNED = {6: "6.19.3", 7: "7.10.1"}  # the version of each major the tool is tested with (`fix:` lines name it)
@@ -50,9 +49,9 @@ class PrismaCli:
 def find_prisma(manifest: Manifest) -> PrismaCli:
     """Locate the CLI named by `settings.prisma_cli` and refuse versions we do not support."""
     script = (manifest.root / manifest.settings.prisma_cli).resolve()
-    if shutil.which("node") is None:  # checked once here, not as a FileNotFoundError per service
+    if node_available(script.parent) is None:  # checked once here, not as a FileNotFoundError per service
         raise PrismaError(
-            "Node.js (`node`) is not on PATH: the Prisma CLI needs it\n  fix: install Node.js 18 or newer"
+            "Node.js (`node`) is not on PATH, and no node_modules/.bin/node pins one: the Prisma CLI needs it\n  fix: install Node.js 18 or newer"
             " (https://nodejs.org, `apt install nodejs`, `brew install node` or nvm) and make sure `node --version` works;"
             " `validate --lint-only` runs without it"
         )

@@ -41,7 +41,7 @@ def prestart(script: Path, root: Path) -> None:
         if key in _waiting:
             return
         try:
-            process = spawn_long_lived(node_command(str(script), str(root)), cwd=root, env={**os.environ, PRELOAD_ENV: "pg"})
+            process = spawn_long_lived(node_command(str(script), str(root), project=root), cwd=root, env={**os.environ, PRELOAD_ENV: "pg"})
         except OSError:
             return  # no Node: the worker reports it, with the fix, when it is really needed
         if not _waiting:

@@ -55,7 +55,7 @@ class NodeWorker:
         if process is not None:
             self._processes.adopt(process)
         else:
-            process = self._processes.start(node_command(str(self._script), str(self._root)), cwd=self._root)
+            process = self._processes.start(node_command(str(self._script), str(self._root), project=self._root), cwd=self._root)
         self.starts += 1
         self._responses = queue.Queue()
         threading.Thread(target=self._read, args=(process.stdout, self._responses), daemon=True).start()

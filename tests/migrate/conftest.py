@@ -25,6 +25,7 @@ from conftest import PRISMA_CLI, REPO_ROOT
 
 from azora_tasks.cli import main
 from azora_tasks.migrate.engine import DBTOOL
+from azora_tasks.toolchain.node_command import node_command
 from tests.prerequisites import missing
 from tests.servers import free_port, reachable
 
@@ -120,7 +121,7 @@ def node_env(url: str) -> dict[str, str]:
 
 
 def dbtool(url: str, *args: str) -> dict:
-    out = subprocess.run(["node", str(DBTOOL), *args], env=node_env(url), capture_output=True, text=True, timeout=60)
+    out = subprocess.run(node_command(str(DBTOOL), *args, project=REPO_ROOT), env=node_env(url), capture_output=True, text=True, timeout=60)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -136,7 +137,7 @@ def prisma_by_hand(service_dir: Path, url: str, *args: str) -> subprocess.Comple
     }
     env.pop("AZORA_MIGRATE_DATABASE_URL", None)
     config = REPO_ROOT / "azora_tasks" / "toolchain" / "node" / "prisma.config.cjs"
-    return subprocess.run(["node", str(PRISMA_CLI), *args, "--config", str(config)], cwd=service_dir, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(node_command(str(PRISMA_CLI), *args, "--config", str(config)), cwd=service_dir, env=env, capture_output=True, text=True, timeout=120)
 
 
 # --- servers --------------------------------------------------------------------------------
