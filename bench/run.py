@@ -968,6 +968,7 @@ def machine_info() -> dict[str, Any]:
         pass
     prisma_package = REPO_ROOT / "node_modules" / "prisma" / "package.json"
     from azora_tasks import __version__
+    from azora_tasks.toolchain.node_command import node_executable
 
     return {
         "cpu_count": os.cpu_count(),
@@ -975,7 +976,7 @@ def machine_info() -> dict[str, Any]:
         "memory_bytes": memory,
         "platform": platform.platform(),
         "python": platform.python_version(),
-        "node": tool_version(["node", "--version"]),
+        "node": tool_version([node_executable(REPO_ROOT), "--version"]),  # the Node the tool runs Prisma on
         "npx": tool_version(["npx", "--version"]),
         "prisma": json.loads(prisma_package.read_text())["version"] if prisma_package.is_file() else "not installed",
         "azora_tasks": __version__,
