@@ -6,7 +6,8 @@
   Prisma 7 service;
 - `worker`: one long-lived Node process speaking JSON lines, started through the run's `ProcessGroup`;
   `schema_worker`, `client_worker` and `migrate_worker` are its batch users (validate, clients, migrate);
-- `node_command`: how Node is started for Prisma (`node --liftoff-only`: short-lived wasm engines, no TurboFan);
+- `node_command`: which Node runs Prisma (the project's pinned one, else PATH) and how (`--liftoff-only`: short-lived
+  wasm engines, no TurboFan; the compile cache preloaded);
 - `packages`: the npm packages the tool needs (pins in `node_env/package.json`, shipped in the wheel);
 - `node/`: the JavaScript side (workers, the Prisma config with driver adapters, the `_prisma_migrations` DDL).
 
