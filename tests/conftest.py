@@ -19,8 +19,18 @@ from tests.run_shared import built_once
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PRISMA_CLI = REPO_ROOT / "node_modules" / "prisma" / "build" / "index.js"
 
+# `node` in the tests (their own `node -e` helpers, and the tool where a test's monorepo pins no Node) is the
+# Node this repository pins, as under `npm test`: package.json's node@22 (`npm ci` installs it), not whatever
+# Node the machine has. Tests of a missing or different Node set PATH themselves.
+PINNED_NODE_BIN = REPO_ROOT / "node_modules" / ".bin"
+if (PINNED_NODE_BIN / "node").is_file() and not os.environ.get("PATH", "").startswith(str(PINNED_NODE_BIN)):
+    os.environ["PATH"] = f"{PINNED_NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+
 # The slowest tests (`--durations`), started first so that no worker is left with one of them at the end of the run.
 SLOW_FIRST = (
+    "tests/test_packaging.py",  # the "wheel" group: one worker builds the wheel, then runs all three (about a minute)
+    "tests/migrate/test_wheel_install.py",
+    "tests/test_wheel_monorepo.py",
     "tests/migrate/test_pg_parity.py",
     "tests/test_bench.py",
     "tests/test_faults.py",

@@ -24,6 +24,16 @@ def test_the_pinned_node_above_the_folder_wins_else_path(tmp_path: Path) -> None
     elsewhere.mkdir()
     assert node_executable(elsewhere) == "node"
     assert node_command("x.cjs", project=elsewhere) == ["node", "--liftoff-only", "--require", node_command("x.cjs")[3], "x.cjs"]
+    # A project that pins no Node runs a script from a checkout that does on that checkout's Node ...
+    tool_script = project / "tool" / "worker.cjs"
+    tool_script.parent.mkdir()
+    assert node_command(str(tool_script), str(elsewhere), project=elsewhere)[0] == str(pinned)
+    # ... and the project's own pin wins over the script's.
+    own = elsewhere / "node_modules" / ".bin" / "node"
+    own.parent.mkdir(parents=True)
+    own.write_text("#!/bin/sh\n")
+    node_executable.cache_clear()
+    assert node_command(str(tool_script), project=elsewhere)[0] == str(own)
 
 
 def test_the_repository_pins_a_node_with_a_compile_cache_and_prisma_fills_it(tmp_path: Path) -> None:

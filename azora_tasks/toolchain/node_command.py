@@ -2,8 +2,11 @@
 
 Which Node: the one the project pins, as `npm run` would pick it. A project
 whose package.json pins the `node` package (this repository does) gets
-`node_modules/.bin/node`, found from the script or project folder upwards;
-otherwise `node` on PATH.
+`node_modules/.bin/node`, found from the project folder upwards, then from the
+script's own folder upwards (the same order `runtime.cjs` resolves Prisma's
+packages in: a monorepo whose `settings.prisma_cli` points at another checkout's
+node_modules runs that checkout's Prisma on that checkout's Node); otherwise
+`node` on PATH.
 
 How it starts: `node --liftoff-only --require compile_cache.cjs <script>`.
 
@@ -56,8 +59,12 @@ def node_available(near: Path) -> str | None:
 def node_command(script: str, *args: str, project: Path | None = None) -> list[str]:
     """`<node> --liftoff-only --require compile_cache.cjs <script> <args...>`.
 
-    `project` is the folder whose pinned Node to prefer; by default the script's own folder
-    (the Prisma CLI lives in the project's node_modules, so that finds the same one).
+    `project` is the folder whose pinned Node to prefer; when it pins none (or is not given),
+    the script's own folder (the Prisma CLI lives in the project's node_modules, so that finds
+    the same one; the tool's own worker scripts find the Node next to the packages they load).
     """
-    near = (project or Path(script).parent).resolve()
-    return [node_executable(near), *FLAGS, script, *args]
+    executable = "node"
+    for near in (project, Path(script).parent):
+        if near is not None and executable == "node":
+            executable = node_executable(near.resolve())
+    return [executable, *FLAGS, script, *args]
