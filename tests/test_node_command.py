@@ -23,7 +23,8 @@ def test_the_pinned_node_above_the_folder_wins_else_path(tmp_path: Path) -> None
     elsewhere = tmp_path / "other"
     elsewhere.mkdir()
     assert node_executable(elsewhere) == "node"
-    assert node_command("x.cjs", project=elsewhere) == ["node", "--liftoff-only", "--require", node_command("x.cjs")[3], "x.cjs"]
+    script = str(elsewhere / "x.cjs")
+    assert node_command(script, project=elsewhere) == ["node", "--liftoff-only", "--require", node_command(script)[3], script]
     # A project that pins no Node runs a script from a checkout that does on that checkout's Node ...
     tool_script = project / "tool" / "worker.cjs"
     tool_script.parent.mkdir()
