@@ -152,7 +152,7 @@ class CacheStore:
         if not gitignore.exists():
             write_text_atomically(gitignore, "*\n")
         entry = {"version": ENTRY_VERSION, "inputs": dict(inputs), "outputs": outputs, "result": result.to_json()}
-        write_text_atomically(self._entry_path(task, result.service), json.dumps(entry, indent=1))
+        write_text_atomically(self._entry_path(task, result.service), json.dumps(entry))  # no indent: the C encoder (read by the tool only)
 
     def verdict(self, task: str, service: str, inputs: Mapping[str, str], outputs: Callable[[], list[list[Any]]] | None) -> Verdict:
         entry = self.read(task, service)

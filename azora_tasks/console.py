@@ -180,10 +180,10 @@ def print_summary(console: Console, run: RunResult, verbose: bool = False) -> No
         lines = [line for line in result.output.strip().splitlines() if line.strip() and not line.startswith(_NOISE)]
         if not lines:
             lines = [result.summary]
-        for line in lines[:FAILURE_OUTPUT_LINES]:
-            console.print(f"  {escape(line)}")
+        shown_lines = [f"  {escape(line)}" for line in lines[:FAILURE_OUTPUT_LINES]]
         if len(lines) > FAILURE_OUTPUT_LINES:
-            console.print(f"  ... ({len(lines) - FAILURE_OUTPUT_LINES} more lines; --json PATH keeps the full output)")
+            shown_lines.append(f"  ... ({len(lines) - FAILURE_OUTPUT_LINES} more lines; --json PATH keeps the full output)")
+        console.print("\n".join(shown_lines))  # one call per service: rich's per-call cost adds up over 190 failures
 
     shown = ordered if verbose or len(ordered) <= FULL_TABLE_LIMIT else [r for r in ordered if r.status is not Status.OK]
     hidden = len(ordered) - len(shown)
