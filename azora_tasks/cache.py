@@ -31,7 +31,7 @@ from typing import Any
 
 from azora_tasks.atomic import write_text_atomically
 from azora_tasks.manifest import Manifest, Service
-from azora_tasks.results import ServiceResult, Status
+from azora_tasks.results import ServiceResult, Status, json_default
 from azora_tasks.service_files import schema_inputs
 from azora_tasks.version import __version__
 
@@ -152,7 +152,8 @@ class CacheStore:
         if not gitignore.exists():
             write_text_atomically(gitignore, "*\n")
         entry = {"version": ENTRY_VERSION, "inputs": dict(inputs), "outputs": outputs, "result": result.to_json()}
-        write_text_atomically(self._entry_path(task, result.service), json.dumps(entry))  # no indent: the C encoder (read by the tool only)
+        # No indent: json's C encoder (with one it falls back to pure Python); only the tool reads entries.
+        write_text_atomically(self._entry_path(task, result.service), json.dumps(entry, default=json_default))
 
     def verdict(self, task: str, service: str, inputs: Mapping[str, str], outputs: Callable[[], list[list[Any]]] | None) -> Verdict:
         entry = self.read(task, service)

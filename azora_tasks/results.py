@@ -10,7 +10,7 @@ import enum
 import json
 import signal
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,14 @@ class RunResult:
         }
 
 
+def json_default(value: Any) -> Any:
+    """`json.dumps(default=...)` for result details: a dataclass a task left in them becomes its fields
+    (what `asdict` on the whole result used to do), anything else is still an error."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"{type(value).__name__} in a result is not JSON")
+
+
 def results_text(runs: Sequence[RunResult]) -> str:
     """`{"version": 1, "runs": [...]}` with each service's result on a line of its own.
 
@@ -109,8 +117,8 @@ def results_text(runs: Sequence[RunResult]) -> str:
     for run in runs:
         data = run.to_json()
         services = data.pop("services")
-        head = json.dumps(data)[:-1]  # the run's fields, without the closing brace
-        lines = ",\n".join(f"      {json.dumps(service)}" for service in services)
+        head = json.dumps(data, default=json_default)[:-1]  # the run's fields, without the closing brace
+        lines = ",\n".join(f"      {json.dumps(service, default=json_default)}" for service in services)
         blocks.append(f'    {head}, "services": [\n{lines}\n    ]}}' if services else f'    {head}, "services": []}}')
     return '{\n  "version": 1,\n  "runs": [\n' + ",\n".join(blocks) + "\n  ]\n}\n"
 
