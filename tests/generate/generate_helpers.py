@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from pathlib import Path
@@ -32,6 +33,13 @@ def distinct_specs() -> dict[str, ServiceSpec]:
 
 
 def render_all(provider: str) -> dict[str, str]:
+    """Every distinct spec rendered for `provider` (a fresh dict per call; the rendering is done once per process:
+    three test modules render all of them at import, in every xdist worker)."""
+    return dict(_rendered(provider))
+
+
+@functools.cache
+def _rendered(provider: str) -> dict[str, str]:
     return {name: render_schema(spec, service=name, description="test", provider=provider) for name, spec in distinct_specs().items()}
 
 
