@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,14 @@ PRISMA_CLI = REPO_ROOT / "node_modules" / "prisma" / "build" / "index.js"
 PINNED_NODE_BIN = REPO_ROOT / "node_modules" / ".bin"
 if (PINNED_NODE_BIN / "node").is_file() and not os.environ.get("PATH", "").startswith(str(PINNED_NODE_BIN)):
     os.environ["PATH"] = f"{PINNED_NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+
+# The suite starts some 150 Python processes (the CLI, nox, the bench) and three xdist workers. Where
+# PYTHONDONTWRITEBYTECODE is set (as on CI images), each of them compiled azora-tasks from source again (a
+# third of its start-up). Bytecode goes to a cache folder in the temp dir instead: still nothing written
+# next to the sources, which is what that variable is for. A PYTHONPYCACHEPREFIX of the caller's own wins.
+if os.environ.get("PYTHONDONTWRITEBYTECODE") and not os.environ.get("PYTHONPYCACHEPREFIX"):
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), "azora-tasks-test-pycache")
 
 # The slowest tests (`--durations`), started first so that no worker is left with one of them at the end of the run.
 SLOW_FIRST = (
