@@ -35,8 +35,8 @@ sys.path.insert(0, str(REPO))
 from tests.foreign_monorepo import build_foreign_monorepo  # noqa: E402 - after the sys.path line, so the bench runs from a checkout
 
 
-def lint_tree(code: Path, manifest: Path, results: Path, bytecode: Path) -> tuple[float, int]:
-    """CPU seconds and exit code of one `validate --lint-only --no-cache --json` run of the checkout at `code`.
+def lint_tree(code: Path, manifest: Path, results: Path, bytecode: Path) -> float:
+    """CPU seconds of one `validate --lint-only --no-cache --json` run of the checkout at `code`.
 
     Both checkouts' bytecode is cached in `bytecode` (a warm-up run fills it), so neither pays for compiling
     itself (with PYTHONDONTWRITEBYTECODE set, a checkout without .pyc files would compile on every run).
@@ -49,7 +49,7 @@ def lint_tree(code: Path, manifest: Path, results: Path, bytecode: Path) -> tupl
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if completed.returncode not in (0, 1):
         raise SystemExit(f"{code}: exit {completed.returncode}\n{completed.stdout[-2000:]}{completed.stderr[-2000:]}")
-    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, completed.returncode
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def without_durations(path: Path) -> Any:
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         samples: dict[str, list[float]] = {name: [] for name in checkouts}
         for run in range(options.repeat + 1):
             for name, code in checkouts.items():  # alternating, so both see the same machine
-                seconds, _code = lint_tree(code, root / "services.toml", root / f"results-{name}.json", root / "bytecode")
+                seconds = lint_tree(code, root / "services.toml", root / f"results-{name}.json", root / "bytecode")
                 if run:  # run 0 is the warm-up
                     samples[name].append(seconds)
         record: dict[str, Any] = {

@@ -63,8 +63,5 @@ def node_command(script: str, *args: str, project: Path | None = None) -> list[s
     the script's own folder (the Prisma CLI lives in the project's node_modules, so that finds
     the same one; the tool's own worker scripts find the Node next to the packages they load).
     """
-    executable = "node"
-    for near in (project, Path(script).parent):
-        if near is not None and executable == "node":
-            executable = node_executable(near.resolve())
-    return [executable, *FLAGS, script, *args]
+    pinned = (node_executable(folder.resolve()) for folder in (project, Path(script).parent) if folder is not None)
+    return [next((node for node in pinned if node != "node"), "node"), *FLAGS, script, *args]
